@@ -1,0 +1,220 @@
+"""Synthetic demo data: the four shelters of the July 2020 report, their agencies, staff and
+a few hundred invented people. Nothing here describes a real person."""
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from faker import Faker
+
+from pulang.agencies.models import Agency, Shelter
+from pulang.people.models import Person
+from pulang.regions.loader import regions_load
+from pulang.regions.models import Region
+
+DEMO_PASSWORD = "pulang-demo-2026"  # noqa: S105 - printed on purpose; demo data only
+DEMO_PEOPLE = 300
+SEED = 20200702
+
+AGENCIES = [
+    # code, name, kind, region code
+    (
+        "kemensos-rehsos",
+        "Direktorat Rehabilitasi Sosial, Kementerian Sosial",
+        Agency.Kind.MINISTRY_UNIT,
+        "31.71",
+    ),
+    ("rptc-bambu-apus", "UPT RPTC Bambu Apus", Agency.Kind.SHELTER_OPERATOR, "31.75"),
+    ("rptc-tanjung-pinang", "UPT RPTC Tanjung Pinang", Agency.Kind.SHELTER_OPERATOR, "21.72"),
+    ("pos-pontianak", "Pos Pemulangan Pontianak", Agency.Kind.SHELTER_OPERATOR, "61.71"),
+    ("balai-mulya-jaya", 'Balai "Mulya Jaya" Jakarta', Agency.Kind.SHELTER_OPERATOR, "31.75"),
+    (
+        "kp2mi",
+        "Kementerian Pelindungan Pekerja Migran Indonesia (KP2MI)",
+        Agency.Kind.MIGRANT_PROTECTION,
+        "31.74",
+    ),
+    ("bp3mi-ntb", "BP3MI Nusa Tenggara Barat", Agency.Kind.MIGRANT_PROTECTION_REGIONAL, "52.71"),
+    (
+        "dinsos-lombok-timur",
+        "Dinas Sosial Kabupaten Lombok Timur",
+        Agency.Kind.REGIONAL_SOCIAL_OFFICE,
+        "52.03",
+    ),
+]
+
+SHELTERS = [
+    # code, name, kind, agency code, region, address, capacity men/women/children
+    (
+        "rptc-bambu-apus",
+        "RPTC Bambu Apus",
+        Shelter.Kind.RPTC,
+        "rptc-bambu-apus",
+        "31.75",
+        "Jl. PKP, Bambu Apus, Cipayung, Jakarta Timur",
+        60,
+        60,
+        20,
+    ),
+    (
+        "rptc-tanjung-pinang",
+        "RPTC Tanjung Pinang",
+        Shelter.Kind.RPTC,
+        "rptc-tanjung-pinang",
+        "21.72",
+        "Tanjung Pinang, Kepulauan Riau",
+        120,
+        100,
+        30,
+    ),
+    (
+        "pos-pontianak",
+        "Pos Pemulangan Pontianak",
+        Shelter.Kind.POS,
+        "pos-pontianak",
+        "61.71",
+        "Pontianak, Kalimantan Barat",
+        50,
+        40,
+        10,
+    ),
+    (
+        "balai-mulya-jaya",
+        'Balai "Mulya Jaya"',
+        Shelter.Kind.BALAI,
+        "balai-mulya-jaya",
+        "31.75",
+        "Pasar Rebo, Jakarta Timur",
+        40,
+        60,
+        15,
+    ),
+]
+
+# The provinces most deportees come from, weighted roughly as the ministry reports them.
+ORIGIN_WEIGHTS = {"35": 22, "52": 20, "11": 10, "12": 12, "33": 14, "53": 12, "32": 6, "61": 4}
+
+
+@dataclass
+class DemoLogin:
+    username: str
+    password: str
+    description: str
+
+
+@dataclass
+class DemoResult:
+    logins: list[DemoLogin] = field(default_factory=list)
+    people_created: int = 0
+
+
+def _demo_users() -> list[tuple[str, str, str, str, str, bool]]:
+    # username, first name, last name, agency code, description, superuser
+    return [
+        ("admin", "Admin", "Pulang", "kemensos-rehsos", "Administrator", True),
+        (
+            "peksos.bambuapus",
+            "Sari",
+            "Wulandari",
+            "rptc-bambu-apus",
+            "Pekerja sosial, RPTC Bambu Apus",
+            False,
+        ),
+        (
+            "peksos.tanjungpinang",
+            "Rahmat",
+            "Hidayat",
+            "rptc-tanjung-pinang",
+            "Pekerja sosial, RPTC Tanjung Pinang",
+            False,
+        ),
+        ("kp2mi.officer", "Dewi", "Lestari", "kp2mi", "Petugas KP2MI", False),
+        (
+            "dinsos.lotim",
+            "Lalu",
+            "Pratama",
+            "dinsos-lombok-timur",
+            "Petugas Dinas Sosial Lombok Timur",
+            False,
+        ),
+    ]
+
+
+@transaction.atomic
+def demo_load(*, people: int = DEMO_PEOPLE) -> DemoResult:
+    """Create or refresh the demo world; running it twice leaves the same world."""
+    if not Region.objects.filter(level=Region.Level.REGENCY).exists():
+        regions_load(include_villages=False)
+
+    agencies: dict[str, Agency] = {}
+    for code, name, kind, region in AGENCIES:
+        agencies[code], _ = Agency.objects.update_or_create(
+            code=code, defaults={"name": name, "kind": kind, "region_id": region}
+        )
+    for code, name, shelter_kind, agency, region, address, men, women, children in SHELTERS:
+        Shelter.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "kind": shelter_kind,
+                "agency": agencies[agency],
+                "region_id": region,
+                "address": address,
+                "capacity_men": men,
+                "capacity_women": women,
+                "capacity_children": children,
+            },
+        )
+
+    result = DemoResult()
+    user_model = get_user_model()
+    for username, first, last, agency, description, is_super in _demo_users():
+        user, _ = user_model.objects.get_or_create(username=username)
+        user.first_name, user.last_name = first, last
+        user.agency = agencies[agency]
+        user.is_staff = user.is_superuser = is_super
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        result.logins.append(DemoLogin(username, DEMO_PASSWORD, description))
+
+    result.people_created = _demo_people(agencies=agencies, target=people)
+    return result
+
+
+def _demo_people(*, agencies: dict[str, Agency], target: int) -> int:
+    shelter_agencies = [a for a in agencies.values() if a.kind == Agency.Kind.SHELTER_OPERATOR]
+    existing = Person.objects.filter(registered_by__in=shelter_agencies).count()
+    if existing >= target:
+        return 0
+    rng = random.Random(SEED + existing)
+    fake = Faker("id_ID")
+    fake.seed_instance(SEED + existing)
+    regencies: dict[str, list[str]] = {}
+    for code in Region.objects.filter(level=Region.Level.REGENCY).values_list("code", flat=True):
+        regencies.setdefault(code[:2], []).append(code)
+    provinces = [p for p in ORIGIN_WEIGHTS if p in regencies]
+    weights = [ORIGIN_WEIGHTS[p] for p in provinces]
+    today = date(2020, 7, 2)
+    people = []
+    for _ in range(target - existing):
+        sex = rng.choice([Person.Sex.MALE, Person.Sex.MALE, Person.Sex.FEMALE])
+        name = fake.name_male() if sex == Person.Sex.MALE else fake.name_female()
+        age_days = (
+            rng.randint(15 * 365, 55 * 365)
+            if rng.random() > 0.08
+            else rng.randint(2 * 365, 17 * 365)
+        )
+        province = rng.choices(provinces, weights)[0] if provinces else None
+        people.append(
+            Person(
+                full_name=name,
+                sex=sex,
+                birth_date=today - timedelta(days=age_days),
+                origin_region_id=rng.choice(regencies[province]) if province else None,
+                registered_by=rng.choice(shelter_agencies),
+            )
+        )
+    Person.objects.bulk_create(people)
+    return len(people)
