@@ -18,6 +18,4 @@ class Command(BaseCommand):
                 "PULANG_REDIS_URL is not set: background work already runs inside the web "
                 "process on this installation, so no worker is needed."
             )
-        call_command(
-            "rqworker", "default", job_class="django_tasks_rq.Job", burst=options["burst"]
-        )
+        call_command("rqworker", "default", job_class="django_tasks_rq.Job", burst=options["burst"])
