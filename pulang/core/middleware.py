@@ -1,10 +1,13 @@
-"""Gives every request an id that appears in the logs and in the response headers."""
+"""Request-wide middleware: a request id for logs and responses, and the user's language."""
 
 import re
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from .logging import request_id_var
 
@@ -25,4 +28,26 @@ class RequestIdMiddleware:
         request_id_var.set(request_id)
         response = self.get_response(request)
         response["X-Request-ID"] = request_id
+        return response
+
+
+class LanguageMiddleware:
+    """Indonesian unless the user chose otherwise with the language switch.
+
+    Django's LocaleMiddleware follows the browser's Accept-Language, which would show English
+    to the many staff whose office computers run an English browser; see
+    docs/decisions/0002-indonesian-unless-chosen.md.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Cookie",))
         return response

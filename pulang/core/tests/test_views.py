@@ -66,3 +66,10 @@ def test_static_files_are_served_without_a_separate_web_server(client):
     # whitenoise serves what collectstatic gathered; in tests the finders serve it.
     response = client.get("/static/pulang/pulang.css")
     assert response.status_code == 200
+
+
+def test_an_english_browser_still_gets_indonesian_until_the_user_switches(client):
+    client.force_login(UserFactory(first_name="Sari"))
+    response = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Selamat datang, Sari" in response.text
+    assert response["Content-Language"] == "id"
