@@ -1,11 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import set_language
+
+from pulang.access.http import PUBLIC, declare
 
 urlpatterns = [
     path("", include("pulang.core.urls")),
     path("akun/", include("pulang.accounts.urls")),
     path("wilayah/", include("pulang.regions.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("orang/", include("pulang.people.urls")),
+    path("audit/", include("pulang.audit.urls")),
+    path("api/v1/", include("pulang.api.urls")),
+    path("i18n/setlang/", declare(PUBLIC, methods=("POST",))(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

@@ -22,7 +22,7 @@ if not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS if not host.startswith(".")]
 
 # HTTPS everywhere; behind a TLS-terminating proxy set PULANG_BEHIND_PROXY=1.
-if env_bool("PULANG_BEHIND_PROXY", False):
+if PULANG_BEHIND_PROXY:  # noqa: F405
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("PULANG_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^health$"]

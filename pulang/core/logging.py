@@ -6,6 +6,8 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
+# The client address of the request being served, for the audit trail.
+client_ip_var: ContextVar[str | None] = ContextVar("client_ip", default=None)
 
 
 class RequestIdFilter(logging.Filter):

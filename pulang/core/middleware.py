@@ -9,10 +9,20 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from .logging import request_id_var
+from .logging import client_ip_var, request_id_var
 
 # Accept an id from the load balancer only when it looks like one; never log arbitrary input.
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """REMOTE_ADDR, or behind our own proxy the address that proxy appended last."""
+    if settings.PULANG_BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-1][:45]
+    return request.META.get("REMOTE_ADDR") or None
 
 
 class RequestIdMiddleware:
@@ -26,6 +36,7 @@ class RequestIdMiddleware:
         # Not reset on the way out: Django logs error responses after the middleware returns,
         # and each request (thread or asyncio task) sets its own id first thing.
         request_id_var.set(request_id)
+        client_ip_var.set(client_ip(request))
         response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response

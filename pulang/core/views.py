@@ -1,18 +1,18 @@
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+
+from pulang.access.http import AUTHENTICATED, PUBLIC, declare
 
 from .services import database_ok, queue_ok
 
 
-@login_required
+@declare(AUTHENTICATED)
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html")
 
 
-@require_GET
+@declare(PUBLIC)
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:
     """For load balancers: 200 when the database and the task queue answer, 503 otherwise."""

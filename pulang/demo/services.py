@@ -1,15 +1,21 @@
 """Synthetic demo data: the four shelters of the July 2020 report, their agencies, staff and
 a few hundred invented people. Nothing here describes a real person."""
 
+import hashlib
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
+from pulang.access.roles import ROLE_LABELS, Role
+from pulang.accounts.services import otp_secret_base32
 from pulang.agencies.models import Agency, Shelter
+from pulang.audit.models import AuditEvent
+from pulang.audit.services import audit_record
 from pulang.people.models import Person
 from pulang.regions.loader import regions_load
 from pulang.regions.models import Region
@@ -97,11 +103,15 @@ SHELTERS = [
 ORIGIN_WEIGHTS = {"35": 22, "52": 20, "11": 10, "12": 12, "33": 14, "53": 12, "32": 6, "61": 4}
 
 
+DEMO_OTP_DEVICE = "demo"
+
+
 @dataclass
 class DemoLogin:
     username: str
     password: str
     description: str
+    otp_secret: str = ""
 
 
 @dataclass
@@ -110,36 +120,30 @@ class DemoResult:
     people_created: int = 0
 
 
-def _demo_users() -> list[tuple[str, str, str, str, str, bool]]:
-    # username, first name, last name, agency code, description, superuser
+def _demo_users() -> list[tuple[str, str, str, str, Role]]:
+    # username, first name, last name, agency code, role: one login per role, two shelters
     return [
-        ("admin", "Admin", "Pulang", "kemensos-rehsos", "Administrator", True),
-        (
-            "peksos.bambuapus",
-            "Sari",
-            "Wulandari",
-            "rptc-bambu-apus",
-            "Pekerja sosial, RPTC Bambu Apus",
-            False,
-        ),
+        ("admin", "Admin", "Pulang", "kemensos-rehsos", Role.ADMINISTRATOR),
+        ("peksos.bambuapus", "Sari", "Wulandari", "rptc-bambu-apus", Role.SHELTER_SOCIAL_WORKER),
+        ("kepala.bambuapus", "Bambang", "Sutrisno", "rptc-bambu-apus", Role.SHELTER_HEAD),
         (
             "peksos.tanjungpinang",
             "Rahmat",
             "Hidayat",
             "rptc-tanjung-pinang",
-            "Pekerja sosial, RPTC Tanjung Pinang",
-            False,
+            Role.SHELTER_SOCIAL_WORKER,
         ),
-        ("kp2mi.officer", "Dewi", "Lestari", "kp2mi", "Petugas KP2MI", False),
-        (
-            "dinsos.lotim",
-            "Lalu",
-            "Pratama",
-            "dinsos-lombok-timur",
-            "Petugas Dinas Sosial Lombok Timur",
-            False,
-        ),
+        ("analis.pusat", "Wulan", "Permata", "kemensos-rehsos", Role.HQ_ANALYST),
+        ("kp2mi.officer", "Dewi", "Lestari", "kp2mi", Role.MIGRANT_PROTECTION_OFFICER),
+        ("dinsos.lotim", "Lalu", "Pratama", "dinsos-lombok-timur", Role.REGIONAL_SOCIAL_OFFICER),
+        ("dpo", "Indah", "Kusuma", "kemensos-rehsos", Role.DATA_PROTECTION_OFFICER),
     ]
+
+
+def demo_otp_key(username: str) -> str:
+    """A fixed authenticator key per demo login, so the printed secret stays valid across runs.
+    Demo only: real users enrol with a random key at first login."""
+    return hashlib.sha256(f"pulang-demo-otp:{username}".encode()).hexdigest()[:40]
 
 
 @transaction.atomic
@@ -170,14 +174,26 @@ def demo_load(*, people: int = DEMO_PEOPLE) -> DemoResult:
 
     result = DemoResult()
     user_model = get_user_model()
-    for username, first, last, agency, description, is_super in _demo_users():
+    for username, first, last, agency, role in _demo_users():
         user, _ = user_model.objects.get_or_create(username=username)
         user.first_name, user.last_name = first, last
         user.agency = agencies[agency]
-        user.is_staff = user.is_superuser = is_super
+        user.roles = [role.value]
+        # The administrator also manages authenticator devices and lockouts in the admin.
+        user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
         user.set_password(DEMO_PASSWORD)
         user.save()
-        result.logins.append(DemoLogin(username, DEMO_PASSWORD, description))
+        secret = ""
+        if user.needs_second_factor:
+            device, _ = TOTPDevice.objects.update_or_create(
+                user=user,
+                name=DEMO_OTP_DEVICE,
+                defaults={"key": demo_otp_key(username), "confirmed": True},
+            )
+            secret = otp_secret_base32(device)
+        result.logins.append(
+            DemoLogin(username, DEMO_PASSWORD, f"{ROLE_LABELS[role]}, {agencies[agency]}", secret)
+        )
 
     result.people_created = _demo_people(agencies=agencies, target=people)
     return result
@@ -207,14 +223,42 @@ def _demo_people(*, agencies: dict[str, Agency], target: int) -> int:
             else rng.randint(2 * 365, 17 * 365)
         )
         province = rng.choices(provinces, weights)[0] if provinces else None
+        regency = rng.choice(regencies[province]) if province else None
+        birth = today - timedelta(days=age_days)
+        document = rng.choice(list(Person.TravelDocument))
         people.append(
             Person(
                 full_name=name,
                 sex=sex,
-                birth_date=today - timedelta(days=age_days),
-                origin_region_id=rng.choice(regencies[province]) if province else None,
+                birth_date=birth,
+                origin_region_id=regency,
+                nik=_synthetic_nik(rng, regency, birth, sex) if rng.random() < 0.6 else "",
+                travel_document=document,
+                travel_document_number=(
+                    f"{'C' if document == Person.TravelDocument.PASSPORT else 'SPLP'}"
+                    f"{rng.randint(1000000, 9999999)}"
+                    if document != Person.TravelDocument.NONE
+                    else ""
+                ),
+                health_notes=rng.choice(["", "", "Demam saat tiba", "Luka di tangan, dirawat"]),
+                trafficking_account=rng.choice(
+                    ["", "Dijanjikan kerja di restoran, paspor ditahan majikan"]
+                ),
                 registered_by=rng.choice(shelter_agencies),
             )
         )
     Person.objects.bulk_create(people)
+    audit_record(
+        actor=None,
+        action=AuditEvent.Action.CREATE,
+        object_type=Person._meta.label_lower,
+        summary=f"demo data: {len(people)} synthetic people",
+    )
     return len(people)
+
+
+def _synthetic_nik(rng: random.Random, regency: str | None, birth: date, sex: str) -> str:
+    """A NIK-shaped number (region, birth date with 40 added to a woman's day, serial)."""
+    region = (regency or "31.71").replace(".", "") + f"{rng.randint(1, 20):02d}"
+    day = birth.day + (40 if sex == Person.Sex.FEMALE else 0)
+    return f"{region}{day:02d}{birth:%m%y}{rng.randint(1, 9999):04d}"

@@ -1,14 +1,14 @@
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+
+from pulang.access.http import declare
+from pulang.access.roles import Capability
 
 from .models import Region
 from .selectors import region_path, region_search
 
 
-@require_GET
-@login_required
+@declare(Capability.REGION_VIEW)
 def region_picker(request: HttpRequest) -> HttpResponse:
     """Find a village by typing part of its name or its district's; htmx swaps in the results."""
     query = request.GET.get("q", "").strip()[:100]

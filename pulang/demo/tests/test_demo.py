@@ -1,7 +1,9 @@
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from pulang.access.roles import Role
 from pulang.agencies.models import Shelter
 from pulang.people.models import Person
 
@@ -24,4 +26,22 @@ def test_demo_loads_the_four_shelters_and_people_once(capsys):
     call_command("demo", people=50)
     assert Person.objects.count() == 50
     assert Shelter.objects.count() == 4
-    assert authenticate(username="peksos.bambuapus", password="pulang-demo-2026") is not None
+    worker = get_user_model().objects.get(username="peksos.bambuapus")
+    assert worker.check_password("pulang-demo-2026")
+
+
+def test_demo_has_one_login_per_role_and_second_factor_where_names_are_seen(capsys):
+    call_command("demo", people=5)
+    users = get_user_model().objects.exclude(roles=[])
+    held = sorted(role for user in users for role in user.roles)
+    assert held.count(Role.SHELTER_SOCIAL_WORKER) == 2  # two shelters, to show scoping
+    assert set(held) == {role.value for role in Role}
+    analyst = users.get(username="analis.pusat")
+    assert not analyst.needs_second_factor
+    assert not TOTPDevice.objects.filter(user=analyst).exists()
+    out = capsys.readouterr().out
+    for user in users:
+        if user.needs_second_factor:
+            device = TOTPDevice.objects.get(user=user, confirmed=True)
+            assert device.name == "demo"
+            assert user.username in out

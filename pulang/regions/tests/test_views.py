@@ -36,7 +36,7 @@ def small_tree():
 
 
 def test_picker_finds_a_village_by_part_of_its_name(client, small_tree):
-    client.force_login(UserFactory())
+    client.force_login(UserFactory(roles=["hq_analyst"]))
     response = client.get(reverse("regions:picker"), {"q": "domp"}, HTTP_HX_REQUEST="true")
     assert "21.72.01.1001" in response.text
     assert "Dompak, Bukit Bestari, Kota Tanjung Pinang, Kepulauan Riau" in response.text
@@ -44,14 +44,14 @@ def test_picker_finds_a_village_by_part_of_its_name(client, small_tree):
 
 
 def test_picker_finds_villages_by_their_districts_name(client, small_tree):
-    client.force_login(UserFactory())
+    client.force_login(UserFactory(roles=["hq_analyst"]))
     response = client.get(reverse("regions:picker"), {"q": "bestari"})
     assert "Dompak" in response.text and "Tanjung Ayun Sakti" in response.text
     assert "<html" in response.text  # a full page without htmx
 
 
 def test_picker_says_so_when_nothing_matches(client, small_tree):
-    client.force_login(UserFactory())
+    client.force_login(UserFactory(roles=["hq_analyst"]))
     response = client.get(reverse("regions:picker"), {"q": "zzzz"}, HTTP_HX_REQUEST="true")
     assert "Tidak ada wilayah" in response.text
 

@@ -16,4 +16,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo people added: {result.people_created}")
         self.stdout.write(self.style.SUCCESS("Demo logins (synthetic data only):"))
         for login in result.logins:
-            self.stdout.write(f"  {login.username:<24} {login.password:<20} {login.description}")
+            self.stdout.write(f"  {login.username:<22} {login.password:<18} {login.description}")
+        self.stdout.write(
+            "Roles that see names also need a 6-digit code. Add the key below to an authenticator "
+            "app, or print the current code with: pulang otp-code USERNAME"
+        )
+        for login in result.logins:
+            if login.otp_secret:
+                self.stdout.write(f"  {login.username:<22} {login.otp_secret}")

@@ -1,0 +1,67 @@
+"""Field-level protection: which categories of personal data a field holds, and how a field is
+shown to a user — in full, masked until revealed, or not at all."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Capability
+
+
+class DataCategory(StrEnum):
+    IDENTITY = "identity"  # names, sex, birth date, origin
+    IDENTITY_NUMBER = "identity_number"  # NIK, passport, SPLP
+    CONTACT = "contact"
+    HEALTH = "health"
+    TRAFFICKING = "trafficking"
+
+
+# What a user must hold to see a category at all; identity numbers also need a reveal.
+CATEGORY_CAPABILITY: dict[DataCategory, Capability] = {
+    DataCategory.IDENTITY: Capability.PERSON_VIEW,
+    DataCategory.IDENTITY_NUMBER: Capability.PERSON_VIEW,
+    DataCategory.CONTACT: Capability.PERSON_VIEW,
+    DataCategory.HEALTH: Capability.SENSITIVE_VIEW,
+    DataCategory.TRAFFICKING: Capability.SENSITIVE_VIEW,
+}
+
+
+@dataclass(frozen=True)
+class Shown:
+    label: str
+    value: str
+    state: str  # "shown", "masked", "hidden", "empty"
+
+    @property
+    def hint(self) -> str:
+        if self.state == "masked":
+            return str(_("disamarkan"))
+        if self.state == "hidden":
+            return str(_("tidak untuk peran Anda"))
+        return ""
+
+
+def mask(value: str, *, keep: int = 4) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    return "•" * max(len(value) - keep, 4) + value[-keep:] if len(value) > keep else "•" * 4
+
+
+def present(
+    user: Any, obj: Any, field: str, category: DataCategory, *, revealed: bool = False
+) -> Shown:
+    label = str(obj._meta.get_field(field).verbose_name)
+    raw = getattr(obj, f"get_{field}_display", lambda: getattr(obj, field))()
+    value = "" if raw is None else str(raw)
+    if not user.has_capability(CATEGORY_CAPABILITY[category]):
+        return Shown(label, "", "hidden")
+    if not value:
+        return Shown(label, "—", "empty")
+    if category == DataCategory.IDENTITY_NUMBER and not (
+        revealed and user.has_capability(Capability.IDENTITY_REVEAL)
+    ):
+        return Shown(label, mask(value), "masked")
+    return Shown(label, value, "shown")

@@ -1,0 +1,27 @@
+"""The scoping chokepoint: the one place that decides which records a user may see.
+
+Every list, detail, search, export and API call reaches people through
+`Person.objects.visible_to(user)`, which calls `person_scope` here. A record outside the scope
+is answered exactly as one that does not exist.
+"""
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+
+from .roles import Capability
+
+if TYPE_CHECKING:
+    from pulang.accounts.models import User
+
+
+def person_scope(user: "User | Any") -> Q | None:
+    """The filter on Person for this user, or None when the user may see no one by name."""
+    if not getattr(user, "is_authenticated", False) or not user.agency_id:
+        return None
+    if not user.has_capability(Capability.PERSON_VIEW):
+        return None
+    from .models import AccessGrant
+
+    granted = AccessGrant.objects.live().filter(agency_id=user.agency_id).values("person_id")
+    return Q(registered_by_id=user.agency_id) | Q(pk__in=granted)

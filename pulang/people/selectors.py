@@ -1,0 +1,32 @@
+"""Reads of people. Everything starts from `Person.objects.visible_to(user)`."""
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from pulang.access.fields import Shown, present
+from pulang.access.http import visible_or_404
+
+from .models import Person, PersonQuerySet
+
+
+def person_list(*, user: Any, query: str = "") -> PersonQuerySet:
+    return (
+        Person.objects.visible_to(user)
+        .matching(query)
+        .select_related("origin_region__parent__parent")
+        .order_by("full_name", "id")
+    )
+
+
+def person_get(*, request: HttpRequest, person_id: Any) -> Person:
+    return visible_or_404(
+        request, Person.objects.visible_to(request.user).select_related("origin_region"), person_id
+    )
+
+
+def person_fields(*, user: Any, person: Person, revealed: bool = False) -> list[Shown]:
+    return [
+        present(user, person, field, category, revealed=revealed)
+        for field, category in Person.FIELD_CATEGORIES.items()
+    ]
