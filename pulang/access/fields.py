@@ -2,6 +2,7 @@
 shown to a user — in full, masked until revealed, or not at all."""
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -55,7 +56,7 @@ def present(
 ) -> Shown:
     label = str(obj._meta.get_field(field).verbose_name)
     raw = getattr(obj, f"get_{field}_display", lambda: getattr(obj, field))()
-    value = "" if raw is None else str(raw)
+    value = raw.strftime("%d/%m/%Y") if isinstance(raw, date) else str(raw or "")
     if not user.has_capability(CATEGORY_CAPABILITY[category]):
         return Shown(label, "", "hidden")
     if not value:

@@ -27,5 +27,5 @@ class OtpCodeForm(forms.Form):
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
         if not code.isdigit():
-            raise forms.ValidationError(_("Kode hanya berisi angka."))
+            raise forms.ValidationError(_("Kode hanya boleh berisi angka."))
         return code

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from pulang.access.roles import (
@@ -35,8 +36,9 @@ class User(AbstractUser):
         default=list,
         blank=True,
         validators=[validate_roles],
-        help_text=_("Satu atau lebih dari: %(roles)s")
-        % {"roles": ", ".join(role.value for role in Role)},
+        help_text=format_lazy(
+            _("Satu atau lebih dari: {roles}"), roles=", ".join(role.value for role in Role)
+        ),
     )
     is_service_account = models.BooleanField(
         _("akun sistem mitra"),

@@ -22,6 +22,8 @@ class HasDeclaredCapability(permissions.BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         capability = declared_capability(view)
         if capability is None:
+            if not hasattr(view, (request.method or "").lower()):
+                raise exceptions.MethodNotAllowed(request.method or "")
             return False
         if capability == PUBLIC:
             return True

@@ -12,7 +12,11 @@ from .models import ApiToken, token_hash
 
 @transaction.atomic
 def api_token_create(*, actor: Any, user: Any, name: str, days: int | None = 365) -> str:
-    """Issue a token for a (service) user; returns the token, which is never shown again."""
+    """Issue a token for a service account; returns the token, which is never shown again."""
+    if not user.is_service_account:
+        raise ValueError(
+            "API tokens are for service accounts only: staff log in with a second factor."
+        )
     key_id, token = ApiToken.new_secret()
     record = ApiToken.objects.create(
         user=user,

@@ -3,7 +3,7 @@
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -13,18 +13,24 @@ from rest_framework.views import APIView
 from pulang.access.http import AUTHENTICATED, PUBLIC
 from pulang.access.roles import Capability
 from pulang.audit.models import AuditEvent
+from pulang.core.text import search_query
 from pulang.people.models import Person
 from pulang.people.selectors import person_get, person_list
 from pulang.people.services import person_disclosure_record
 from pulang.regions.models import Region
 from pulang.regions.selectors import region_search
 
+from .schema import error_responses
 from .serializers import MeSerializer, PersonSerializer, RegionSerializer
 
 Q_PARAM = OpenApiParameter("q", str, description="Words that must all appear in the name")
 
 
-class SchemaView(SpectacularAPIView):
+def search_words(request: Request) -> str:
+    return search_query(request.query_params.get("q"))
+
+
+class SchemaView(SpectacularJSONAPIView):
     capability = PUBLIC
     authentication_classes: list[Any] = []
 
@@ -32,7 +38,10 @@ class SchemaView(SpectacularAPIView):
 class MeView(APIView):
     capability = AUTHENTICATED
 
-    @extend_schema(responses=MeSerializer, summary="Who the token belongs to")
+    @extend_schema(
+        responses={200: MeSerializer, **error_responses(401)},
+        summary="Who the token belongs to",
+    )
     def get(self, request: Request) -> Response:
         user: Any = request.user
         return Response(
@@ -49,13 +58,14 @@ class RegionViewSet(viewsets.GenericViewSet):
     capability = Capability.REGION_VIEW
     serializer_class = RegionSerializer
     queryset = Region.objects.none()
+    pagination_class = None  # a short picker list (region_search's limit), never paged
 
     @extend_schema(
         parameters=[
             OpenApiParameter("q", str, required=True, description="Part of a region's name"),
             OpenApiParameter("level", int, enum=[1, 2, 3, 4]),
         ],
-        responses=RegionSerializer(many=True),
+        responses={200: RegionSerializer(many=True), **error_responses(401, 403)},
         summary="Find regions by part of their name or their parents' names",
     )
     def list(self, request: Request) -> Response:
@@ -65,7 +75,7 @@ class RegionViewSet(viewsets.GenericViewSet):
             level = None
         if level not in {None, *Region.Level.values}:
             level = None
-        regions = region_search(query=request.query_params.get("q", "")[:100], level=level)
+        regions = region_search(query=search_words(request), level=level)
         return Response(RegionSerializer(regions, many=True).data)
 
 
@@ -80,9 +90,13 @@ class PersonViewSet(viewsets.GenericViewSet):
     }
     queryset = Person.objects.none()
 
-    @extend_schema(parameters=[Q_PARAM], summary="People in your scope")
+    @extend_schema(
+        parameters=[Q_PARAM],
+        responses={200: PersonSerializer(many=True), **error_responses(401, 403, 404)},
+        summary="People in your scope",
+    )
     def list(self, request: Request) -> Response:
-        query = request.query_params.get("q", "").strip()[:100]
+        query = search_words(request)
         page = self.paginate_queryset(person_list(user=request.user, query=query))
         people = list(page or [])
         person_disclosure_record(
@@ -94,13 +108,20 @@ class PersonViewSet(viewsets.GenericViewSet):
         data = PersonSerializer(people, many=True, context={"request": request}).data
         return self.get_paginated_response(data)
 
-    @extend_schema(summary="One person, identity numbers masked")
+    @extend_schema(
+        responses={200: PersonSerializer, **error_responses(401, 403, 404)},
+        summary="One person, identity numbers masked",
+    )
     def retrieve(self, request: Request, pk: str) -> Response:
         person = person_get(request=request, person_id=pk)
         person_disclosure_record(actor=request.user, action=AuditEvent.Action.VIEW, people=person)
         return Response(PersonSerializer(person, context={"request": request}).data)
 
-    @extend_schema(request=None, summary="One person with identity numbers revealed (audited)")
+    @extend_schema(
+        request=None,
+        responses={200: PersonSerializer, **error_responses(401, 403, 404)},
+        summary="One person with identity numbers revealed (audited)",
+    )
     @action(detail=True, methods=["post"])
     def reveal(self, request: Request, pk: str) -> Response:
         person = person_get(request=request, person_id=pk)

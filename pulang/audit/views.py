@@ -33,7 +33,7 @@ class AuditSearchForm(forms.Form):
         start: date | None = cleaned.get("date_from")
         end: date | None = cleaned.get("date_to")
         if start and end and start > end:
-            self.add_error("date_to", _("Tanggal akhir harus sesudah tanggal awal."))
+            self.add_error("date_to", _("Tanggal akhir tidak boleh sebelum tanggal awal."))
         return cleaned
 
 

@@ -216,7 +216,7 @@ def _demo_people(*, agencies: dict[str, Agency], target: int) -> int:
     people = []
     for _ in range(target - existing):
         sex = rng.choice([Person.Sex.MALE, Person.Sex.MALE, Person.Sex.FEMALE])
-        name = fake.name_male() if sex == Person.Sex.MALE else fake.name_female()
+        name = _synthetic_name(fake, rng, sex)
         age_days = (
             rng.randint(15 * 365, 55 * 365)
             if rng.random() > 0.08
@@ -262,3 +262,14 @@ def _synthetic_nik(rng: random.Random, regency: str | None, birth: date, sex: st
     region = (regency or "31.71").replace(".", "") + f"{rng.randint(1, 20):02d}"
     day = birth.day + (40 if sex == Person.Sex.FEMALE else 0)
     return f"{region}{day:02d}{birth:%m%y}{rng.randint(1, 9999):04d}"
+
+
+def _synthetic_name(fake: Faker, rng: random.Random, sex: str) -> str:
+    """Plain names as a consulate list writes them: often one name, no academic titles."""
+    male = sex == Person.Sex.MALE
+    first = fake.first_name_male() if male else fake.first_name_female()
+    if rng.random() < 0.25:
+        return str(first)
+    if rng.random() < 0.15:
+        return f"{first} {'bin' if male else 'binti'} {fake.first_name_male()}"
+    return f"{first} {fake.last_name_male() if male else fake.last_name_female()}"

@@ -10,6 +10,7 @@ from pulang.access.http import declare
 from pulang.access.roles import Capability
 from pulang.audit.models import AuditEvent
 from pulang.core.exports import csv_safe
+from pulang.core.text import search_query
 
 from .selectors import person_fields, person_get, person_list
 from .services import person_disclosure_record
@@ -19,7 +20,7 @@ PAGE_SIZE = 50
 
 @declare(Capability.PERSON_VIEW)
 def person_list_view(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_query(request.GET.get("q"))
     page = Paginator(person_list(user=request.user, query=query), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -57,7 +58,7 @@ def person_reveal_view(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @declare(Capability.PERSON_EXPORT)
 def person_export_view(request: HttpRequest) -> StreamingHttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_query(request.GET.get("q"))
     people = list(person_list(user=request.user, query=query))
     person_disclosure_record(
         actor=request.user,

@@ -3,6 +3,7 @@ from django.shortcuts import render
 
 from pulang.access.http import declare
 from pulang.access.roles import Capability
+from pulang.core.text import search_query
 
 from .models import Region
 from .selectors import region_path, region_search
@@ -11,7 +12,7 @@ from .selectors import region_path, region_search
 @declare(Capability.REGION_VIEW)
 def region_picker(request: HttpRequest) -> HttpResponse:
     """Find a village by typing part of its name or its district's; htmx swaps in the results."""
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_query(request.GET.get("q"))
     try:
         level = int(request.GET.get("level", "")) or None
     except ValueError:

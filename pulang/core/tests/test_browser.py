@@ -20,3 +20,32 @@ def test_log_in_switch_language_and_the_greeting_changes(page):
 
     page.get_by_test_id("lang-id").click()
     assert page.get_by_test_id("greeting").inner_text() == "Selamat datang, Sari"
+
+
+def test_a_social_worker_must_give_the_second_factor_before_seeing_names(page):
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from pulang.access.roles import Role
+    from pulang.people.tests.factories import PersonFactory
+
+    worker = UserFactory(username="peksos", first_name="Sari", roles=[Role.SHELTER_SOCIAL_WORKER])
+    device = TOTPDevice.objects.create(user=worker, name="phone", confirmed=True)
+    PersonFactory(full_name="Siti Aminah binti Ahmad", registered_by=worker.agency)
+
+    page.goto("/orang/")
+    page.get_by_label("Nama pengguna").fill("peksos")
+    page.get_by_label("Sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    assert "Verifikasi dua langkah" in page.locator("h1").inner_text()
+    assert "Siti Aminah" not in page.content()
+
+    page.get_by_label("Kode 6 angka").fill("000000")
+    page.get_by_role("button", name="Lanjutkan").click()
+    assert "Kode salah" in page.content()
+
+    # django-otp backs off after a wrong code; wait it out as a person would.
+    page.wait_for_timeout(1100)
+    page.get_by_label("Kode 6 angka").fill(f"{totp(device.bin_key):06d}")
+    page.get_by_role("button", name="Lanjutkan").click()
+    assert page.get_by_role("link", name="Siti Aminah binti Ahmad").is_visible()

@@ -24,9 +24,12 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"No user named {options['user']!r}.")
-            token = api_token_create(
-                actor=None, user=user, name=options["name"], days=options["days"] or None
-            )
+            try:
+                token = api_token_create(
+                    actor=None, user=user, name=options["name"], days=options["days"] or None
+                )
+            except ValueError as error:
+                raise CommandError(str(error)) from error
             self.stdout.write(token)
             return
         record = ApiToken.objects.filter(key_id=options["key_id"]).first()

@@ -1,0 +1,71 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from pulang.access.models import AccessGrant
+from pulang.access.roles import Role
+from pulang.accounts.tests.factories import UserFactory
+from pulang.agencies.tests.factories import AgencyFactory
+from pulang.people.models import Person
+from pulang.people.tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_agencies():
+    shelter, office = AgencyFactory(), AgencyFactory()
+    person = PersonFactory(registered_by=shelter)
+    return shelter, office, person
+
+
+def test_own_agency_sees_its_people_and_no_one_elses(two_agencies):
+    shelter, office, person = two_agencies
+    other = PersonFactory(registered_by=office)
+    worker = UserFactory(agency=shelter, roles=[Role.SHELTER_SOCIAL_WORKER])
+    assert list(Person.objects.visible_to(worker)) == [person]
+    assert other not in Person.objects.visible_to(worker)
+
+
+def test_roles_without_names_and_superusers_without_roles_see_no_one(two_agencies):
+    shelter, _, _ = two_agencies
+    analyst = UserFactory(agency=shelter, roles=[Role.HQ_ANALYST])
+    boss = UserFactory(agency=shelter, roles=[], is_superuser=True)
+    assert not Person.objects.visible_to(analyst).exists()
+    assert not Person.objects.visible_to(boss).exists()
+
+
+def test_a_live_grant_opens_a_person_and_ending_it_closes_at_once(two_agencies):
+    _, office, person = two_agencies
+    officer = UserFactory(agency=office, roles=[Role.REGIONAL_SOCIAL_OFFICER])
+    assert not Person.objects.visible_to(officer).exists()
+    grant = AccessGrant.objects.create(
+        person=person, agency=office, basis=AccessGrant.Basis.HANDOVER
+    )
+    assert list(Person.objects.visible_to(officer)) == [person]
+
+    grant.revoked_at = timezone.now()
+    grant.save()
+    assert not Person.objects.visible_to(officer).exists()
+
+    AccessGrant.objects.create(
+        person=person,
+        agency=office,
+        basis=AccessGrant.Basis.REFERRAL,
+        ends_at=timezone.now() - timedelta(seconds=1),
+    )
+    assert not Person.objects.visible_to(officer).exists()
+    AccessGrant.objects.create(
+        person=person,
+        agency=office,
+        basis=AccessGrant.Basis.REFERRAL,
+        starts_at=timezone.now() + timedelta(days=1),
+    )
+    assert not Person.objects.visible_to(officer).exists()
+
+
+def test_an_inactive_user_sees_nothing(two_agencies):
+    shelter, _, _ = two_agencies
+    worker = UserFactory(agency=shelter, roles=[Role.SHELTER_SOCIAL_WORKER], is_active=False)
+    assert not Person.objects.visible_to(worker).exists()

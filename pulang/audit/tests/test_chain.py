@@ -1,0 +1,79 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from pulang.accounts.tests.factories import UserFactory
+from pulang.audit.models import AuditEvent
+from pulang.audit.selectors import audit_chain_verify
+from pulang.audit.services import audit_record
+
+pytestmark = pytest.mark.django_db
+
+
+def three_events():
+    user = UserFactory()
+    return [
+        audit_record(
+            actor=user,
+            action=AuditEvent.Action.VIEW,
+            object_type="x",
+            object_id=i,
+            changes={"n": i},
+        )
+        for i in range(3)
+    ]
+
+
+def test_audit_verify_passes_on_a_fresh_demo_database(capsys):
+    call_command("demo", people=20)
+    call_command("audit_verify")
+    assert "Audit chain intact" in capsys.readouterr().out
+    assert AuditEvent.objects.exists()
+
+
+def test_each_event_chains_to_the_one_before():
+    first, second, third = three_events()
+    assert second.prev_hash == first.hash and third.prev_hash == second.hash
+    assert audit_chain_verify().ok
+
+
+def test_an_altered_row_is_named_by_audit_verify():
+    events = three_events()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {AuditEvent._meta.db_table} SET summary = %s WHERE id = %s",
+            ["nothing happened here", events[1].pk],
+        )
+    report = audit_chain_verify()
+    assert report.broken_event_id == events[1].pk
+    with pytest.raises(CommandError, match=f"#{events[1].pk}"):
+        call_command("audit_verify")
+
+
+def test_a_removed_row_is_found_at_the_event_after_it():
+    events = three_events()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [events[1].pk])
+    assert audit_chain_verify().broken_event_id == events[2].pk
+
+
+def test_events_cannot_be_changed_or_deleted_through_the_application():
+    event = three_events()[0]
+    event.summary = "rewritten"
+    with pytest.raises(RuntimeError):
+        event.save()
+    with pytest.raises(RuntimeError):
+        event.delete()
+
+
+def test_login_failed_login_and_logout_are_recorded_without_the_password(client):
+    UserFactory(username="sari")
+    client.post("/akun/masuk/", {"username": "sari", "password": "salah-sekali"})
+    failed = AuditEvent.objects.get(action=AuditEvent.Action.LOGIN_FAILED)
+    assert "sari" in failed.summary and "salah-sekali" not in str(failed.content())
+    assert failed.ip_address == "127.0.0.1"
+    client.post("/akun/masuk/", {"username": "sari", "password": "kata-sandi-uji-123"})
+    login = AuditEvent.objects.get(action=AuditEvent.Action.LOGIN)
+    assert login.actor_username == "sari" and login.request_id
+    client.post("/akun/keluar/")
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.LOGOUT).count() == 1
