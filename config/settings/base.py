@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "pulang.regions",
     "pulang.agencies",
     "pulang.people",
+    "pulang.arrivals",
+    "pulang.cases",
     "pulang.demo",
     "pulang.api",
     "pulang.core.admin_site.PulangAdminConfig",

@@ -24,4 +24,26 @@ def person_scope(user: "User | Any") -> Q | None:
     from .models import AccessGrant
 
     granted = AccessGrant.objects.live().filter(agency_id=user.agency_id).values("person_id")
-    return Q(registered_by_id=user.agency_id) | Q(pk__in=granted)
+    return (
+        Q(registered_by_id=user.agency_id)
+        | Q(pk__in=_owned_case_people(user.agency_id))
+        | Q(pk__in=granted)
+    )
+
+
+def case_scope(user: "User | Any") -> Q | None:
+    """Cases owned by the user's agency, or of a person opened to it by a live grant."""
+    if not getattr(user, "is_authenticated", False) or not user.agency_id:
+        return None
+    if not user.has_capability(Capability.PERSON_VIEW):
+        return None
+    from .models import AccessGrant
+
+    granted = AccessGrant.objects.live().filter(agency_id=user.agency_id).values("person_id")
+    return Q(owning_agency_id=user.agency_id) | Q(person_id__in=granted)
+
+
+def _owned_case_people(agency_id: int) -> Any:
+    from pulang.cases.models import Case
+
+    return Case.objects.filter(owning_agency_id=agency_id).values("person_id")

@@ -16,7 +16,7 @@ from pulang.accounts.services import otp_secret_base32
 from pulang.agencies.models import Agency, Shelter
 from pulang.audit.models import AuditEvent
 from pulang.audit.services import audit_record
-from pulang.people.models import Person
+from pulang.people.models import Person, name_key
 from pulang.regions.loader import regions_load
 from pulang.regions.models import Region
 
@@ -229,6 +229,7 @@ def _demo_people(*, agencies: dict[str, Agency], target: int) -> int:
         people.append(
             Person(
                 full_name=name,
+                name_key=name_key(name),
                 sex=sex,
                 birth_date=birth,
                 origin_region_id=regency,

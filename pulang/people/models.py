@@ -1,3 +1,4 @@
+import re
 from typing import Any
 
 from django.db import models
@@ -6,6 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from pulang.access.fields import DataCategory
 from pulang.access.scope import person_scope
+
+_NAME_PARTICLES = {"bin", "binti", "bt", "bte", "b", "al"}
+
+
+def name_key(name: str) -> str:
+    """A spelling-tolerant key for a name: lower case, letters only, particles such as
+    bin/binti dropped, words sorted (so word order does not matter)."""
+    words = re.sub(r"[^a-z\s]", " ", name.lower().replace("'", "")).split()
+    return " ".join(sorted(word for word in words if word not in _NAME_PARTICLES))[:200]
 
 
 class PersonQuerySet(QuerySet["Person"]):
@@ -37,8 +47,13 @@ class Person(models.Model):
         NONE = "none", _("Tidak ada")
 
     full_name = models.CharField(_("nama lengkap"), max_length=200)
+    aliases = models.JSONField(_("nama lain"), default=list, blank=True)
+    # Lower-case, bin/binti and punctuation dropped, words sorted: what matching compares.
+    name_key = models.CharField(max_length=200, editable=False, db_index=True, default="")
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    birth_year_only = models.BooleanField(_("hanya tahun lahir diketahui"), default=False)
+    birth_place = models.CharField(_("tempat lahir"), max_length=100, blank=True)
     origin_region = models.ForeignKey(
         "regions.Region",
         verbose_name=_("daerah asal"),
@@ -47,7 +62,9 @@ class Person(models.Model):
         blank=True,
         related_name="+",
     )
-    nik = models.CharField(_("NIK"), max_length=16, blank=True)
+    origin_address = models.CharField(_("alamat asal"), max_length=300, blank=True)
+    nik = models.CharField(_("NIK"), max_length=16, blank=True, db_index=True)
+    family_card_number = models.CharField(_("nomor KK"), max_length=16, blank=True)
     travel_document = models.CharField(
         _("dokumen perjalanan"),
         max_length=10,
@@ -55,8 +72,17 @@ class Person(models.Model):
         default=TravelDocument.NONE,
     )
     travel_document_number = models.CharField(
-        _("nomor dokumen perjalanan"), max_length=30, blank=True
+        _("nomor dokumen perjalanan"), max_length=30, blank=True, db_index=True
     )
+    travel_document_issuer = models.CharField(
+        _("kantor penerbit dokumen"), max_length=100, blank=True
+    )
+    phone_id = models.CharField(_("nomor HP Indonesia"), max_length=20, blank=True)
+    phone_my = models.CharField(_("nomor HP Malaysia"), max_length=20, blank=True)
+    kin_name = models.CharField(_("nama keluarga yang dapat dihubungi"), max_length=200, blank=True)
+    kin_relation = models.CharField(_("hubungan keluarga"), max_length=50, blank=True)
+    kin_phone = models.CharField(_("nomor HP keluarga"), max_length=20, blank=True)
+    languages = models.JSONField(_("bahasa"), default=list, blank=True)
     health_notes = models.TextField(_("catatan kesehatan"), blank=True)
     trafficking_account = models.TextField(_("keterangan perdagangan orang"), blank=True)
     registered_by = models.ForeignKey(
@@ -72,12 +98,23 @@ class Person(models.Model):
     # Which kind of personal data each field holds; pages and the API show fields through this.
     FIELD_CATEGORIES: dict[str, DataCategory] = {
         "full_name": DataCategory.IDENTITY,
+        "aliases": DataCategory.IDENTITY,
         "sex": DataCategory.IDENTITY,
         "birth_date": DataCategory.IDENTITY,
+        "birth_place": DataCategory.IDENTITY,
         "origin_region": DataCategory.IDENTITY,
+        "origin_address": DataCategory.IDENTITY,
         "nik": DataCategory.IDENTITY_NUMBER,
+        "family_card_number": DataCategory.IDENTITY_NUMBER,
         "travel_document": DataCategory.IDENTITY,
         "travel_document_number": DataCategory.IDENTITY_NUMBER,
+        "travel_document_issuer": DataCategory.IDENTITY,
+        "phone_id": DataCategory.CONTACT,
+        "phone_my": DataCategory.CONTACT,
+        "kin_name": DataCategory.CONTACT,
+        "kin_relation": DataCategory.CONTACT,
+        "kin_phone": DataCategory.CONTACT,
+        "languages": DataCategory.IDENTITY,
         "health_notes": DataCategory.HEALTH,
         "trafficking_account": DataCategory.TRAFFICKING,
     }
@@ -90,3 +127,7 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_key = name_key(self.full_name)
+        super().save(*args, **kwargs)
