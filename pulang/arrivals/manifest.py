@@ -1,0 +1,1834 @@
+"""Reading an arrival manifest (CSV or XLSX) and parsing its rows into typed values.
+
+A ship brings up to 300 deportees with a list typed in Excel by consulate or shelter staff, each
+in their own way: CSV in UTF-8 (with or without BOM), UTF-16 ("Unicode text", tab-separated) or
+Windows-1252, separated by commas, semicolons or tabs, or an XLSX workbook. This module is the
+pure layer between those bytes and the registration code: no database, no models.
+
+Two steps, so that a page can show the whole table before anything is saved:
+
+* `manifest_read(data)` finds the format, the encoding, the delimiter, the header row and the
+  columns, and returns every cell as text (`ManifestTable`). Problems with the whole file raise
+  `ManifestError` with a message a social worker can act on.
+* `manifest_parse_row(row, table.columns)` turns one row's text into typed values and lists what
+  is wrong with it (`ParsedRow` with `CellIssue`s). An error means the row needs fixing before
+  the person can be registered; a warning asks someone to look again but never blocks.
+
+Messages are in Indonesian (source strings, see docs/architecture.md) and name the row as Excel
+shows it (the header is row 1 in a plain file) and the column by the header written in the file.
+"""
+
+import codecs
+import csv
+import io
+import re
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal, NamedTuple
+
+import openpyxl
+import phonenumbers
+from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+__all__ = [
+    "MANIFEST_COLUMNS",
+    "MAX_FILE_BYTES",
+    "MAX_ROWS",
+    "CellIssue",
+    "ManifestColumn",
+    "ManifestError",
+    "ManifestRow",
+    "ManifestTable",
+    "ParsedRow",
+    "header_key",
+    "manifest_parse_row",
+    "manifest_read",
+    "manifest_template_csv",
+    "manifest_template_xlsx",
+]
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 5000
+# An XLSX is a zip; its sheets may unpack to far more than the upload. A real 5,000-row manifest
+# unpacks to a few tens of megabytes; anything past this is refused before openpyxl reads it.
+MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
+# A title such as "DAFTAR WNI DEPORTASI KM KELUD" may stand above the header; we look this far.
+HEADER_SEARCH_ROWS = 10
+MAX_NAME_LENGTH = 200
+MAX_AGE_YEARS = 100
+
+Level = Literal["error", "warning"]
+
+
+# --------------------------------------------------------------------------------------------
+# The columns
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ManifestColumn:
+    """One column of the manifest: its field key, the template's header and accepted aliases.
+
+    Headers are matched through `header_key`, so case, spaces, punctuation, accents, a
+    parenthesised hint ("Tanggal Lahir (dd/mm/yyyy)") and the spelling of "nomor" do not matter.
+    """
+
+    field: str
+    header: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+
+MANIFEST_COLUMNS: tuple[ManifestColumn, ...] = (
+    ManifestColumn(
+        "full_name",
+        "Nama Lengkap",
+        ("Nama", "Full name", "Name", "Nama PMI", "Nama WNI", "Nama Sesuai Paspor"),
+        required=True,
+    ),
+    ManifestColumn("aliases", "Nama Alias", ("Aliases", "Alias", "Nama Lain", "Other names")),
+    ManifestColumn(
+        "sex", "Jenis Kelamin", ("Sex", "Gender", "L/P", "JK", "Kelamin"), required=True
+    ),
+    ManifestColumn(
+        "birth_date",
+        "Tanggal Lahir",
+        ("Date of birth", "DOB", "Birth date", "Birthdate", "Tgl Lahir", "Tahun Lahir"),
+    ),
+    ManifestColumn("birth_place", "Tempat Lahir", ("Place of birth", "Birth place", "Tmp Lahir")),
+    ManifestColumn(
+        "nik",
+        "NIK",
+        ("National ID", "No KTP", "KTP", "NIK KTP", "Nomor Induk Kependudukan", "National ID no"),
+    ),
+    ManifestColumn(
+        "family_card",
+        "No KK",
+        ("Family card number", "Nomor KK", "KK", "No Kartu Keluarga", "Family card"),
+    ),
+    ManifestColumn(
+        "document_kind",
+        "Jenis Dokumen",
+        ("Document type", "Document kind", "Dokumen", "Jenis Dokumen Perjalanan"),
+    ),
+    ManifestColumn(
+        "document_number",
+        "No Dokumen",
+        (
+            "Document number",
+            "No Paspor",
+            "Passport number",
+            "No Passport",
+            "No SPLP",
+            "Travel document number",
+        ),
+    ),
+    ManifestColumn(
+        "document_issuer",
+        "Kantor Penerbit",
+        ("Issuing post", "Issued by", "Penerbit", "Issuing office", "Tempat Dikeluarkan"),
+    ),
+    ManifestColumn("region_code", "Kode Wilayah", ("Region code", "Kode Wil", "Kode Kemendagri")),
+    ManifestColumn("province", "Provinsi", ("Province", "Prov")),
+    ManifestColumn(
+        "regency",
+        "Kabupaten/Kota",
+        ("Regency", "City", "Kabupaten", "Kota", "Kab/Kota", "Regency/City"),
+    ),
+    ManifestColumn("district", "Kecamatan", ("District", "Kec")),
+    ManifestColumn(
+        "village",
+        "Desa/Kelurahan",
+        ("Village", "Desa", "Kelurahan", "Kel/Desa", "Desa/Kel", "Kelurahan/Desa"),
+    ),
+    ManifestColumn(
+        "address", "Alamat", ("Address", "Street", "Alamat Lengkap", "Alamat di Indonesia")
+    ),
+    ManifestColumn(
+        "phone_id",
+        "No HP Indonesia",
+        (
+            "Indonesian phone",
+            "Indonesian phone number",
+            "HP",
+            "No HP",
+            "Telepon",
+            "No Telepon",
+            "Telp",
+            "No Telp",
+            "Phone",
+            "Phone number",
+            "HP Indonesia",
+        ),
+    ),
+    ManifestColumn(
+        "phone_my",
+        "No HP Malaysia",
+        ("Malaysian phone", "Malaysian phone number", "HP Malaysia", "Telepon Malaysia"),
+    ),
+    ManifestColumn(
+        "kin_name",
+        "Nama Keluarga",
+        ("Next of kin", "Next of kin name", "Nama Keluarga yang Bisa Dihubungi"),
+    ),
+    ManifestColumn(
+        "kin_relation",
+        "Hubungan Keluarga",
+        ("Next of kin relation", "Relation", "Relationship", "Hubungan"),
+    ),
+    ManifestColumn(
+        "kin_phone",
+        "No HP Keluarga",
+        ("Next of kin phone", "Next of kin phone number", "HP Keluarga", "Telepon Keluarga"),
+    ),
+    ManifestColumn("languages", "Bahasa", ("Languages", "Language", "Bahasa yang Dikuasai")),
+    ManifestColumn("pregnant", "Hamil", ("Pregnant", "Sedang Hamil")),
+    ManifestColumn("disability", "Disabilitas", ("Disability", "Disabilities", "Difabel")),
+    ManifestColumn("illness", "Sakit", ("Illness", "Sick", "Penyakit", "Kondisi Kesehatan")),
+    ManifestColumn("notes", "Catatan", ("Notes", "Remarks", "Keterangan", "Ket", "Note")),
+)
+
+COLUMN_BY_FIELD: dict[str, ManifestColumn] = {column.field: column for column in MANIFEST_COLUMNS}
+FIELDS: tuple[str, ...] = tuple(column.field for column in MANIFEST_COLUMNS)
+
+# The words people use for "number" in a header all become "no": "Nomor KK" = "No. KK".
+_NUMBER_WORDS = frozenset({"no", "nomor", "nomer", "nmr", "number", "num", "nr"})
+# Headers of a leading row-number column ("No", "No.", "#", "No Urut").
+_ROW_NUMBER_KEYS = frozenset({"no", "nourut", "urut"})
+
+
+def header_key(text: str) -> str:
+    """The comparable form of a header: "No. Paspor" → "nopaspor", "NAMA LENGKAP" → "namalengkap".
+
+    Accents go, case goes, every character that is not a letter or a digit goes, a hint in
+    brackets goes ("Tanggal Lahir (dd/mm/yyyy)"), and "nomor"/"number"/"no." become "no".
+    """
+
+    def words(value: str) -> list[str]:
+        return ["no" if w in _NUMBER_WORDS else w for w in re.findall(r"[a-z0-9]+", value)]
+
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    without_hint = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", text)
+    return "".join(words(without_hint)) or "".join(words(text))
+
+
+def _header_lookup() -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for column in MANIFEST_COLUMNS:
+        for name in (column.header, column.field, *column.aliases):
+            key = header_key(name)
+            if lookup.get(key, column.field) != column.field:
+                raise ValueError(f"Header {name!r} matches both {lookup[key]} and {column.field}")
+            lookup[key] = column.field
+    return lookup
+
+
+HEADER_LOOKUP: dict[str, str] = _header_lookup()
+
+
+# --------------------------------------------------------------------------------------------
+# Results
+# --------------------------------------------------------------------------------------------
+
+
+class ManifestError(Exception):
+    """The whole file cannot be used; `str(error)` is a message for the person who uploaded it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class ManifestRow:
+    """One data row, every cell as trimmed text.
+
+    `number` is the row number Excel shows. `values` has a key for each recognised column of the
+    file (field key → text, "" when the cell is empty). `numeric` names the fields whose XLSX cell
+    was stored as a number (Excel keeps only 15 significant digits of those). `extra` holds
+    non-empty cells found to the right of the last header.
+    """
+
+    number: int
+    values: dict[str, str]
+    numeric: frozenset[str] = frozenset()
+    extra: tuple[str, ...] = ()
+
+
+@dataclass
+class ManifestTable:
+    """What `manifest_read` found.
+
+    `columns` maps field key → header as written in the file. `unknown_headers` lists headers
+    that matched no column (ignored). `warnings` are messages about the whole file for the
+    person who uploaded it (unknown columns, skipped rows, another sheet that was not read...).
+    `encoding` is "" and `delimiter` None for XLSX; `sheet` is the sheet read (XLSX only).
+    `header_row` is the Excel row number of the header.
+    """
+
+    columns: dict[str, str]
+    unknown_headers: list[str]
+    rows: list[ManifestRow]
+    encoding: str
+    delimiter: str | None
+    format: Literal["csv", "xlsx"]
+    header_row: int = 1
+    sheet: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CellIssue:
+    """A problem in one cell. `column` is the header as written ("" for a row-wide issue)."""
+
+    row: int
+    field: str
+    column: str
+    level: Level
+    message: str
+
+
+@dataclass
+class ParsedRow:
+    """Typed values of one row and its issues.
+
+    `values` always has every field key of `MANIFEST_COLUMNS` (None, "", [] or False when empty
+    or unusable) plus `birth_year_only` and `pregnant_note`, `disability_note`, `illness_note`.
+    """
+
+    number: int
+    values: dict[str, Any]
+    issues: list[CellIssue]
+
+    @property
+    def errors(self) -> list[CellIssue]:
+        return [issue for issue in self.issues if issue.level == "error"]
+
+    @property
+    def warnings(self) -> list[CellIssue]:
+        return [issue for issue in self.issues if issue.level == "warning"]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(issue.level == "error" for issue in self.issues)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading the file
+# --------------------------------------------------------------------------------------------
+
+
+class _RawRow(NamedTuple):
+    number: int
+    cells: list[str]
+    numeric: list[bool]
+
+
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_OLE_STREAM = "EncryptedPackage".encode("utf-16-le")
+_IMAGE_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")
+_ARCHIVE_SIGNATURES = (b"Rar!", b"7z\xbc\xaf\x27\x1c", b"\x1f\x8b")
+_ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+# Characters that are whitespace for a person but not for str.strip().
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+def manifest_read(data: bytes, *, filename: str = "") -> ManifestTable:
+    """Read a manifest's bytes into text cells; raise ManifestError when the file is unusable.
+
+    XLSX is recognised by its zip signature, whatever the file is called; everything else must
+    be text. `filename` only helps to word the message about an unreadable file.
+    """
+    if len(data) > MAX_FILE_BYTES:
+        raise ManifestError(
+            _(
+                "File terlalu besar (%(size)s MB). Batasnya %(limit)s MB; satu kapal biasanya "
+                "jauh di bawah itu. Hapus lembar atau gambar yang tidak perlu, atau bagi daftar "
+                "menjadi beberapa file."
+            )
+            % {"size": _megabytes(len(data)), "limit": _megabytes(MAX_FILE_BYTES)}
+        )
+    if not data.strip(b" \t\r\n\x00" + codecs.BOM_UTF8 + codecs.BOM_UTF16_LE):
+        raise ManifestError(_("File ini kosong. Pilih file daftar (manifes) yang berisi data."))
+    _refuse_known_binary(data, filename)
+    if data.startswith(_ZIP_SIGNATURES):
+        return _read_xlsx(data, filename)
+    return _read_csv(data, filename)
+
+
+def _megabytes(size: int) -> str:
+    text = f"{size / (1024 * 1024):.1f}".removesuffix(".0")
+    return text.replace(".", ",")
+
+
+def _refuse_known_binary(data: bytes, filename: str) -> None:
+    head = data[:16]
+    if head.startswith(b"%PDF"):
+        raise ManifestError(
+            _(
+                "File ini PDF, bukan tabel, sehingga isinya tidak bisa dibaca. Minta daftarnya "
+                "dalam bentuk Excel, atau salin datanya ke templat, lalu simpan ulang sebagai "
+                ".xlsx atau CSV."
+            )
+        )
+    if head.startswith(_OLE_SIGNATURE):
+        if _ENCRYPTED_OLE_STREAM in data:
+            raise ManifestError(
+                _(
+                    "File Excel ini dilindungi kata sandi, sehingga tidak bisa dibaca. Buka di "
+                    "Excel, hapus kata sandinya, lalu simpan ulang sebagai .xlsx atau CSV."
+                )
+            )
+        raise ManifestError(
+            _(
+                "File ini berformat Excel lama (.xls) yang tidak bisa dibaca di sini. Buka di "
+                "Excel, pilih File → Save As, lalu simpan ulang sebagai .xlsx atau CSV."
+            )
+        )
+    if head.startswith(_IMAGE_SIGNATURES):
+        raise ManifestError(
+            _(
+                "File ini gambar (foto atau hasil pindai), bukan tabel. Ketik datanya ke "
+                "templat, lalu simpan ulang sebagai .xlsx atau CSV."
+            )
+        )
+    if head.startswith(_ARCHIVE_SIGNATURES):
+        raise ManifestError(
+            _(
+                "File ini arsip terkompresi (RAR, 7z atau gz). Keluarkan file daftarnya dari "
+                "arsip, lalu unggah file .xlsx atau CSV-nya."
+            )
+        )
+    if head.startswith(b"{\\rtf"):
+        raise ManifestError(_word_document_message())
+
+
+def _word_document_message() -> str:
+    return _(
+        "File ini dokumen Word, bukan tabel. Salin tabelnya ke Excel atau ke templat, lalu "
+        "simpan sebagai .xlsx atau CSV."
+    )
+
+
+def _not_a_table_message(filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension and extension not in {"csv", "txt", "tsv", "xlsx", "xlsm"}:
+        return _(
+            "File .%(extension)s ini bukan CSV atau XLSX, sehingga tidak bisa dibaca. Buka "
+            "daftarnya di Excel, lalu simpan ulang sebagai .xlsx atau CSV."
+        ) % {"extension": extension}
+    return _(
+        "File ini bukan CSV atau XLSX (isinya bukan teks maupun lembar kerja Excel), sehingga "
+        "tidak bisa dibaca. Buka daftarnya di Excel, lalu simpan ulang sebagai .xlsx atau CSV."
+    )
+
+
+def _broken_xlsx_message() -> str:
+    return _(
+        "File XLSX ini rusak atau tidak bisa dibuka. Buka di Excel, lalu simpan ulang sebagai "
+        ".xlsx atau CSV."
+    )
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def _decode(data: bytes, filename: str) -> tuple[str, str, bool]:
+    """Text, encoding name and whether some bytes had to be replaced."""
+    if data.startswith(codecs.BOM_UTF8):
+        return _decode_as(data[len(codecs.BOM_UTF8) :], "utf-8", "utf-8-sig")
+    if data.startswith(codecs.BOM_UTF16_LE):
+        return _decode_as(data[2:], "utf-16-le", "utf-16-le")
+    if data.startswith(codecs.BOM_UTF16_BE):
+        return _decode_as(data[2:], "utf-16-be", "utf-16-be")
+    if b"\x00" in data:
+        # UTF-16 without a BOM shows a zero byte in every other position.
+        even, odd = data[0::2], data[1::2]
+        if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+            return _decode_as(data, "utf-16-le", "utf-16-le")
+        if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+            return _decode_as(data, "utf-16-be", "utf-16-be")
+        raise ManifestError(_not_a_table_message(filename))
+    try:
+        return data.decode("utf-8"), "utf-8", False
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252", False
+    except UnicodeDecodeError:
+        # The five bytes Windows-1252 leaves undefined do not occur in typed text.
+        raise ManifestError(_not_a_table_message(filename)) from None
+
+
+def _decode_as(data: bytes, codec: str, name: str) -> tuple[str, str, bool]:
+    try:
+        return data.decode(codec), name, False
+    except UnicodeDecodeError:
+        return data.decode(codec, errors="replace"), name, True
+
+
+def _refuse_non_csv_text(text: str, filename: str) -> None:
+    start = text.lstrip(" \t\r\n" + _INVISIBLE)[:400].casefold()
+    if start.startswith(("<!doctype html", "<html", "<table", "<meta")):
+        raise ManifestError(
+            _(
+                "File ini sebenarnya halaman web (HTML), walaupun namanya mungkin .xls; sistem "
+                "lain sering mengekspor daftar seperti ini. Buka di Excel, lalu simpan ulang "
+                "sebagai .xlsx atau CSV."
+            )
+        )
+    if start.startswith("<?xml"):
+        if "urn:schemas-microsoft-com:office:spreadsheet" in text[:4000]:
+            raise ManifestError(
+                _(
+                    "File ini berformat XML Spreadsheet 2003. Buka di Excel, lalu simpan ulang "
+                    "sebagai .xlsx atau CSV."
+                )
+            )
+        raise ManifestError(_not_a_table_message(filename))
+    sample = text[:20000]
+    controls = sum(
+        1 for ch in sample if ch not in "\t\r\n\x0c\x1a" and unicodedata.category(ch) == "Cc"
+    )
+    if controls > max(2, len(sample) // 200):
+        raise ManifestError(_not_a_table_message(filename))
+
+
+_SEP_LINE = re.compile(r"sep=(.)[ ]*", re.IGNORECASE)
+_DELIMITERS = ",;\t"
+
+
+def _detect_delimiter(lines: list[str]) -> str:
+    """Sniff among comma, semicolon and tab; trust the header line when the sniffer disagrees."""
+    sample = "\n".join(lines[:50])[:65536]
+    try:
+        sniffed: str | None = csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
+    except csv.Error:
+        sniffed = None
+    candidates = [
+        line for line in lines[:HEADER_SEARCH_ROWS] if any(d in line for d in _DELIMITERS)
+    ]
+    header_line = candidates[0] if candidates else (lines[0] if lines else "")
+    counts = {d: header_line.count(d) for d in _DELIMITERS}
+    if sniffed in counts and counts[sniffed] > 0:
+        return sniffed
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def _read_csv(data: bytes, filename: str) -> ManifestTable:
+    text, encoding, replaced = _decode(data, filename)
+    _refuse_non_csv_text(text, filename)
+    notes: list[str] = []
+    if replaced:
+        notes.append(
+            _(
+                "Sebagian huruf di file ini tidak bisa dibaca dan tampil sebagai “�”. Periksa "
+                "nama yang berhuruf khusus, atau simpan ulang file sebagai CSV UTF-8."
+            )
+        )
+
+    lines = [line for line in text.splitlines() if line.strip(" \t" + _INVISIBLE)]
+    delimiter: str | None = None
+    body = text
+    if lines and (match := _SEP_LINE.fullmatch(lines[0].strip(_INVISIBLE))):
+        # Excel's "sep=;" first line names the delimiter and is hidden when Excel opens the file.
+        delimiter = match.group(1)
+        body = text.split(lines[0], 1)[1].lstrip("\r\n")
+        lines = lines[1:]
+    if not lines:
+        raise ManifestError(_("File ini kosong. Pilih file daftar (manifes) yang berisi data."))
+    if delimiter is None:
+        delimiter = _detect_delimiter(lines)
+
+    def records() -> Iterator[_RawRow]:
+        reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
+        number = 0
+        try:
+            for number, cells in enumerate(reader, start=1):
+                cleaned = [_clean_cell(cell) for cell in cells]
+                yield _RawRow(number, cleaned, [False] * len(cleaned))
+        except csv.Error as error:
+            raise ManifestError(
+                _(
+                    "File CSV ini tidak bisa dibaca setelah baris %(row)d; mungkin ada tanda kutip "
+                    '(") yang tidak ditutup. Buka di Excel, lalu simpan ulang sebagai .xlsx atau '
+                    "CSV."
+                )
+                % {"row": number}
+            ) from error
+
+    table = _build_table(records(), fmt="csv", encoding=encoding, delimiter=delimiter, sheet=None)
+    table.warnings[:0] = notes
+    _warn_unclosed_quotes(table, delimiter)
+    return table
+
+
+def _warn_unclosed_quotes(table: ManifestTable, delimiter: str) -> None:
+    """A quote opened and never closed swallows the following lines into one cell."""
+    width = len(table.columns)
+    for row in table.rows:
+        for text in row.values.values():
+            if text.count("\n") >= 2 and text.count(delimiter) >= max(2, width // 2):
+                table.warnings.append(
+                    _(
+                        "Baris %(row)d berisi satu isian yang sangat panjang dan memuat "
+                        'beberapa baris; mungkin ada tanda kutip (") yang tidak ditutup sehingga '
+                        "baris-baris berikutnya ikut tergabung. Periksa baris itu di file."
+                    )
+                    % {"row": row.number}
+                )
+                return
+
+
+def _clean_cell(text: str) -> str:
+    return text.strip().strip(_INVISIBLE).strip()
+
+
+# --- XLSX ------------------------------------------------------------------------------------
+
+
+def _read_xlsx(data: bytes, filename: str) -> ManifestTable:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = set(archive.namelist())
+        unpacked = sum(info.file_size for info in archive.infolist())
+        mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
+        raise ManifestError(_broken_xlsx_message()) from error
+    if "xl/workbook.xml" not in names:
+        if "xl/workbook.bin" in names:
+            raise ManifestError(
+                _(
+                    "File ini berformat Excel Binary (.xlsb). Buka di Excel, lalu simpan ulang "
+                    "sebagai .xlsx atau CSV."
+                )
+            )
+        if b"opendocument" in mimetype:
+            raise ManifestError(
+                _(
+                    "File ini berformat OpenDocument (.ods, dari LibreOffice atau WPS). Buka "
+                    "file itu, lalu simpan ulang sebagai .xlsx atau CSV."
+                )
+            )
+        if any(name.startswith("word/") for name in names):
+            raise ManifestError(_word_document_message())
+        raise ManifestError(_not_a_table_message(filename))
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise ManifestError(
+            _(
+                "Isi file XLSX ini terlalu besar untuk dibaca. Hapus lembar, gambar atau "
+                "format yang tidak perlu, atau salin daftarnya ke templat."
+            )
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:
+        raise ManifestError(_broken_xlsx_message()) from error
+    try:
+        return _read_workbook(workbook)
+    except ManifestError:
+        raise
+    except Exception as error:
+        raise ManifestError(_broken_xlsx_message()) from error
+    finally:
+        workbook.close()
+
+
+def _read_workbook(workbook: Any) -> ManifestTable:
+    sheets = [ws for ws in workbook.worksheets if hasattr(ws, "iter_rows")]
+    active = workbook.active if workbook.active in sheets else None
+    ordered = sorted(
+        sheets,
+        key=lambda ws: (ws is not active, getattr(ws, "sheet_state", "visible") != "visible"),
+    )
+    first_with_data: Any = None
+    chosen: Any = None
+    for ws in ordered:
+        buffer = _first_rows(_xlsx_rows(ws))
+        if not buffer:
+            continue
+        if first_with_data is None:
+            first_with_data = ws
+        header = _find_header(buffer)
+        if header is not None and not _missing_required(header):
+            chosen = ws
+            break
+    sheet = chosen or first_with_data
+    if sheet is None:
+        raise ManifestError(_("File ini kosong. Pilih file daftar (manifes) yang berisi data."))
+    table = _build_table(_xlsx_rows(sheet), fmt="xlsx", encoding="", delimiter=None, sheet=sheet)
+    others = []
+    for ws in sheets:
+        if ws is sheet:
+            continue
+        header = _find_header(_first_rows(_xlsx_rows(ws)))
+        if header is not None and not _missing_required(header):
+            others.append(ws.title)
+    if others:
+        table.warnings.append(
+            _(
+                "Hanya lembar “%(sheet)s” yang dibaca. Lembar %(others)s juga tampak berisi "
+                "daftar; unggah lembar itu sebagai file terpisah atau gabungkan ke satu lembar."
+            )
+            % {"sheet": sheet.title, "others": _quoted_list(others)}
+        )
+    return table
+
+
+def _xlsx_rows(ws: Any) -> Iterator[_RawRow]:
+    ws.reset_dimensions()  # a wrong <dimension> in the file would otherwise cut rows off
+    for number, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
+        cells: list[str] = []
+        numeric: list[bool] = []
+        for value in values:
+            text, is_number = _xlsx_cell_text(value)
+            cells.append(text)
+            numeric.append(is_number)
+        yield _RawRow(number, cells, numeric)
+
+
+def _xlsx_cell_text(value: object) -> tuple[str, bool]:
+    """The text of one XLSX cell and whether it was stored as a number."""
+    if value is None:
+        return "", False
+    if isinstance(value, bool):
+        return ("TRUE" if value else "FALSE"), False
+    if isinstance(value, datetime):
+        return value.date().isoformat(), False
+    if isinstance(value, date):
+        return value.isoformat(), False
+    if isinstance(value, time | timedelta):
+        return str(value), False
+    if isinstance(value, int):
+        return str(value), True
+    if isinstance(value, float):
+        return _float_text(value), True
+    return _clean_cell(str(value)), False
+
+
+def _float_text(value: float) -> str:
+    """1234.0 → "1234"; a 16-digit number keeps the digits written in the file, not 3.17E+15."""
+    try:
+        number = Decimal(repr(value))
+    except InvalidOperation:
+        return repr(value)
+    if not number.is_finite():
+        return repr(value)
+    if number == number.to_integral_value():
+        return str(int(number))
+    return format(number, "f")
+
+
+# --- The table -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Header:
+    number: int
+    cells: list[str]
+    indexes: dict[str, int]  # field → cell index
+    columns: dict[str, str]  # field → header as written
+    unknown: list[tuple[int, str]]
+    blank: list[int]
+    duplicates: list[tuple[str, str]]  # (ignored header, header kept)
+    row_number_index: int | None
+
+
+def _first_rows(rows: Iterator[_RawRow]) -> list[_RawRow]:
+    """The first non-empty rows, enough to find the header. Consumes that much of `rows`."""
+    buffer: list[_RawRow] = []
+    for row in rows:
+        if any(row.cells):
+            buffer.append(row)
+            if len(buffer) >= HEADER_SEARCH_ROWS:
+                break
+    return buffer
+
+
+def _map_header(row: _RawRow) -> _Header:
+    header = _Header(row.number, row.cells, {}, {}, [], [], [], None)
+    first_filled = next((i for i, text in enumerate(row.cells) if text), None)
+    for index, text in enumerate(row.cells):
+        if not text:
+            header.blank.append(index)
+            continue
+        if index == first_filled and (text == "#" or header_key(text) in _ROW_NUMBER_KEYS):
+            header.row_number_index = index
+            continue
+        field_key = HEADER_LOOKUP.get(header_key(text))
+        if field_key is None:
+            header.unknown.append((index, text))
+        elif field_key in header.indexes:
+            header.duplicates.append((text, header.columns[field_key]))
+        else:
+            header.indexes[field_key] = index
+            header.columns[field_key] = text
+    return header
+
+
+def _find_header(buffer: list[_RawRow]) -> _Header | None:
+    """The first row naming two known columns (titles may stand above it), else a row naming one."""
+    mapped = [_map_header(row) for row in buffer]
+    for header in mapped:
+        if len(header.indexes) >= 2:
+            return header
+    if mapped and mapped[0].indexes:
+        return mapped[0]
+    return None
+
+
+def _missing_required(header: _Header) -> list[str]:
+    return [c.header for c in MANIFEST_COLUMNS if c.required and c.field not in header.indexes]
+
+
+def _quoted_list(items: Iterable[str], limit: int = 30) -> str:
+    items = list(items)
+    shown = ", ".join(f"“{item}”" for item in items[:limit])
+    if len(items) > limit:
+        shown += _(" dan %(count)d lainnya") % {"count": len(items) - limit}
+    return shown
+
+
+def _row_list(numbers: list[int], limit: int = 15) -> str:
+    shown = ", ".join(str(n) for n in numbers[:limit])
+    if len(numbers) > limit:
+        shown += _(" dan %(count)d lainnya") % {"count": len(numbers) - limit}
+    return shown
+
+
+def _is_numbering_row(cells: list[str]) -> bool:
+    """The "(1) (2) (3) …" row that government forms put under the header."""
+    filled = [text.strip("()") for text in cells if text]
+    if len(filled) < 3 or not all(text.isdigit() for text in filled):
+        return False
+    numbers = [int(text) for text in filled]
+    return numbers[0] in (0, 1) and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
+def _build_table(
+    rows: Iterator[_RawRow],
+    *,
+    fmt: Literal["csv", "xlsx"],
+    encoding: str,
+    delimiter: str | None,
+    sheet: Any,
+) -> ManifestTable:
+    buffer = _first_rows(rows)
+    if not buffer:
+        raise ManifestError(_("File ini kosong. Pilih file daftar (manifes) yang berisi data."))
+    header = _find_header(buffer)
+    if header is None:
+        first = [text for text in buffer[0].cells if text]
+        raise ManifestError(
+            _(
+                "Baris judul kolom tidak ditemukan. Baris pertama harus berisi judul kolom seperti "
+                "“Nama Lengkap” dan “Jenis Kelamin”; pakai templat bila ragu. Baris pertama file "
+                "ini berisi: %(found)s."
+            )
+            % {"found": _quoted_list(first, limit=10)}
+        )
+    missing = _missing_required(header)
+    if missing:
+        found = [text for text in header.cells if text]
+        raise ManifestError(
+            _(
+                "Kolom wajib tidak ada: %(missing)s. Judul kolom yang ada di file: %(found)s. "
+                "Tambahkan kolom itu atau ubah judulnya agar sama dengan templat."
+            )
+            % {"missing": _quoted_list(missing), "found": _quoted_list(found)}
+        )
+
+    header_position = next(i for i, row in enumerate(buffer) if row.number == header.number)
+    above = buffer[:header_position]
+    data_rows = _chain(buffer[header_position + 1 :], rows)
+    header_keys = [header_key(text) for text in header.cells]
+    width = len(header.cells)
+    filled_blank_columns: set[int] = set()
+    skipped_unknown: list[int] = []
+    repeated_headers: list[int] = []
+    example_rows: list[int] = []
+    numbering_row: int | None = None
+    result: list[ManifestRow] = []
+    example_name = _TEMPLATE_EXAMPLE["full_name"].casefold()
+
+    first_data_row = True
+    for raw in data_rows:
+        if not any(raw.cells):
+            continue
+        if first_data_row:
+            first_data_row = False
+            if _is_numbering_row(raw.cells):
+                numbering_row = raw.number
+                continue
+        if [header_key(text) for text in raw.cells[:width]] == header_keys:
+            repeated_headers.append(raw.number)
+            continue
+        values = {
+            key: raw.cells[index] if index < len(raw.cells) else ""
+            for key, index in header.indexes.items()
+        }
+        for index in header.blank:
+            if index < len(raw.cells) and raw.cells[index]:
+                filled_blank_columns.add(index)
+        if not any(values.values()):
+            skipped_unknown.append(raw.number)
+            continue
+        if values["full_name"].casefold() == example_name:
+            example_rows.append(raw.number)
+            continue
+        numeric = frozenset(
+            key
+            for key, index in header.indexes.items()
+            if index < len(raw.numeric) and raw.numeric[index]
+        )
+        extra = tuple(text for text in raw.cells[width:] if text)
+        result.append(ManifestRow(raw.number, values, numeric, extra))
+        if len(result) > MAX_ROWS:
+            raise ManifestError(
+                _(
+                    "File ini berisi lebih dari %(limit)s baris data. Bagi daftar menjadi "
+                    "beberapa file, masing-masing paling banyak %(limit)s orang."
+                )
+                % {"limit": f"{MAX_ROWS:,}".replace(",", ".")}
+            )
+
+    if not result:
+        if example_rows:
+            raise ManifestError(
+                _(
+                    "File ini hanya berisi judul kolom dan baris contoh dari templat. Hapus baris "
+                    "contoh, isi data orang di bawah judul kolom, lalu unggah lagi."
+                )
+            )
+        raise ManifestError(
+            _(
+                "File ini hanya berisi judul kolom; belum ada data orang di bawahnya. Isi satu "
+                "baris untuk setiap orang, lalu unggah lagi."
+            )
+        )
+
+    unknown = [text for _index, text in header.unknown]
+    unknown += [
+        _("(tanpa judul, kolom %(letter)s)") % {"letter": get_column_letter(index + 1)}
+        for index in sorted(filled_blank_columns)
+    ]
+    messages: list[str] = []
+    if above:
+        messages.append(
+            _("Baris di atas judul kolom dilewati: %(rows)s.")
+            % {"rows": _quoted_list(" ".join(t for t in row.cells if t)[:80] for row in above)}
+        )
+    if unknown:
+        messages.append(
+            _(
+                "Kolom berikut tidak dikenal dan isinya tidak dibaca: %(columns)s. Jika isinya "
+                "penting, pindahkan ke kolom “Catatan” atau ubah judulnya agar sama dengan templat."
+            )
+            % {"columns": _quoted_list(unknown)}
+        )
+    for ignored, kept in header.duplicates:
+        messages.append(
+            _(
+                "Kolom “%(ignored)s” berarti sama dengan kolom “%(kept)s”; hanya “%(kept)s” yang "
+                "dibaca."
+            )
+            % {"ignored": ignored, "kept": kept}
+        )
+    if numbering_row is not None:
+        messages.append(
+            _("Baris %(row)d hanya berisi nomor urut kolom dan dilewati.") % {"row": numbering_row}
+        )
+    if repeated_headers:
+        messages.append(
+            _("Baris %(rows)s berisi judul kolom lagi dan dilewati.")
+            % {"rows": _row_list(repeated_headers)}
+        )
+    if example_rows:
+        messages.append(
+            _("Baris %(rows)s adalah contoh dari templat dan dilewati.")
+            % {"rows": _row_list(example_rows)}
+        )
+    if skipped_unknown:
+        messages.append(
+            _(
+                "Baris %(rows)s dilewati karena tidak berisi apa pun di kolom yang dikenal "
+                "(misalnya baris jumlah atau tanda tangan)."
+            )
+            % {"rows": _row_list(skipped_unknown)}
+        )
+    return ManifestTable(
+        columns=header.columns,
+        unknown_headers=unknown,
+        rows=result,
+        encoding=encoding,
+        delimiter=delimiter,
+        format=fmt,
+        header_row=header.number,
+        sheet=sheet.title if sheet is not None else None,
+        warnings=messages,
+    )
+
+
+def _chain(first: list[_RawRow], rest: Iterator[_RawRow]) -> Iterator[_RawRow]:
+    yield from first
+    yield from rest
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing one row
+# --------------------------------------------------------------------------------------------
+
+# Typed instead of a value when there is none; treated as an empty cell.
+_PLACEHOLDERS = frozenset(
+    {"-", "--", "---", "–", "—", ".", "?", "n/a", "na", "nil", "nihil", "tidak ada", "tdk ada"}
+)
+_TEXT_FIELDS = (
+    "birth_place",
+    "document_issuer",
+    "province",
+    "regency",
+    "district",
+    "village",
+    "address",
+    "kin_name",
+    "kin_relation",
+    "notes",
+)
+_MULTILINE_FIELDS = frozenset({"address", "notes"})
+_NAME_PARTICLES = frozenset({"bin", "binti", "bt", "bte", "bt.", "b.", "a/l", "a/p"})
+
+_MALE = frozenset({"l", "lk", "lakilaki", "laki", "laki2", "lelaki", "pria", "m", "male", "man"})
+_FEMALE = frozenset({"p", "pr", "prp", "perempuan", "wanita", "w", "f", "female", "woman"})
+
+_MONTHS = {
+    "jan": 1, "januari": 1, "january": 1,
+    "feb": 2, "februari": 2, "pebruari": 2, "february": 2, "peb": 2,
+    "mar": 3, "maret": 3, "march": 3,
+    "apr": 4, "april": 4,
+    "mei": 5, "may": 5,
+    "jun": 6, "juni": 6, "june": 6,
+    "jul": 7, "juli": 7, "july": 7,
+    "agu": 8, "agt": 8, "ags": 8, "agustus": 8, "aug": 8, "august": 8,
+    "sep": 9, "sept": 9, "september": 9,
+    "okt": 10, "oktober": 10, "oct": 10, "october": 10,
+    "nov": 11, "nopember": 11, "november": 11, "nop": 11,
+    "des": 12, "desember": 12, "dec": 12, "december": 12,
+}  # fmt: skip
+_TIME_SUFFIX = re.compile(r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$")
+_DATE_DMY = re.compile(r"(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d+)")
+_DATE_YMD = re.compile(r"(\d{4})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{1,2})")
+_DATE_NAMED = re.compile(r"(\d{1,2})[\s\-/.]*([A-Za-z]+)\.?[\s\-/.,]*(\d+)")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+")
+_NUMBER_SEPARATORS = re.compile(r"[\s.\-\u2010-\u2015\u2212]+")
+_LEADING_APOSTROPHES = "'\u2018\u2019`"
+
+_KIND_PASSPORT = frozenset({"paspor", "passport", "pp", "pasport", "pasporri", "paspordinas"})
+_KIND_SPLP = frozenset({"splp", "suratperjalananlaksanapaspor"})
+_KIND_NONE = frozenset(
+    {"", "tidakada", "tdkada", "tidak", "none", "no", "nil", "nihil", "na", "tanpadokumen"}
+)
+_PASSPORT_NUMBER = re.compile(r"[A-Z]\d{7}")
+
+_TRUE_WORDS = frozenset({"ya", "y", "yes", "iya", "1", "✓", "✔", "☑", "x", "v", "true", "benar"})
+_FALSE_WORDS = frozenset(
+    {
+        "", "tidak", "t", "tdk", "no", "n", "0", "false", "salah", "tidakada", "tdkada",
+        "none", "nihil", "nil", "bukan", "sehat", "normal", "tidaksakit", "tidakhamil",
+    }
+)  # fmt: skip
+_PREGNANCY_TEXT = re.compile(r"hamil|bulan|bln|minggu|mgg|month|week|trimester", re.IGNORECASE)
+
+_REGION_DOTTED = re.compile(r"\d{2}(?:\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?)?")
+_REGION_DIGITS = re.compile(r"\d{2}|\d{4}|\d{6}|\d{10}")
+
+_FUNCTION_CALL = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*\s*\(")
+_CELL_REFERENCE = re.compile(r"\$?[A-Za-z]{1,3}\$?\d+\b")
+_OPERATION = re.compile(r"[\w)\"']\s*[-+*/^&<>=]\s*[\w(\"'$]")
+_PHONE_LIKE = re.compile(r"\+[\d\s().\-/]+")
+_SIGNED_NUMBER = re.compile(r"[+-]\d+(?:[.,]\d+)?")
+_PHONE_SPLIT = re.compile(r"\s*(?:[/,;\n]|\batau\b|\bdan\b|\bor\b)\s*", re.IGNORECASE)
+
+
+def looks_like_formula(text: str) -> bool:
+    """Whether a cell would be taken for a formula by a spreadsheet ("=1+1", "@SUM(A1)", "-2+3").
+
+    A phone number ("+62 812-3456-7890"), a signed number ("-5") and a dash used as a placeholder
+    ("-", "- tidak ada") are not formulas.
+    """
+    if not text or text[0] not in "=+-@":
+        return False
+    body = text[1:]
+    if text[0] == "=":
+        return bool(body.strip())
+    if not body or body[0].isspace() or set(text) <= set("-+ "):
+        return False
+    if text[0] == "+" and _PHONE_LIKE.fullmatch(text):
+        return False
+    if _SIGNED_NUMBER.fullmatch(text):
+        return False
+    return bool(
+        body[0] in "=(@"
+        or _FUNCTION_CALL.search(body)
+        or _CELL_REFERENCE.match(body)
+        or _OPERATION.search(body)
+    )
+
+
+class _RowContext:
+    """Collects issues for one row, worded with the row number and the header as written."""
+
+    def __init__(self, row: ManifestRow, columns: dict[str, str]) -> None:
+        self.row = row
+        self.columns = columns
+        self.issues: list[CellIssue] = []
+
+    def column(self, field_key: str) -> str:
+        return self.columns.get(field_key) or COLUMN_BY_FIELD[field_key].header
+
+    def add(self, field_key: str, level: Level, problem: str) -> None:
+        column = self.column(field_key)
+        message = _("Baris %(row)d, kolom “%(column)s”: %(problem)s") % {
+            "row": self.row.number,
+            "column": column,
+            "problem": problem,
+        }
+        self.issues.append(CellIssue(self.row.number, field_key, column, level, message))
+
+    def error(self, field_key: str, problem: str) -> None:
+        self.add(field_key, "error", problem)
+
+    def warning(self, field_key: str, problem: str) -> None:
+        self.add(field_key, "warning", problem)
+
+
+def manifest_parse_row(
+    row: ManifestRow, columns: dict[str, str], *, today: date | None = None
+) -> ParsedRow:
+    """Typed values and issues for one row; `columns` is `ManifestTable.columns`."""
+    today = today or _today()
+    ctx = _RowContext(row, columns)
+    raw = {key: _clean_cell(row.values.get(key, "")) for key in FIELDS}
+    values: dict[str, Any] = {}
+
+    for key in FIELDS:
+        if looks_like_formula(raw[key]):
+            ctx.warning(
+                key,
+                _(
+                    "isian “%(value)s” tampak seperti rumus Excel; disimpan apa adanya sebagai "
+                    "teks dan tidak dihitung."
+                )
+                % {"value": _shorten(raw[key])},
+            )
+
+    values["full_name"] = _parse_full_name(raw["full_name"], ctx)
+    values["aliases"] = _parse_aliases(raw["aliases"], values["full_name"])
+    values["sex"] = _parse_sex(raw["sex"], ctx)
+    values["birth_date"], values["birth_year_only"] = _parse_birth_date(
+        raw["birth_date"], ctx, today
+    )
+    for key in ("nik", "family_card"):
+        values[key] = _parse_id_number(raw[key], key, ctx, numeric=key in row.numeric)
+    values["document_number"] = _parse_document_number(raw["document_number"])
+    values["document_kind"] = _parse_document_kind(
+        raw["document_kind"], values["document_number"], ctx
+    )
+    values["region_code"] = _parse_region_code(
+        raw["region_code"], ctx, numeric="region_code" in row.numeric
+    )
+    values["phone_id"] = _parse_phone(raw["phone_id"], "phone_id", "ID", ctx)
+    values["phone_my"] = _parse_phone(raw["phone_my"], "phone_my", "MY", ctx)
+    values["kin_phone"] = _parse_phone(raw["kin_phone"], "kin_phone", "ID", ctx)
+    values["languages"] = _split_list(raw["languages"], r"[,;/\n]|\s+dan\s+")
+    for key in ("pregnant", "disability", "illness"):
+        values[key], values[f"{key}_note"] = _parse_flag(raw[key], key, ctx)
+    if values["pregnant"] and values["sex"] == "M":
+        ctx.warning(
+            "pregnant",
+            _("tertulis hamil, padahal jenis kelaminnya laki-laki. Periksa kedua kolom itu."),
+        )
+    for key in _TEXT_FIELDS:
+        values[key] = _clean_text(raw[key], multiline=key in _MULTILINE_FIELDS)
+
+    if row.extra:
+        message = _(
+            "Baris %(row)d berisi isian di sebelah kanan kolom terakhir yang berjudul "
+            "(%(values)s); isian itu tidak dibaca. Jika file ini CSV, mungkin ada koma atau titik "
+            "koma di dalam isian yang tidak diberi tanda kutip sehingga isian lain ikut bergeser "
+            "kolom; periksa baris ini."
+        ) % {"row": row.number, "values": _quoted_list(_shorten(v) for v in row.extra)}
+        ctx.issues.append(CellIssue(row.number, "", "", "warning", message))
+
+    order = {key: index for index, key in enumerate(FIELDS)}
+    ctx.issues.sort(key=lambda issue: order.get(issue.field, len(order)))
+    return ParsedRow(row.number, {key: values[key] for key in _value_order(values)}, ctx.issues)
+
+
+def _value_order(values: dict[str, Any]) -> list[str]:
+    ordered = [key for key in FIELDS if key in values]
+    return ordered + [key for key in values if key not in ordered]
+
+
+def _today() -> date:
+    return timezone.localdate() if settings.USE_TZ else date.today()
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _is_placeholder(text: str) -> bool:
+    return " ".join(text.casefold().split()) in _PLACEHOLDERS
+
+
+def _clean_text(text: str, *, multiline: bool = False) -> str:
+    if _is_placeholder(text):
+        return ""
+    if multiline:
+        lines = (" ".join(line.split()) for line in text.splitlines())
+        return "\n".join(line for line in lines if line)
+    return " ".join(text.split())
+
+
+def _letters_key(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.casefold())
+    return re.sub(r"[^a-z0-9]", "", "".join(ch for ch in text if not unicodedata.combining(ch)))
+
+
+# --- names -----------------------------------------------------------------------------------
+
+
+def _normalize_name(text: str) -> str:
+    """Collapse spaces; title-case a name typed all in capitals or all in small letters."""
+    name = " ".join(text.split())
+    if name.upper() == name.lower() or looks_like_formula(name):
+        return name  # no letters with case (digits, Arabic script…), or kept as typed
+    if name in (name.upper(), name.lower()):
+        name = " ".join(_title_word(word) for word in name.split(" "))
+    return name
+
+
+def _title_word(word: str) -> str:
+    if word.casefold() in _NAME_PARTICLES:
+        return word.lower()
+    return "-".join(_capitalize(part) for part in word.split("-"))
+
+
+def _capitalize(part: str) -> str:
+    for index, char in enumerate(part):
+        if char.isalpha():
+            return part[:index] + char.upper() + part[index + 1 :].lower()
+    return part
+
+
+def _parse_full_name(text: str, ctx: _RowContext) -> str:
+    if _is_placeholder(text) or not text:
+        ctx.error("full_name", _("nama wajib diisi."))
+        return ""
+    name = _normalize_name(text)
+    if len(name) > MAX_NAME_LENGTH:
+        ctx.error(
+            "full_name",
+            _(
+                "nama terlalu panjang (%(length)d huruf, paling banyak %(limit)d). Periksa apakah "
+                "isian kolom lain ikut tertempel di sini."
+            )
+            % {"length": len(name), "limit": MAX_NAME_LENGTH},
+        )
+    elif sum(ch.isdigit() for ch in name) >= 5:
+        ctx.warning(
+            "full_name",
+            _(
+                "nama “%(value)s” berisi angka. Periksa apakah isian kolom lain (misalnya NIK) "
+                "tertulis di kolom nama."
+            )
+            % {"value": _shorten(name)},
+        )
+    return name
+
+
+def _split_list(text: str, separators: str) -> list[str]:
+    if _is_placeholder(text):
+        return []
+    result: list[str] = []
+    seen: set[str] = set()
+    for part in re.split(separators, text):
+        item = " ".join(part.split())
+        if item and not _is_placeholder(item) and item.casefold() not in seen:
+            seen.add(item.casefold())
+            result.append(item)
+    return result
+
+
+def _parse_aliases(text: str, full_name: str) -> list[str]:
+    names = [_normalize_name(item) for item in _split_list(text, r"[;/\n]")]
+    return [name for name in names if name.casefold() != full_name.casefold()]
+
+
+# --- sex -------------------------------------------------------------------------------------
+
+
+def _parse_sex(text: str, ctx: _RowContext) -> str | None:
+    key = _letters_key(text)
+    if key in _MALE:
+        return "M"
+    if key in _FEMALE:
+        return "F"
+    if not key:
+        ctx.error(
+            "sex",
+            _("jenis kelamin wajib diisi: tulis L untuk laki-laki atau P untuk perempuan."),
+        )
+    else:
+        ctx.error(
+            "sex",
+            _(
+                "“%(value)s” tidak dikenali sebagai jenis kelamin. Tulis L untuk laki-laki atau P "
+                "untuk perempuan."
+            )
+            % {"value": _shorten(text)},
+        )
+    return None
+
+
+# --- birth date ------------------------------------------------------------------------------
+
+
+def _excel_serial_date(serial: int) -> date | None:
+    """Excel's 1900 date system, which counts the 29 February 1900 that never was (serial 60)."""
+    if serial == 60:
+        return None
+    if serial < 60:
+        return date(1899, 12, 31) + timedelta(days=serial)
+    return date(1899, 12, 30) + timedelta(days=serial)
+
+
+def _parse_birth_date(text: str, ctx: _RowContext, today: date) -> tuple[date | None, bool]:
+    if not text or _is_placeholder(text):
+        return None, False
+    value = _TIME_SUFFIX.sub("", text.strip())
+    value = unicodedata.normalize("NFKC", value).strip()
+
+    def unreadable() -> tuple[None, bool]:
+        ctx.error(
+            "birth_date",
+            _(
+                "“%(value)s” tidak bisa dibaca sebagai tanggal. Tulis hari/bulan/tahun seperti "
+                "25/03/1990, atau tahunnya saja jika tanggalnya tidak diketahui."
+            )
+            % {"value": _shorten(text)},
+        )
+        return None, False
+
+    def two_digit_year() -> tuple[None, bool]:
+        ctx.error(
+            "birth_date",
+            _(
+                "tahun pada “%(value)s” hanya dua angka, jadi tidak jelas abad berapa. Tulis tahun "
+                "lengkap empat angka, misalnya 25/03/1990."
+            )
+            % {"value": _shorten(text)},
+        )
+        return None, False
+
+    if _NUMBER.fullmatch(value):
+        if "." not in value and len(value) == 4 and int(value) < 3000:
+            # A year alone; Excel serials 1000–2999 are dates in 1902–1908, never a birth date.
+            year = int(value)
+            return _check_birth_date(date(year, 1, 1), text, ctx, today, year_only=True)
+        if "." not in value and len(value) == 8:
+            return _from_eight_digits(value, text, ctx, today) or unreadable()
+        number = Decimal(value)
+        if "." not in value and 1 <= number <= MAX_AGE_YEARS + 20:
+            ctx.error(
+                "birth_date",
+                _(
+                    "“%(value)s” tampaknya umur, bukan tanggal lahir. Tulis tanggal lahirnya, atau "
+                    "tahun lahirnya saja."
+                )
+                % {"value": text},
+            )
+            return None, False
+        if 1 <= number <= 60000:
+            serial_date = _excel_serial_date(int(number))
+            if serial_date is None:
+                return _impossible_date(text, ctx)
+            return _check_birth_date(serial_date, text, ctx, today)
+        return unreadable()
+
+    if match := _DATE_YMD.fullmatch(value):
+        year, first, second = int(match[1]), int(match[3]), int(match[4])
+        return _from_parts(year, month=first, day=second, text=text, ctx=ctx, today=today)
+    if match := _DATE_DMY.fullmatch(value):
+        year_text = match[4]
+        if len(year_text) == 2:
+            return two_digit_year()
+        if len(year_text) != 4:
+            return unreadable()
+        return _from_parts(
+            int(year_text), month=int(match[3]), day=int(match[1]), text=text, ctx=ctx, today=today
+        )
+    if match := _DATE_NAMED.fullmatch(value):
+        month = _MONTHS.get(match[2].casefold())
+        if month is None:
+            return unreadable()
+        if len(match[3]) == 2:
+            return two_digit_year()
+        if len(match[3]) != 4:
+            return unreadable()
+        try:
+            parsed = date(int(match[3]), month, int(match[1]))
+        except ValueError:
+            return _impossible_date(text, ctx)
+        return _check_birth_date(parsed, text, ctx, today)
+    return unreadable()
+
+
+def _from_eight_digits(
+    value: str, text: str, ctx: _RowContext, today: date
+) -> tuple[date | None, bool] | None:
+    """25031990 (ddmmyyyy) or 19900325 (yyyymmdd), typed without separators."""
+    if 1900 <= int(value[:4]) <= today.year:
+        try:
+            return _check_birth_date(
+                date(int(value[:4]), int(value[4:6]), int(value[6:])), text, ctx, today
+            )
+        except ValueError:
+            pass
+    try:
+        parsed = date(int(value[4:]), int(value[2:4]), int(value[:2]))
+    except ValueError:
+        return None
+    return _check_birth_date(parsed, text, ctx, today)
+
+
+def _from_parts(
+    year: int, *, month: int, day: int, text: str, ctx: _RowContext, today: date
+) -> tuple[date | None, bool]:
+    swapped = False
+    if month > 12:
+        if day > 12:
+            return _impossible_date(text, ctx)
+        day, month, swapped = month, day, True
+    try:
+        parsed = date(year, month, day)
+    except ValueError:
+        return _impossible_date(text, ctx)
+    result = _check_birth_date(parsed, text, ctx, today)
+    if swapped and result[0] is not None:
+        ctx.warning(
+            "birth_date",
+            _(
+                "“%(value)s” dibaca sebagai %(date)s, karena bulan tampaknya ditulis sebelum hari. "
+                "Periksa apakah benar."
+            )
+            % {"value": text, "date": date_format(parsed, "j F Y")},
+        )
+    return result
+
+
+def _impossible_date(text: str, ctx: _RowContext) -> tuple[None, bool]:
+    ctx.error(
+        "birth_date",
+        _(
+            "tanggal “%(value)s” tidak ada di kalender. Periksa hari dan bulannya (hari/bulan/"
+            "tahun)."
+        )
+        % {"value": _shorten(text)},
+    )
+    return None, False
+
+
+def _check_birth_date(
+    value: date, text: str, ctx: _RowContext, today: date, *, year_only: bool = False
+) -> tuple[date | None, bool]:
+    if value > today:
+        ctx.error(
+            "birth_date",
+            _("tanggal lahir “%(value)s” ada di masa depan. Periksa tahunnya.")
+            % {"value": _shorten(text)},
+        )
+        return None, False
+    if year_only:
+        age = today.year - value.year
+    else:
+        age = today.year - value.year - ((today.month, today.day) < (value.month, value.day))
+    if age > MAX_AGE_YEARS:
+        ctx.error(
+            "birth_date",
+            _(
+                "tanggal lahir “%(value)s” berarti umurnya lebih dari %(limit)d tahun. Periksa "
+                "tahunnya."
+            )
+            % {"value": _shorten(text), "limit": MAX_AGE_YEARS},
+        )
+        return None, False
+    return value, year_only
+
+
+# --- NIK and family card ---------------------------------------------------------------------
+
+
+def _parse_id_number(text: str, key: str, ctx: _RowContext, *, numeric: bool) -> str | None:
+    if not text or _is_placeholder(text):
+        return None
+    label = _("NIK") if key == "nik" else _("Nomor KK")
+    value = unicodedata.normalize("NFKC", text).strip().lstrip(_LEADING_APOSTROPHES).strip()
+    if _SCIENTIFIC.fullmatch(value.replace(" ", "")):
+        ctx.error(
+            key,
+            _(
+                "Excel telah memotong nomor ini menjadi “%(value)s” karena kolomnya berformat "
+                "angka, sehingga angka aslinya hilang. Format kolom ini sebagai Teks (klik kanan "
+                "kolom → Format Cells → Text), lalu ketik ulang %(label)s dari dokumennya."
+            )
+            % {"value": text, "label": label},
+        )
+        return None
+    digits = _NUMBER_SEPARATORS.sub("", value)
+    if not (digits.isascii() and digits.isdigit()):
+        ctx.error(
+            key,
+            _("%(label)s hanya boleh berisi angka, tetapi tertulis “%(value)s”.")
+            % {"label": label, "value": _shorten(text)},
+        )
+        return None
+    if len(digits) != 16:
+        ctx.error(
+            key,
+            _("%(label)s harus 16 angka, tetapi “%(value)s” berisi %(count)d angka.")
+            % {"label": label, "value": _shorten(text), "count": len(digits)},
+        )
+        return None
+    if numeric and digits.endswith("0"):
+        ctx.warning(
+            key,
+            _(
+                "%(label)s ini disimpan sebagai angka di Excel. Excel hanya menyimpan 15 angka "
+                "pertama, jadi angka terakhirnya mungkin berubah menjadi 0. Cocokkan dengan "
+                "dokumennya, dan format kolom ini sebagai Teks."
+            )
+            % {"label": label},
+        )
+    return digits
+
+
+# --- travel document -------------------------------------------------------------------------
+
+
+def _parse_document_number(text: str) -> str:
+    if _is_placeholder(text):
+        return ""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).upper()
+
+
+def _parse_document_kind(text: str, number: str, ctx: _RowContext) -> str | None:
+    key = _letters_key(text)
+    if key in _KIND_PASSPORT:
+        return "passport"
+    if key in _KIND_SPLP:
+        return "splp"
+    if key in _KIND_NONE or _is_placeholder(text):
+        if not number:
+            return "none"
+        kind = "passport" if _PASSPORT_NUMBER.fullmatch(number) else "splp"
+        ctx.warning(
+            "document_kind",
+            _(
+                "jenis dokumen tidak diisi, tetapi ada nomor dokumen “%(number)s”; dari nomornya "
+                "dianggap %(kind)s. Periksa apakah benar."
+            )
+            % {"number": number, "kind": _("paspor") if kind == "passport" else _("SPLP")},
+        )
+        return kind
+    ctx.error(
+        "document_kind",
+        _("“%(value)s” bukan jenis dokumen yang dikenal. Tulis Paspor, SPLP, atau Tidak ada.")
+        % {"value": _shorten(text)},
+    )
+    return None
+
+
+# --- region code -----------------------------------------------------------------------------
+
+
+def _parse_region_code(text: str, ctx: _RowContext, *, numeric: bool) -> str | None:
+    if not text or _is_placeholder(text):
+        return None
+    value = re.sub(r"\s*[.\-/ ]\s*", ".", unicodedata.normalize("NFKC", text).strip())
+    if numeric and re.fullmatch(r"\d{2}\.\d", value):
+        # Stored as a number, 31.70 became 31.7.
+        value += "0"
+    if _REGION_DOTTED.fullmatch(value):
+        return value
+    if _REGION_DIGITS.fullmatch(value):
+        parts = [value[:2], value[2:4], value[4:6], value[6:]]
+        return ".".join(part for part in parts if part)
+    ctx.error(
+        "region_code",
+        _(
+            "“%(value)s” bukan kode wilayah yang benar. Tulis kode Kemendagri seperti "
+            "31.71.01.1001 (atau 31.71 untuk kabupaten/kota saja), atau kosongkan."
+        )
+        % {"value": _shorten(text)},
+    )
+    return None
+
+
+# --- phones ----------------------------------------------------------------------------------
+
+_OTHER_REGION = {"ID": "MY", "MY": "ID"}
+_COUNTRY_NAMES = {"ID": "Indonesia", "MY": "Malaysia"}
+
+
+def _phone_region_and_text(text: str, default_region: str) -> tuple[str, str]:
+    """Which country's rules to read a number by: +60/601… is Malaysian, +62/62/08 Indonesian."""
+    stripped = text.strip()
+    digits = re.sub(r"\D", "", stripped)
+    if stripped.startswith("00") and digits.startswith(("0060", "0062")):
+        return default_region, "+" + digits[2:]
+    if stripped.startswith("+"):
+        return default_region, stripped
+    if digits.startswith("601"):
+        return "MY", "+" + digits
+    if digits.startswith("62"):
+        return "ID", "+" + digits
+    if digits.startswith("08"):
+        return "ID", digits
+    return default_region, stripped
+
+
+def _valid_number(text: str, region: str) -> phonenumbers.PhoneNumber | None:
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+def _e164(number: phonenumbers.PhoneNumber) -> str:
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _parse_phone(text: str, key: str, default_region: str, ctx: _RowContext) -> str | None:
+    if not text or _is_placeholder(text):
+        return None
+    value = unicodedata.normalize("NFKC", text).strip().lstrip(_LEADING_APOSTROPHES).strip()
+    if _SCIENTIFIC.fullmatch(value.replace(" ", "")):
+        ctx.warning(
+            key,
+            _(
+                "Excel telah memotong nomor ini menjadi “%(value)s”, jadi nomornya tidak "
+                "dicatat. Format kolom ini sebagai Teks, lalu ketik ulang nomornya."
+            )
+            % {"value": text},
+        )
+        return None
+    parts = [part for part in _PHONE_SPLIT.split(value) if part]
+    several = len(parts) > 1 and all(len(re.sub(r"\D", "", part)) >= 8 for part in parts)
+    candidate = parts[0] if several else value
+    region, prepared = _phone_region_and_text(candidate, default_region)
+    number = _valid_number(prepared, region)
+    if number is None and not prepared.startswith("+"):
+        other = _OTHER_REGION[region]
+        number = _valid_number(prepared, other)
+        if number is not None:
+            ctx.warning(
+                key,
+                _("“%(value)s” tampaknya nomor %(country)s; dicatat sebagai %(number)s.")
+                % {
+                    "value": _shorten(candidate),
+                    "country": _COUNTRY_NAMES[other],
+                    "number": _e164(number),
+                },
+            )
+    if number is None:
+        ctx.warning(
+            key,
+            _(
+                "“%(value)s” tidak dikenali sebagai nomor telepon, jadi tidak dicatat. Orangnya "
+                "tetap bisa didaftarkan; lengkapi nomornya nanti."
+            )
+            % {"value": _shorten(text)},
+        )
+        return None
+    if several:
+        ctx.warning(
+            key,
+            _(
+                "ada lebih dari satu nomor; hanya %(number)s yang dicatat. Tulis nomor lainnya di "
+                "kolom Catatan bila perlu."
+            )
+            % {"number": _e164(number)},
+        )
+    return _e164(number)
+
+
+# --- yes/no flags ----------------------------------------------------------------------------
+
+
+def _parse_flag(text: str, key: str, ctx: _RowContext) -> tuple[bool, str]:
+    word = "".join(text.casefold().split())
+    if word in _TRUE_WORDS:
+        return True, ""
+    if word in _FALSE_WORDS or _is_placeholder(text):
+        return False, ""
+    note = _clean_text(text, multiline=True)
+    if key in ("illness", "disability") or (key == "pregnant" and _PREGNANCY_TEXT.search(text)):
+        # "asma", "kaki kiri diamputasi", "5 bulan": the text says yes and says more.
+        return True, note
+    ctx.warning(
+        key,
+        _(
+            "“%(value)s” tidak dimengerti; tulis Ya atau Tidak. Untuk sementara dicatat Tidak, "
+            "jadi periksa orangnya."
+        )
+        % {"value": _shorten(text)},
+    )
+    return False, ""
+
+
+# --------------------------------------------------------------------------------------------
+# Templates
+# --------------------------------------------------------------------------------------------
+
+# An invented person: the NIK and KK serials 0000 are never issued, and the numbers are the
+# phone-number library's examples. manifest_read skips a row with this name.
+_TEMPLATE_EXAMPLE: dict[str, str] = {
+    "full_name": "Siti Contoh binti Ahmad",
+    "aliases": "Siti; Ciciek",
+    "sex": "P",
+    "birth_date": "25/03/1990",
+    "birth_place": "Cilacap",
+    "nik": "3301026503900000",
+    "family_card": "3301021501150000",
+    "document_kind": "SPLP",
+    "document_number": "KUL0000001",
+    "document_issuer": "KBRI Kuala Lumpur",
+    "region_code": "33.01.02.2001",
+    "province": "Jawa Tengah",
+    "regency": "Kabupaten Cilacap",
+    "district": "Kesugihan",
+    "village": "Menganti",
+    "address": "RT 01 RW 02",
+    "phone_id": "0812-3456-7890",
+    "phone_my": "+60 12-345 6789",
+    "kin_name": "Ahmad Contoh",
+    "kin_relation": "Ayah",
+    "kin_phone": "0813-1234-5678",
+    "languages": "Indonesia, Jawa, Melayu",
+    "pregnant": "Tidak",
+    "disability": "Tidak",
+    "illness": "asma",
+    "notes": "CONTOH — hapus baris ini sebelum mengunggah",
+}
+_TEXT_FORMAT_FIELDS = frozenset(
+    {"birth_date", "nik", "family_card", "region_code", "phone_id", "phone_my", "kin_phone"}
+)
+
+
+def manifest_template_csv() -> bytes:
+    """The template as CSV: UTF-8 with BOM (so Excel shows accents), commas, one example row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([column.header for column in MANIFEST_COLUMNS])
+    writer.writerow([_TEMPLATE_EXAMPLE[column.field] for column in MANIFEST_COLUMNS])
+    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+
+
+def _template_hint(column: ManifestColumn) -> str:
+    hints = {
+        "full_name": _("Sesuai dokumen. Boleh huruf besar semua."),
+        "aliases": _("Nama lain, dipisah ; atau /"),
+        "sex": _("L atau P"),
+        "birth_date": _("hari/bulan/tahun, misalnya 25/03/1990; atau tahunnya saja"),
+        "nik": _("16 angka"),
+        "family_card": _("16 angka"),
+        "document_kind": _("Paspor, SPLP, atau Tidak ada"),
+        "region_code": _("Kode Kemendagri, misalnya 33.01.02.2001"),
+        "phone_id": _("Misalnya 0812-3456-7890"),
+        "phone_my": _("Misalnya +60 12-345 6789"),
+        "languages": _("Dipisah koma"),
+        "pregnant": _("Ya atau Tidak"),
+        "disability": _("Tidak, atau tulis disabilitasnya"),
+        "illness": _("Tidak, atau tulis sakitnya"),
+    }
+    return hints.get(column.field, "")
+
+
+def manifest_template_xlsx() -> bytes:
+    """The template as XLSX: bold header, text-formatted number columns, one example row, a
+    "Petunjuk" sheet explaining each column."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Manifes"
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for index, column in enumerate(MANIFEST_COLUMNS, start=1):
+        letter = get_column_letter(index)
+        header = sheet.cell(row=1, column=index, value=column.header)
+        header.font = bold
+        header.fill = fill
+        header.alignment = Alignment(wrap_text=True, vertical="top")
+        example = sheet.cell(row=2, column=index, value=_TEMPLATE_EXAMPLE[column.field])
+        dimension = sheet.column_dimensions[letter]
+        dimension.width = max(12, min(30, len(column.header) + 4))
+        if column.field in _TEXT_FORMAT_FIELDS:
+            # Text, so that Excel keeps all 16 digits of a NIK, the 0 of 0812… and 03/05/1990
+            # exactly as typed instead of turning them into numbers or local-format dates.
+            dimension.number_format = "@"
+            example.number_format = "@"
+    sheet.freeze_panes = "A2"
+
+    def suggest(field_key: str, options: str) -> None:
+        index = FIELDS.index(field_key) + 1
+        letter = get_column_letter(index)
+        validation = DataValidation(type="list", formula1=f'"{options}"', allow_blank=True)
+        validation.showErrorMessage = False  # a suggestion list; other spellings are read too
+        validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
+        sheet.add_data_validation(validation)
+
+    suggest("sex", "L,P")
+    suggest("document_kind", "Paspor,SPLP,Tidak ada")
+    suggest("pregnant", "Ya,Tidak")
+
+    guide = workbook.create_sheet("Petunjuk")
+    guide.append([_("Kolom"), _("Wajib"), _("Keterangan")])
+    for cell in guide[1]:
+        cell.font = bold
+    for column in MANIFEST_COLUMNS:
+        guide.append([column.header, _("Ya") if column.required else "", _template_hint(column)])
+    guide.append([])
+    guide.append(
+        [
+            _(
+                "Satu baris untuk setiap orang. Baris contoh (Siti Contoh) boleh dihapus; bila "
+                "tertinggal, baris itu dilewati."
+            )
+        ]
+    )
+    guide.column_dimensions["A"].width = 22
+    guide.column_dimensions["B"].width = 8
+    guide.column_dimensions["C"].width = 60
+    workbook.active = 0
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
