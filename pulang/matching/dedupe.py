@@ -1,0 +1,310 @@
+"""Deduplicating a whole registry, or a CSV file, into scored pairs and clusters.
+
+Records stream into an in-memory DuckDB table in chunks (never all in Python at once), the
+trained model scores the pairs its blocking rules generate, Splink's connected-components
+clustering groups the pairs at the threshold, and the pairs are written to a CSV file.
+"""
+
+import csv
+import logging
+import math
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .model import arrow_schema, create_input_table, insert_rows, load_model, quiet_splink
+from .records import PERSON_FIELDS, MatchRecord, match_row, record_from_person_values
+
+Progress = Callable[[str], None]
+
+CHUNK_SIZE = 20_000
+TABLE = "match_input"
+REF_COLUMN = {"record_ref": "VARCHAR"}
+
+# The fields a CSV column can be mapped to.
+CSV_FIELDS = (
+    "id",
+    "full_name",
+    "aliases",
+    "sex",
+    "birth_date",
+    "birth_year_only",
+    "nik",
+    "family_card_number",
+    "travel_document_number",
+    "phone_id",
+    "phone_my",
+    "kin_phone",
+    "phones",
+    "origin_region_code",
+)
+IDENTIFYING_FIELDS = frozenset(CSV_FIELDS) - {"id", "aliases", "sex", "birth_year_only"}
+_LIST_SEPARATORS = re.compile(r"[;/|\n]")
+_TRUE = {"1", "y", "ya", "yes", "true", "benar", "x", "v"}
+
+
+class InputError(ValueError):
+    """The input cannot be read as asked; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class DedupeSummary:
+    records: int
+    pairs: int
+    clusters: int
+    output: Path
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+def parse_mapping(text: str) -> dict[str, str]:
+    """'full_name=Nama,birth_date=Tgl Lahir' -> {field: CSV column}."""
+    mapping: dict[str, str] = {}
+    for part in (p for p in text.split(",") if p.strip()):
+        field, sep, column = part.partition("=")
+        field, column = field.strip(), column.strip()
+        if not sep or not field or not column:
+            raise InputError(
+                f"Bad column mapping entry {part.strip()!r}: write field=Column, for example "
+                "full_name=Nama."
+            )
+        if field not in CSV_FIELDS:
+            raise InputError(
+                f"Unknown field {field!r} in the column mapping. Fields: {', '.join(CSV_FIELDS)}."
+            )
+        if field in mapping:
+            raise InputError(f"Field {field!r} is mapped twice in the column mapping.")
+        mapping[field] = column
+    if not mapping:
+        raise InputError("The column mapping is empty; map at least full_name=<column>.")
+    if not IDENTIFYING_FIELDS & set(mapping):
+        raise InputError(
+            "The column mapping names no identifying field (full_name, birth_date, nik, …)."
+        )
+    return mapping
+
+
+def parse_date(text: str) -> tuple[date | None, bool]:
+    """yyyy-mm-dd, dd/mm/yyyy (also with - or .) or a year alone -> (date, year only)."""
+    value = text.strip()
+    if not value:
+        return None, False
+    if re.fullmatch(r"\d{4}", value):
+        return date(int(value), 1, 1), True
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value)
+    dmy = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", value)
+    try:
+        if iso:
+            return date(int(iso[1]), int(iso[2]), int(iso[3])), False
+        if dmy:
+            return date(int(dmy[3]), int(dmy[2]), int(dmy[1])), False
+    except ValueError:
+        pass
+    raise ValueError(value)
+
+
+def _split(text: str) -> list[str]:
+    return [item.strip() for item in _LIST_SEPARATORS.split(text) if item.strip()]
+
+
+def csv_records(path: Path, mapping: dict[str, str]) -> Iterator[tuple[str, MatchRecord]]:
+    """(reference, record) for each data row; the reference is the id column or row number.
+
+    Raises InputError for a missing file, a mapped column the header lacks, or unreadable
+    dates (all of them listed, by row), before anything is written.
+    """
+    if not path.is_file():
+        raise InputError(f"Input file not found: {path}")
+    errors: list[str] = []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        sample = handle.read(65536)
+        handle.seek(0)
+        try:
+            dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        reader = csv.DictReader(handle, dialect=dialect)
+        header = reader.fieldnames or []
+        missing = [column for column in mapping.values() if column not in header]
+        if missing:
+            raise InputError(
+                f"Column(s) {', '.join(repr(c) for c in missing)} not in {path.name}; "
+                f"its columns are: {', '.join(repr(c) for c in header)}."
+            )
+        for number, row in enumerate(reader, start=2):
+            values = {field: (row.get(column) or "").strip() for field, column in mapping.items()}
+            try:
+                birth, year_only = parse_date(values.get("birth_date", ""))
+            except ValueError:
+                errors.append(
+                    f"line {number}: {mapping['birth_date']} {values['birth_date']!r} is not a "
+                    "date (yyyy-mm-dd, dd/mm/yyyy or a year)"
+                )
+                continue
+            if values.get("birth_year_only", "").lower() in _TRUE:
+                year_only = True
+            phones = [values.get("phone_id", ""), values.get("phone_my", "")]
+            phones += _split(values.get("phones", ""))
+            record = MatchRecord(
+                full_name=values.get("full_name", ""),
+                aliases=tuple(_split(values.get("aliases", ""))),
+                sex=values.get("sex", ""),
+                birth_date=birth,
+                birth_year_only=year_only,
+                nik=values.get("nik", ""),
+                family_card_number=values.get("family_card_number", ""),
+                travel_document_number=values.get("travel_document_number", ""),
+                phones=tuple(phone for phone in phones if phone),
+                kin_phones=tuple(_split(values.get("kin_phone", ""))),
+                origin_region_code=values.get("origin_region_code", ""),
+            )
+            if not errors:
+                yield values.get("id") or str(number - 1), record
+    if errors:
+        more = f" (and {len(errors) - 20} more)" if len(errors) > 20 else ""
+        raise InputError("Unreadable values in the input:\n  " + "\n  ".join(errors[:20]) + more)
+
+
+def registry_records(chunk_size: int = CHUNK_SIZE) -> Iterator[tuple[str, MatchRecord]]:
+    """Every person in the registry, read in id order one chunk at a time."""
+    from pulang.people.models import Person
+
+    last = 0
+    while True:
+        chunk = list(
+            Person.objects.filter(id__gt=last).order_by("id").values(*PERSON_FIELDS)[:chunk_size]
+        )
+        if not chunk:
+            return
+        for values in chunk:
+            yield str(values["id"]), record_from_person_values(values)
+        last = chunk[-1]["id"]
+
+
+# -- scoring -----------------------------------------------------------------------------------
+
+# Above this many records, pairs are scored in chunks (each side split), with progress shown.
+RECORDS_PER_CHUNK = 250_000
+
+
+class _ForwardChunks(logging.Handler):
+    def __init__(self, say: Progress) -> None:
+        super().__init__(logging.INFO)
+        self.say = say
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message.startswith("Completed chunk"):
+            self.say(f"  {message}")
+
+
+@contextmanager
+def _chunk_progress(say: Progress) -> Iterator[None]:
+    """Show Splink's "Completed chunk i/n" messages as progress, and nothing else of its."""
+    logger = logging.getLogger("splink.internals.linker_components.inference")
+    handler = _ForwardChunks(say)
+    level, propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
+
+
+def load_records(
+    con: Any, records: Iterator[tuple[str, MatchRecord]], progress: Progress, chunk_size: int
+) -> int:
+    import pyarrow as pa
+
+    schema = arrow_schema().append(pa.field("record_ref", pa.string()))
+    create_input_table(con, TABLE, REF_COLUMN)
+    batch: list[dict[str, Any]] = []
+    count = 0
+    for reference, record in records:
+        count += 1
+        batch.append({**match_row(record, count), "record_ref": reference})
+        if len(batch) >= chunk_size:
+            insert_rows(con, TABLE, batch, schema)
+            batch = []
+            progress(f"  {count} records read")
+    insert_rows(con, TABLE, batch, schema)
+    return count
+
+
+def dedupe(
+    records: Iterator[tuple[str, MatchRecord]],
+    output: Path,
+    *,
+    threshold: float = 0.8,
+    progress: Progress | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> DedupeSummary:
+    """Score and cluster the records; write pairs at or above `threshold` to `output` CSV.
+
+    Columns: id_l, id_r (the records' references), match_probability, match_weight and
+    cluster_id (clusters numbered from 1; a cluster is everyone linked through such pairs).
+    """
+    from splink import DuckDBAPI, Linker
+
+    say = progress or (lambda message: None)
+    if not 0 < threshold < 1:
+        raise InputError("The threshold is a probability between 0 and 1 (exclusive).")
+    quiet_splink()
+    db_api = DuckDBAPI()
+    con = db_api.duckdb_con
+    say("Reading records…")
+    count = load_records(con, records, say, chunk_size)
+    say(f"{count} records read; scoring candidate pairs…")
+    linker = Linker(db_api.register(TABLE, table_name="records"), load_model(), log_level=None)
+    chunks = math.ceil(count / RECORDS_PER_CHUNK) or 1
+    with _chunk_progress(say):
+        predictions = linker.inference.predict(
+            threshold_match_probability=threshold,
+            num_chunks_left=chunks,
+            num_chunks_right=chunks,
+            warning_mode="never",
+        )
+    say("Clustering…")
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=threshold
+    )
+    query = f"""
+        WITH members AS (
+            SELECT cluster_id, min(unique_id) AS first_member
+            FROM {clusters.physical_name} GROUP BY cluster_id HAVING count(*) > 1
+        ),
+        labels AS (
+            SELECT cluster_id, row_number() OVER (ORDER BY first_member) AS label FROM members
+        )
+        SELECT l.record_ref, r.record_ref, p.match_probability, p.match_weight, labels.label
+        FROM {predictions.physical_name} p
+        JOIN {TABLE} l ON l.unique_id = p.unique_id_l
+        JOIN {TABLE} r ON r.unique_id = p.unique_id_r
+        JOIN {clusters.physical_name} c ON c.unique_id = p.unique_id_l
+        JOIN labels ON labels.cluster_id = c.cluster_id
+        WHERE p.match_probability >= ?
+        ORDER BY labels.label, p.match_probability DESC, l.unique_id, r.unique_id
+    """  # noqa: S608
+    output.parent.mkdir(parents=True, exist_ok=True)
+    pair_count = 0
+    cluster_ids: set[int] = set()
+    result = con.execute(query, [threshold])
+    with output.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id_l", "id_r", "match_probability", "match_weight", "cluster_id"])
+        while rows := result.fetchmany(10_000):
+            for left, right, probability, weight, cluster in rows:
+                writer.writerow([left, right, f"{probability:.6f}", f"{weight:.3f}", cluster])
+                cluster_ids.add(cluster)
+            pair_count += len(rows)
+    say(f"{pair_count} pairs in {len(cluster_ids)} clusters written to {output}")
+    return DedupeSummary(records=count, pairs=pair_count, clusters=len(cluster_ids), output=output)

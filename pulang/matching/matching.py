@@ -1,0 +1,362 @@
+"""Registry candidates for new people: who, already registered, may this be?
+
+`candidates_for_records` takes the people of a manifest (or one person from a form) and, for
+each, returns the registered persons most likely to be the same person, ranked, with the
+reasons in words a social worker reads at intake. Two steps:
+
+1. Retrieval, in the database, through indexes: the same NIK, travel document, family card or
+   phone number, and similar names (a trigram index on PostgreSQL; on SQLite a LIKE on parts
+   of the name's words, narrowed by birth year). Each step is capped, so a manifest of 300
+   people brings back at most a few thousand registry rows however large the registry.
+2. Scoring, in an in-memory DuckDB: the trained Splink model (`model.py`) scores every new
+   record against its own candidates in one `predict_between` call for the whole manifest.
+
+It looks at the whole registry; the caller decides what the user may see of the candidates.
+"""
+
+import difflib
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Q
+
+from .model import LevelWeight, arrow_schema, level_weights, load_model, quiet_splink
+from .records import (
+    PERSON_FIELDS,
+    MatchRecord,
+    match_row,
+    phone_spellings,
+    record_from_person_values,
+)
+
+__all__ = ["Candidate", "MatchRecord", "candidates_for_records", "match_record_from_values"]
+
+# Caps on what retrieval brings back, per new record.
+EXACT_PER_KEY = 20
+NAME_PER_KEY = 30
+SQLITE_SCAN_PER_KEY = 300
+MAX_ALIASES = 5
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A registered person who may be the new record, and why."""
+
+    person_id: int
+    match_probability: float
+    match_weight: float
+    reasons: list[str] = field(default_factory=list)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def match_record_from_values(values: Mapping[str, Any]) -> MatchRecord:
+    """A MatchRecord from a manifest row's values (or Person-like field names).
+
+    Accepts dates as `date` or ISO text, and the manifest's keys (family_card, document_number,
+    origin_region / region_code) as well as Person's.
+    """
+    aliases = values.get("aliases") or ()
+    if isinstance(aliases, str):
+        aliases = aliases.replace("/", ";").split(";")
+    region = next(
+        (
+            _text(values.get(key))
+            for key in ("origin_region", "origin_region_code", "origin_region_id", "region_code")
+            if values.get(key)
+        ),
+        "",
+    )
+    return MatchRecord(
+        full_name=_text(values.get("full_name")),
+        aliases=tuple(_text(a) for a in aliases if _text(a)),
+        sex=_text(values.get("sex")),
+        birth_date=_date(values.get("birth_date")),
+        birth_year_only=bool(values.get("birth_year_only")),
+        nik=_text(values.get("nik")),
+        family_card_number=_text(values.get("family_card_number") or values.get("family_card")),
+        travel_document_number=_text(
+            values.get("travel_document_number") or values.get("document_number")
+        ),
+        phones=tuple(_text(values.get(key)) for key in ("phone_id", "phone_my") if values.get(key)),
+        kin_phones=(_text(values["kin_phone"]),) if values.get("kin_phone") else (),
+        origin_region_code=region,
+    )
+
+
+# -- retrieval ---------------------------------------------------------------------------------
+
+
+def _exact_lookup(
+    field_names: Sequence[str],
+    wanted: Mapping[str, set[int]],
+    found: list[set[int]],
+    exclude: Collection[int],
+) -> None:
+    """Add to found[i] the persons whose field equals one of record i's values."""
+    values = [value for value in wanted if value]
+    if not values:
+        return
+    from pulang.people.models import Person
+
+    query = Q()
+    for name in field_names:
+        query |= Q(**{f"{name}__in": values})
+    rows = (
+        Person.objects.filter(query)
+        .exclude(id__in=list(exclude))
+        .values_list("id", *field_names)[: EXACT_PER_KEY * len(values)]
+    )
+    per_record: dict[int, int] = {}
+    for person_id, *stored in rows:
+        for value in stored:
+            for index in wanted.get(value, ()):
+                if per_record.get(index, 0) < EXACT_PER_KEY and person_id not in found[index]:
+                    found[index].add(person_id)
+                    per_record[index] = per_record.get(index, 0) + 1
+
+
+def _name_keys(row: Mapping[str, Any]) -> list[str]:
+    return list(row["name_keys"] or [])[: 1 + MAX_ALIASES]
+
+
+def _name_lookup_postgresql(
+    rows: Sequence[Mapping[str, Any]], found: list[set[int]], exclude: Collection[int]
+) -> None:
+    """Similar names by the trigram index: similar as a whole, or the new name's words inside
+    the registered one; those born within a year first, then the most similar."""
+    indexes: list[int] = []
+    keys: list[str] = []
+    years: list[int | None] = []
+    for index, row in enumerate(rows):
+        for key in _name_keys(row):
+            indexes.append(index)
+            keys.append(key)
+            years.append(row["birth_year"])
+    if not keys:
+        return
+    sql = """
+        SELECT q.i, p.id
+        FROM unnest(%s::int[], %s::text[], %s::int[]) AS q(i, name_key, birth_year)
+        CROSS JOIN LATERAL (
+            SELECT person.id
+            FROM people_person person
+            WHERE (person.name_key %% q.name_key OR q.name_key <%% person.name_key)
+              AND NOT person.id = ANY(%s::bigint[])
+            ORDER BY
+              (q.birth_year IS NOT NULL AND person.birth_date IS NOT NULL
+               AND abs(extract(year FROM person.birth_date) - q.birth_year) <= 1) DESC,
+              greatest(similarity(person.name_key, q.name_key),
+                       word_similarity(q.name_key, person.name_key)) DESC,
+              person.id
+            LIMIT %s
+        ) AS p
+    """
+    # For each name the planner cannot see how selective the trigram match is, and on a
+    # registry of tens of thousands it may scan the table once per name; the index lookup is
+    # several times faster at any size. Turned off for this statement only, then restored.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('enable_seqscan')")
+        [(seqscan,)] = cursor.fetchall()
+        cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
+        try:
+            cursor.execute(sql, [indexes, keys, years, list(exclude), NAME_PER_KEY])
+            rows_found = cursor.fetchall()
+        finally:
+            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [seqscan])
+    for index, person_id in rows_found:
+        found[index].add(person_id)
+
+
+def _name_lookup_portable(
+    rows: Sequence[Mapping[str, Any]], found: list[set[int]], exclude: Collection[int]
+) -> None:
+    """Similar names without trigrams: the name key contains the start or the end of one of
+    the new name's words, born within a year (or of unknown birth); ranked in Python."""
+    from pulang.people.models import Person
+
+    for index, row in enumerate(rows):
+        for key in _name_keys(row):
+            parts: set[str] = set()
+            for word in key.split():
+                if len(word) >= 3:
+                    parts.update((word[:3], word[-3:]))
+            if not parts:
+                continue
+            query = Q()
+            for part in sorted(parts):
+                query |= Q(name_key__contains=part)
+            people = Person.objects.filter(query)
+            year = row["birth_year"]
+            if year:
+                people = people.filter(
+                    Q(birth_date__isnull=True)
+                    | Q(
+                        birth_date__gte=date(max(year - 1, 1), 1, 1),
+                        birth_date__lte=date(min(year + 1, 9999), 12, 31),
+                    )
+                )
+            if exclude:
+                people = people.exclude(id__in=list(exclude))
+            scanned = list(people.values_list("id", "name_key")[:SQLITE_SCAN_PER_KEY])
+            scanned.sort(key=lambda item: -difflib.SequenceMatcher(None, key, item[1]).ratio())
+            found[index].update(person_id for person_id, _ in scanned[:NAME_PER_KEY])
+
+
+def retrieve_candidates(
+    rows: Sequence[Mapping[str, Any]], exclude: Collection[int] = ()
+) -> list[set[int]]:
+    """For each new record (as a `match_row`), the ids of registered persons worth scoring."""
+    found: list[set[int]] = [set() for _ in rows]
+
+    def wanted(column: str) -> dict[str, set[int]]:
+        values: dict[str, set[int]] = {}
+        for index, row in enumerate(rows):
+            value = row[column]
+            if value and len(set(value)) > 1:  # "0000000000000000" is no number
+                values.setdefault(value, set()).add(index)
+        return values
+
+    _exact_lookup(["nik"], wanted("nik"), found, exclude)
+    _exact_lookup(["travel_document_number"], wanted("travel_document_number"), found, exclude)
+    _exact_lookup(["family_card_number"], wanted("family_card_number"), found, exclude)
+    phones: dict[str, set[int]] = {}
+    for index, row in enumerate(rows):
+        for phone in row["all_phones"] or ():
+            for spelling in phone_spellings(phone):
+                phones.setdefault(spelling, set()).add(index)
+    _exact_lookup(["phone_id", "phone_my", "kin_phone"], phones, found, exclude)
+    if connection.vendor == "postgresql":
+        _name_lookup_postgresql(rows, found, exclude)
+    else:
+        _name_lookup_portable(rows, found, exclude)
+    return found
+
+
+# -- scoring -----------------------------------------------------------------------------------
+
+
+def _reasons(
+    scored: Mapping[str, Any], weights: Mapping[tuple[str, int], LevelWeight]
+) -> list[str]:
+    """What agreed (strongest evidence first), then what disagrees (the worst first)."""
+    agree: list[tuple[float, str]] = []
+    disagree: list[tuple[float, str]] = []
+    for (comparison, gamma), level in weights.items():
+        if scored.get(f"gamma_{comparison}") != gamma or not level.reason:
+            continue
+        if level.match_weight > 0.5:
+            agree.append((-level.match_weight, level.reason))
+        elif level.match_weight < -2:
+            disagree.append((level.match_weight, level.reason))
+    return [reason for _, reason in sorted(agree)] + [reason for _, reason in sorted(disagree)]
+
+
+def _runtime_model() -> dict[str, Any]:
+    model = load_model()
+    model["retain_matching_columns"] = True  # the gamma (level) columns, for the reasons
+    model["retain_intermediate_calculation_columns"] = False
+    return model
+
+
+def score_against_candidates(
+    rows: Sequence[dict[str, Any]],
+    candidates: Sequence[Iterable[tuple[int, MatchRecord]]],
+    *,
+    threshold: float,
+) -> list[list[Candidate]]:
+    """Score each new row against its own candidates, all in one Splink call."""
+    import pyarrow as pa
+    from splink import DuckDBAPI, Linker, block_on
+
+    quiet_splink()
+    schema = arrow_schema().append(pa.field("query_id", pa.int64()))
+    left = [{**row, "unique_id": index + 1, "query_id": index} for index, row in enumerate(rows)]
+    right: list[dict[str, Any]] = []
+    owner: dict[int, tuple[int, int]] = {}
+    next_id = len(rows) + 1  # right ids above left ids: a pair always reads left -> right
+    for index, people in enumerate(candidates):
+        for person_id, record in people:
+            right.append({**match_row(record, next_id), "query_id": index})
+            owner[next_id] = (index, person_id)
+            next_id += 1
+    results: list[list[Candidate]] = [[] for _ in rows]
+    if not right:
+        return results
+    db_api = DuckDBAPI()
+    left_df = db_api.register(pa.Table.from_pylist(left, schema=schema), table_name="new_people")
+    right_df = db_api.register(
+        pa.Table.from_pylist(right, schema=schema), table_name="registry_candidates"
+    )
+    model = _runtime_model()
+    weights = level_weights(model)
+    linker = Linker(right_df, model, log_level=None, validate_settings=False)
+    predictions = linker.inference.predict_between(
+        left_df,
+        right_df,
+        blocking_rules_to_generate_predictions=[block_on("query_id")],
+        threshold_match_probability=threshold,
+        warning_mode="never",
+    )
+    for scored in predictions.as_record_list():
+        index, person_id = owner[scored["unique_id_r"]]
+        results[index].append(
+            Candidate(
+                person_id=person_id,
+                match_probability=float(scored["match_probability"]),
+                match_weight=float(scored["match_weight"]),
+                reasons=_reasons(scored, weights),
+            )
+        )
+    db_api.duckdb_con.close()
+    return results
+
+
+def candidates_for_records(
+    records: Sequence[MatchRecord],
+    *,
+    limit: int = 5,
+    threshold: float = 0.5,
+    exclude_person_ids: Collection[int] = (),
+) -> list[list[Candidate]]:
+    """For each record, up to `limit` registered persons with a match probability of at least
+    `threshold`, most likely first; persons in `exclude_person_ids` are never proposed."""
+    from pulang.people.models import Person
+
+    if not records:
+        return []
+    exclude = set(exclude_person_ids)
+    rows = [match_row(record, index + 1) for index, record in enumerate(records)]
+    found = retrieve_candidates(rows, exclude)
+    wanted = sorted(set().union(*found))
+    people: dict[int, MatchRecord] = {}
+    for start in range(0, len(wanted), 2000):
+        for values in Person.objects.filter(id__in=wanted[start : start + 2000]).values(
+            *PERSON_FIELDS
+        ):
+            people[values["id"]] = record_from_person_values(values)
+    candidates = [
+        [(person_id, people[person_id]) for person_id in sorted(ids) if person_id in people]
+        for ids in found
+    ]
+    scored = score_against_candidates(rows, candidates, threshold=threshold)
+    return [
+        sorted(found_for_record, key=lambda c: (-c.match_weight, c.person_id))[:limit]
+        for found_for_record in scored
+    ]

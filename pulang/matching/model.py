@@ -1,0 +1,401 @@
+"""The Splink model that says how likely two person records are the same person.
+
+A Fellegi–Sunter model: each comparison below sorts a pair of records into one level (same
+NIK, names alike, birth dates with day and month swapped, …), and the trained m and u
+probabilities of the levels turn the pair into a match weight and probability. The parameters
+are trained once on a synthetic population (`train_model`, `pulang match-train`) and saved in
+`model.json` beside this file, so matching at run time never trains.
+
+Splink is imported only inside functions, so the rest of Pulang imports without it.
+"""
+
+import copy
+import json
+import logging
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .records import COLUMNS
+
+MODEL_PATH = Path(__file__).resolve().parent / "model.json"
+
+_ARROW_TYPES = {
+    "BIGINT": "int64",
+    "INTEGER": "int32",
+    "VARCHAR": "string",
+    "DATE": "date32",
+}
+
+
+@dataclass(frozen=True)
+class Level:
+    sql: str
+    label: str
+    # What the level tells a social worker, in Indonesian; "" when it says nothing worth showing.
+    reason: str = ""
+    is_null: bool = False
+
+
+def _null(*columns: str) -> Level:
+    condition = " OR ".join(f"{c}_l IS NULL OR {c}_r IS NULL" for c in columns)
+    return Level(condition, "tidak diketahui", is_null=True)
+
+
+ELSE = "ELSE"
+
+
+def _words_alike(left: str, right: str) -> str:
+    """How well every word of one name matches some word of the other: the lowest, over the
+    left name's words, of the best Jaro-Winkler similarity with a right name's word."""
+    return (
+        f"list_min(list_transform({left}, lambda x: list_max(list_transform({right}, "
+        "lambda y: jaro_winkler_similarity(x, y)))))"
+    )
+
+
+_WORDS_ALIKE_LR = _words_alike("given_words_l", "given_words_r")
+_WORDS_ALIKE_RL = _words_alike("given_words_r", "given_words_l")
+
+# Some agreement on the person themself, beyond what relatives share.
+_PERSON_AGREES = (
+    f"(greatest({_WORDS_ALIKE_LR}, {_WORDS_ALIKE_RL}) >= 0.88 "
+    "OR list_has_any(name_keys_l, name_keys_r) "
+    "OR abs(birth_year_l - birth_year_r) <= 1)"
+)
+
+# Comparison name -> levels, most specific first. The labels are stable identifiers; the
+# reasons are what the intake screen shows.
+COMPARISONS: dict[str, list[Level]] = {
+    "name": [
+        _null("name_key"),
+        Level("name_key_l = name_key_r", "exact", "nama sama"),
+        Level("list_has_any(name_keys_l, name_keys_r)", "alias", "nama sama dengan nama lain"),
+        Level("given_key_l = given_key_r", "given_exact", "nama sama (bin/binti berbeda)"),
+        Level(
+            f"least({_WORDS_ALIKE_LR}, {_WORDS_ALIKE_RL}) >= 0.88 "
+            "OR list_has_all(given_skeletons_l, given_skeletons_r) "
+            "AND list_has_all(given_skeletons_r, given_skeletons_l)",
+            "alike",
+            "nama mirip",
+        ),
+        Level(
+            f"greatest({_WORDS_ALIKE_LR}, {_WORDS_ALIKE_RL}) >= 0.88 "
+            "OR list_has_all(given_skeletons_l, given_skeletons_r) "
+            "OR list_has_all(given_skeletons_r, given_skeletons_l)",
+            "part_alike",
+            "sebagian nama sama",
+        ),
+        Level(
+            "len(list_intersect(given_skeletons_l, given_skeletons_r)) >= 1",
+            "one_word",
+            "ada kata nama yang sama",
+        ),
+        Level(ELSE, "else", "nama berbeda"),
+    ],
+    "birth": [
+        _null("birth_year"),
+        Level("birth_date_l = birth_date_r", "exact", "tanggal lahir sama"),
+        Level(
+            "birth_year_l = birth_year_r AND day(birth_date_l) = month(birth_date_r) "
+            "AND month(birth_date_l) = day(birth_date_r)",
+            "day_month_swapped",
+            "tanggal lahir sama (hari dan bulan tertukar)",
+        ),
+        Level(
+            "birth_year_l = birth_year_r AND (birth_date_l IS NULL OR birth_date_r IS NULL)",
+            "year_only",
+            "tahun lahir sama",
+        ),
+        Level("birth_year_l = birth_year_r", "same_year", "tahun lahir sama, tanggal berbeda"),
+        Level("abs(birth_year_l - birth_year_r) <= 1", "within_year", "tahun lahir selisih satu"),
+        Level(ELSE, "else", "tanggal lahir berbeda"),
+    ],
+    "sex": [
+        _null("sex"),
+        Level("sex_l = sex_r", "exact"),
+        Level(ELSE, "else", "jenis kelamin berbeda"),
+    ],
+    "nik": [
+        _null("nik"),
+        Level("nik_l = nik_r", "exact", "NIK sama"),
+        Level("levenshtein(nik_l, nik_r) <= 1", "one_digit", "NIK hampir sama (beda satu angka)"),
+        Level(ELSE, "else", "NIK berbeda"),
+    ],
+    "travel_document": [
+        _null("travel_document_number"),
+        Level(
+            "travel_document_number_l = travel_document_number_r",
+            "exact",
+            "nomor paspor/SPLP sama",
+        ),
+        Level(ELSE, "else"),
+    ],
+    "phone": [
+        _null("phones"),
+        Level("list_has_any(phones_l, phones_r)", "same", "nomor HP sama"),
+        Level(ELSE, "else"),
+    ],
+    # Relatives share the family card and the next of kin's phone: these count as strong
+    # evidence only beside some agreement on the person (name or birth year).
+    "family": [
+        Level(
+            "(family_card_number_l IS NULL OR family_card_number_r IS NULL) "
+            "AND (kin_phones_l IS NULL OR kin_phones_r IS NULL)",
+            "tidak diketahui",
+            is_null=True,
+        ),
+        Level(
+            f"family_card_number_l = family_card_number_r AND {_PERSON_AGREES}",
+            "card_and_person",
+            "nomor KK sama",
+        ),
+        Level(
+            f"list_has_any(kin_phones_l, kin_phones_r) AND {_PERSON_AGREES}",
+            "kin_phone_and_person",
+            "nomor HP keluarga sama",
+        ),
+        Level(
+            "family_card_number_l = family_card_number_r "
+            "OR list_has_any(kin_phones_l, kin_phones_r)",
+            "family_only",
+            "mungkin anggota keluarga (nomor KK atau HP keluarga sama)",
+        ),
+        Level(ELSE, "else"),
+    ],
+    "region": [
+        _null("regency", "province"),
+        Level("regency_l = regency_r", "regency", "daerah asal sama"),
+        Level("province_l = province_r", "province", "provinsi asal sama"),
+        Level(ELSE, "else", "daerah asal berbeda"),
+    ],
+}
+
+
+def blocking_rules() -> list[Any]:
+    """Which pairs a whole-registry deduplication scores: any one of these equalities."""
+    from splink import block_on
+
+    return [
+        block_on("nik"),
+        block_on("travel_document_number"),
+        block_on("family_card_number"),
+        block_on("all_phones", arrays_to_explode=["all_phones"]),
+        block_on("name_tokens", "birth_year", "sex", arrays_to_explode=["name_tokens"]),
+        block_on("given_skeleton", "sex"),
+        block_on("birth_date", "regency"),
+        block_on("birth_date", "substr(given_key, 1, 1)"),
+        block_on("birth_day_month", "province"),
+        block_on("birth_year", "substr(given_key, 1, 3)", "sex"),
+    ]
+
+
+def settings_creator() -> Any:
+    """The untrained model: comparisons, levels and blocking rules."""
+    from splink import SettingsCreator
+    from splink.comparison_library import CustomComparison
+
+    comparisons: list[Any] = []
+    for name, levels in COMPARISONS.items():
+        comparison_levels: list[Any] = []
+        for level in levels:
+            entry: dict[str, Any] = {"sql_condition": level.sql, "label_for_charts": level.label}
+            if level.is_null:
+                entry["is_null_level"] = True
+            comparison_levels.append(entry)
+        comparisons.append(
+            CustomComparison(
+                comparison_levels=comparison_levels,
+                output_column_name=name,
+                comparison_description=name,
+            )
+        )
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=comparisons,
+        blocking_rules_to_generate_predictions=blocking_rules(),
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=False,
+        max_iterations=30,
+    )
+
+
+def quiet_splink() -> None:
+    """Keep Splink's progress messages (INFO) out of Pulang's logs; warnings still show."""
+    logging.getLogger("splink").setLevel(logging.WARNING)
+
+
+# -- DuckDB tables -------------------------------------------------------------------------
+
+
+def arrow_schema() -> Any:
+    import pyarrow as pa
+
+    fields = []
+    for column, sql_type in COLUMNS.items():
+        if sql_type.endswith("[]"):
+            arrow_type = pa.list_(pa.string())
+        else:
+            arrow_type = getattr(pa, _ARROW_TYPES[sql_type])()
+        fields.append(pa.field(column, arrow_type))
+    return pa.schema(fields)
+
+
+def create_input_table(
+    con: Any, table: str, extra_columns: Mapping[str, str] | None = None
+) -> None:
+    columns = {**COLUMNS, **(extra_columns or {})}
+    body = ", ".join(f"{column} {sql_type}" for column, sql_type in columns.items())
+    con.execute(f"CREATE OR REPLACE TABLE {table} ({body})")
+
+
+def insert_rows(con: Any, table: str, rows: list[dict[str, Any]], schema: Any = None) -> None:
+    """Append rows (dicts of `COLUMNS`, maybe more) to a DuckDB table through Arrow."""
+    import pyarrow as pa
+
+    if not rows:
+        return
+    batch = pa.Table.from_pylist(rows, schema=schema or arrow_schema())
+    con.register("__pulang_batch", batch)
+    try:
+        names = ", ".join(batch.column_names)
+        con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM __pulang_batch")  # noqa: S608
+    finally:
+        con.unregister("__pulang_batch")
+
+
+# -- the trained model ----------------------------------------------------------------------
+
+
+class ModelMissing(RuntimeError):
+    pass
+
+
+@cache
+def _model_text(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError as error:
+        raise ModelMissing(
+            f"No trained matching model at {path}; run `pulang match-train`."
+        ) from error
+
+
+def load_model(path: Path | None = None) -> dict[str, Any]:
+    """The trained settings (a fresh copy each call: Splink keeps and changes what it gets)."""
+    return copy.deepcopy(json.loads(_model_text(str(path or MODEL_PATH))))
+
+
+@dataclass(frozen=True)
+class LevelWeight:
+    comparison: str
+    label: str
+    reason: str
+    match_weight: float
+
+
+def level_weights(model: Mapping[str, Any]) -> dict[tuple[str, int], LevelWeight]:
+    """(comparison, gamma value) -> the level's reason and its trained match weight."""
+    reasons = {
+        (name, level.label): level.reason
+        for name, levels in COMPARISONS.items()
+        for level in levels
+    }
+    result: dict[tuple[str, int], LevelWeight] = {}
+    for comparison in model["comparisons"]:
+        name = comparison["output_column_name"]
+        levels = comparison["comparison_levels"]
+        counter = sum(1 for level in levels if not level.get("is_null_level")) - 1
+        for level in levels:
+            if level.get("is_null_level"):
+                gamma = -1
+                weight = 0.0
+            else:
+                gamma = counter
+                counter -= 1
+                m, u = level.get("m_probability"), level.get("u_probability")
+                weight = math.log2(m / u) if m and u else 0.0
+            label = level.get("label_for_charts", "")
+            result[(name, gamma)] = LevelWeight(name, label, reasons.get((name, label), ""), weight)
+    return result
+
+
+# -- training -------------------------------------------------------------------------------
+
+
+def _fill_untrained(model: dict[str, Any], floor: float) -> None:
+    """Give levels that training never saw a small m or u instead of none; round the rest.
+
+    A level no random pair reached (a one-digit NIK difference) gets u = one in the number of
+    pairs sampled; a level no blocked match reached (relatives' numbers with nothing else
+    alike) gets m = that same floor, so it counts against a match rather than not at all.
+    """
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            for key in ("m_probability", "u_probability"):
+                level[key] = float(f"{level.get(key) or floor:.10g}")  # stable across runs
+
+
+def train_model(
+    rows: Iterable[dict[str, Any]],
+    *,
+    out_path: Path | None = MODEL_PATH,
+    seed: int = 42,
+    u_max_pairs: float = 5e6,
+    progress: Any = None,
+) -> dict[str, Any]:
+    """Estimate the model on records (rows of `COLUMNS`) and save it as JSON.
+
+    u probabilities by random sampling (random pairs are nearly all different people); m
+    probabilities by expectation maximisation on two blockings, each estimating what the
+    other holds fixed; the prior from pairs that agree on NIK or on name and birth date.
+    """
+    from splink import DuckDBAPI, Linker, block_on
+
+    say = progress or (lambda message: None)
+    db_api = DuckDBAPI()
+    con = db_api.duckdb_con
+    create_input_table(con, "training_records")
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= 20_000:
+            insert_rows(con, "training_records", batch)
+            batch = []
+    insert_rows(con, "training_records", batch)
+    count = con.execute("SELECT count(*) FROM training_records").fetchall()[0][0]
+    say(f"Training on {count} records")
+
+    quiet_splink()
+    linker = Linker(
+        db_api.register("training_records", table_name="records"),
+        settings_creator(),
+        log_level=None,
+    )
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("nik"), block_on("name_key", "birth_date")], recall=0.6
+    )
+    say("u probabilities by random sampling")
+    linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
+    say("m probabilities by expectation maximisation (blocked on name)")
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("name_key"), estimate_without_term_frequencies=True
+    )
+    say("m probabilities by expectation maximisation (blocked on birth date and regency)")
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("birth_date", "regency"), estimate_without_term_frequencies=True
+    )
+    model: dict[str, Any] = linker.misc.save_model_to_json()
+    model.pop("linker_uid", None)
+    _fill_untrained(model, floor=1 / u_max_pairs)
+    if out_path is not None:
+        out_path.write_text(json.dumps(model, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+        _model_text.cache_clear()
+        say(f"Model saved to {out_path}")
+    return model
