@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "pulang.people",
     "pulang.arrivals",
     "pulang.cases",
+    "pulang.matching",
     "pulang.demo",
     "pulang.api",
     "pulang.core.admin_site.PulangAdminConfig",

@@ -1,0 +1,538 @@
+"""Registering arrivals: batches, manifest previews and commits, one-by-one registration.
+
+A manifest is imported in two steps. The preview reads the file, checks every row and looks
+for people registered before; nothing is written but the import record. The commit then creates
+every accepted person and case in one transaction, or nothing at all.
+"""
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pulang.audit.models import AuditEvent
+from pulang.audit.services import audit_record
+from pulang.cases.models import Case
+from pulang.people.models import Person
+from pulang.people.nik import nik_check
+from pulang.regions.models import Region
+
+from .manifest import FIELDS, MANIFEST_COLUMNS, ManifestRow, manifest_parse_row, manifest_read
+from .models import ArrivalBatch, ManifestImport
+
+Progress = Callable[[int, int], None]
+CHILD_AGE_YEARS = 18
+
+
+class ImportError_(Exception):
+    """A problem with the whole import that the user must know about (already imported...)."""
+
+
+@dataclass
+class CommitSummary:
+    rows_read: int = 0
+    created: int = 0
+    linked: int = 0
+    skipped: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rows_read": self.rows_read,
+            "created": self.created,
+            "linked": self.linked,
+            "skipped": self.skipped,
+            "errors": self.errors,
+        }
+
+
+@transaction.atomic
+def batch_create(*, actor: Any, **fields: Any) -> ArrivalBatch:
+    """Record a batch's arrival for the actor's agency."""
+    fields.setdefault("receiving_agency", actor.agency)
+    if not fields.get("reference"):
+        fields["reference"] = _next_reference(fields["entry_point"], fields["arrived_at"])
+    batch = ArrivalBatch.objects.create(created_by=actor, **fields)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        target=batch,
+        summary=batch.reference,
+        changes={key: [None, value] for key, value in fields.items()},
+    )
+    return batch
+
+
+def _next_reference(entry_point: str, arrived_at: datetime) -> str:
+    prefix = f"{entry_point[:3].upper()}-{timezone.localtime(arrived_at):%Y%m%d}"
+    taken = ArrivalBatch.objects.filter(reference__startswith=prefix).count()
+    return f"{prefix}-{taken + 1:02d}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Preview
+
+
+def manifest_upload(
+    *, actor: Any, batch: ArrivalBatch, data: bytes, filename: str
+) -> tuple[ManifestImport, bool]:
+    """Keep the uploaded file with its batch. Returns (import, is_new): the same file already
+    committed anywhere returns that earlier import, so importing twice creates nothing."""
+    digest = hashlib.sha256(data).hexdigest()
+    earlier = (
+        ManifestImport.objects.filter(sha256=digest, status=ManifestImport.Status.COMMITTED)
+        .select_related("batch")
+        .first()
+    )
+    if earlier is not None:
+        return earlier, False
+    pending = ManifestImport.objects.filter(
+        sha256=digest, batch=batch, status=ManifestImport.Status.PREVIEWED
+    ).first()
+    if pending is not None:
+        return pending, False
+    with transaction.atomic():
+        record = ManifestImport(
+            batch=batch,
+            original_name=filename[:200] or "manifest",
+            sha256=digest,
+            created_by=actor,
+        )
+        record.file.save(filename or "manifest", ContentFile(data), save=False)
+        record.save()
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            target=record,
+            summary=f"manifest uploaded: {record.original_name} ({len(data)} bytes)",
+        )
+    return record, True
+
+
+def manifest_preview(*, manifest_import: ManifestImport, progress: Progress | None = None) -> None:
+    """Read and check every row, and find earlier registrations; stores the preview."""
+    record = manifest_import
+    record.status = ManifestImport.Status.PREVIEWING
+    record.save(update_fields=["status"])
+    try:
+        with record.file.open("rb") as handle:
+            table = manifest_read(handle.read(), filename=record.original_name)
+    except Exception as error:  # ManifestError and anything unreadable
+        record.status = ManifestImport.Status.FAILED
+        record.error = str(error)
+        record.save(update_fields=["status", "error"])
+        return
+    rows = []
+    total = len(table.rows)
+    record.total_rows = total
+    record.save(update_fields=["total_rows"])
+    for index, raw in enumerate(table.rows, start=1):
+        rows.append(_preview_row(raw, table.columns))
+        if progress and (index % 25 == 0 or index == total):
+            progress(index, total)
+        if index % 25 == 0:
+            ManifestImport.objects.filter(pk=record.pk).update(progress=index)
+    _mark_duplicates_within_file(rows)
+    _attach_candidates(rows)
+    record.preview = {
+        "columns": table.columns,
+        "unknown_headers": table.unknown_headers,
+        "file_warnings": table.warnings,
+        "encoding": table.encoding,
+        "rows": rows,
+    }
+    record.progress = total
+    record.status = ManifestImport.Status.PREVIEWED
+    record.save(update_fields=["preview", "progress", "status"])
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _preview_row(raw: ManifestRow, columns: dict[str, str]) -> dict[str, Any]:
+    parsed = manifest_parse_row(raw, columns)
+    values = dict(parsed.values)
+    issues = [
+        {"field": i.field, "column": i.column, "level": i.level, "message": i.message}
+        for i in parsed.issues
+    ]
+    issues += _registry_checks(values, columns)
+    has_error = any(issue["level"] == "error" for issue in issues)
+    return {
+        "number": raw.number,
+        "raw": raw.values,
+        "values": {key: _json_value(value) for key, value in values.items()},
+        "issues": issues,
+        "status": "error" if has_error else ("warning" if issues else "ok"),
+        "candidates": [],
+        "action": "skip" if has_error else "create",
+    }
+
+
+def _registry_checks(values: dict[str, Any], columns: dict[str, str]) -> list[dict[str, Any]]:
+    """Checks that need the database: the origin region and the NIK against the record."""
+    issues: list[dict[str, Any]] = []
+    region = _resolve_region(values)
+    if region is None and any(
+        values.get(key) for key in ("region_code", "province", "regency", "district", "village")
+    ):
+        issues.append(
+            {
+                "field": "region_code" if values.get("region_code") else "regency",
+                "column": columns.get("region_code") or columns.get("regency", ""),
+                "level": "warning",
+                "message": _("Daerah asal tidak ditemukan dalam daftar wilayah; periksa ejaannya."),
+            }
+        )
+    values["origin_region"] = region.code if region else None
+    if values.get("nik"):
+        _facts, nik_issues = nik_check(
+            values["nik"],
+            sex=values.get("sex"),
+            birth_date=values.get("birth_date"),
+            birth_year_only=bool(values.get("birth_year_only")),
+            origin_region_code=region.code if region else None,
+        )
+        issues += [
+            {
+                "field": "nik",
+                "column": columns.get("nik", "NIK"),
+                "level": issue.level,
+                "message": issue.message,
+            }
+            for issue in nik_issues
+        ]
+    return issues
+
+
+def _resolve_region(values: dict[str, Any]) -> Region | None:
+    """The most precise region the row names: its code, else its names from province down."""
+    code = values.get("region_code")
+    if code:
+        return Region.objects.filter(pk=code).first()
+    region: Region | None = None
+    for key, level in (
+        ("province", Region.Level.PROVINCE),
+        ("regency", Region.Level.REGENCY),
+        ("district", Region.Level.DISTRICT),
+        ("village", Region.Level.VILLAGE),
+    ):
+        name = (values.get(key) or "").strip()
+        if not name:
+            continue
+        found = _region_by_name(name, level, parent=region)
+        if found is None:
+            return region
+        region = found
+    return region
+
+
+_REGION_PREFIXES = ("kabupaten ", "kab. ", "kab ", "kota administrasi ", "kota adm. ", "kota ")
+
+
+def _bare(name: str) -> str:
+    name = " ".join(name.lower().split())
+    for prefix in _REGION_PREFIXES:
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def _region_by_name(name: str, level: int, *, parent: Region | None) -> Region | None:
+    """A region by its name as people write it ("Kab. Lombok Timur", "lombok timur"), unique
+    within its parent; None when unknown or ambiguous."""
+    qs = Region.objects.filter(level=level)
+    if parent is not None:
+        qs = qs.filter(parent=parent)
+    core = _bare(name)
+    found = [r for r in qs.filter(name__icontains=core)[:50] if _bare(r.name) == core]
+    if len(found) > 1:  # "Bogor": the regency and the city; the words typed decide
+        typed_city = name.lower().startswith("kota")
+        found = [r for r in found if r.name.lower().startswith("kota") == typed_city]
+    return found[0] if len(found) == 1 else None
+
+
+def _mark_duplicates_within_file(rows: list[dict[str, Any]]) -> None:
+    seen: dict[tuple[str, ...], int] = {}
+    for row in rows:
+        values = row["values"]
+        key = (
+            values.get("nik")
+            or values.get("document_number")
+            or f"{values.get('full_name', '').lower()}|{values.get('birth_date')}",
+        )
+        if key in seen:
+            row["issues"].append(
+                {
+                    "field": "full_name",
+                    "column": "",
+                    "level": "warning",
+                    "message": _("Orang yang sama tampaknya tercantum juga di baris %(row)s.")
+                    % {"row": seen[key]},
+                }
+            )
+            if row["status"] == "ok":
+                row["status"] = "warning"
+        else:
+            seen[key] = row["number"]
+
+
+def _attach_candidates(rows: list[dict[str, Any]]) -> None:
+    from pulang.matching.matching import candidates_for_records, match_record_from_values
+
+    todo = [row for row in rows if row["status"] != "error"]
+    if not todo:
+        return
+    results = candidates_for_records([match_record_from_values(row["values"]) for row in todo])
+    for row, candidates in zip(todo, results, strict=True):
+        row["candidates"] = [
+            {
+                "person_id": c.person_id,
+                "probability": round(c.match_probability, 4),
+                "reasons": c.reasons,
+            }
+            for c in candidates
+        ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Commit
+
+
+def manifest_commit(
+    *,
+    actor: Any,
+    manifest_import: ManifestImport,
+    actions: dict[int, str] | None = None,
+    progress: Progress | None = None,
+) -> CommitSummary:
+    """Create every accepted row's person (or link the earlier one) and case, all or nothing.
+
+    `actions` maps a row number to "create", "skip" or "link:<person id>"; rows not named keep
+    the preview's choice. Rows with errors are always skipped.
+    """
+    with transaction.atomic():
+        record = ManifestImport.objects.select_for_update().get(pk=manifest_import.pk)
+        if record.status == ManifestImport.Status.COMMITTED:
+            return CommitSummary(rows_read=record.total_rows, skipped=record.total_rows)
+        if record.status != ManifestImport.Status.PREVIEWED:
+            raise ImportError_(_("Pratinjau berkas ini belum selesai atau gagal."))
+        batch = record.batch
+        rows = record.preview.get("rows", [])
+        summary = CommitSummary(rows_read=len(rows))
+        for index, row in enumerate(rows, start=1):
+            action = (actions or {}).get(row["number"], row["action"])
+            if row["status"] == "error" or action == "skip":
+                summary.skipped += 1
+                if row["status"] == "error":
+                    summary.errors.append(
+                        {
+                            "row": row["number"],
+                            "errors": [
+                                i["message"] for i in row["issues"] if i["level"] == "error"
+                            ],
+                        }
+                    )
+                continue
+            person, linked = _person_for_row(actor=actor, batch=batch, row=row, action=action)
+            _case_for_row(
+                actor=actor, batch=batch, record=record, row=row, person=person, returning=linked
+            )
+            if linked:
+                summary.linked += 1
+            else:
+                summary.created += 1
+            if progress and (index % 25 == 0 or index == len(rows)):
+                progress(index, len(rows))
+        record.status = ManifestImport.Status.COMMITTED
+        record.committed_at = timezone.now()
+        record.summary = summary.as_dict()
+        record.save(update_fields=["status", "committed_at", "summary"])
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            target=record,
+            summary=f"manifest committed: {summary.created} new, {summary.linked} linked, "
+            f"{summary.skipped} skipped",
+            changes={"summary": summary.as_dict()},
+        )
+    return summary
+
+
+PERSON_FIELDS = {
+    # manifest field -> Person field
+    "full_name": "full_name",
+    "aliases": "aliases",
+    "sex": "sex",
+    "birth_date": "birth_date",
+    "birth_year_only": "birth_year_only",
+    "birth_place": "birth_place",
+    "nik": "nik",
+    "family_card": "family_card_number",
+    "document_kind": "travel_document",
+    "document_number": "travel_document_number",
+    "document_issuer": "travel_document_issuer",
+    "address": "origin_address",
+    "phone_id": "phone_id",
+    "phone_my": "phone_my",
+    "kin_name": "kin_name",
+    "kin_relation": "kin_relation",
+    "kin_phone": "kin_phone",
+    "languages": "languages",
+}
+
+
+def _person_values(row: dict[str, Any]) -> dict[str, Any]:
+    values = row["values"]
+    result: dict[str, Any] = {}
+    for source, target in PERSON_FIELDS.items():
+        value = values.get(source)
+        if value in (None, "", []):
+            continue
+        if target == "birth_date" and isinstance(value, str):
+            value = date.fromisoformat(value)
+        result[target] = value
+    if values.get("origin_region"):
+        result["origin_region_id"] = values["origin_region"]
+    return result
+
+
+def _person_for_row(
+    *, actor: Any, batch: ArrivalBatch, row: dict[str, Any], action: str
+) -> tuple[Person, bool]:
+    if action.startswith("link:"):
+        person = Person.objects.select_for_update().get(pk=int(action.split(":", 1)[1]))
+        before = {name: getattr(person, name) for name in _person_values(row)}
+        # A later arrival fills gaps; it never overwrites what was recorded before.
+        changes = {}
+        for name, value in _person_values(row).items():
+            if getattr(person, name) in (None, "", []):
+                setattr(person, name, value)
+                changes[name] = [before[name], value]
+        person.save()
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CHANGE,
+            target=person,
+            summary=f"linked from manifest row {row['number']}",
+            changes=changes,
+        )
+        return person, True
+    person = Person(registered_by=batch.receiving_agency, **_person_values(row))
+    person.save()
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        target=person,
+        summary=f"manifest row {row['number']}",
+    )
+    return person, False
+
+
+def _case_for_row(
+    *,
+    actor: Any,
+    batch: ArrivalBatch,
+    record: ManifestImport | None,
+    row: dict[str, Any],
+    person: Person,
+    returning: bool,
+) -> Case:
+    """A new episode; linked to the person's previous one, and marked returning when the worker
+    recognised someone registered before."""
+    values = row["values"]
+    previous = person.cases.order_by("-opened_at").first()
+    birth = person.birth_date
+    arrival = timezone.localtime(batch.arrived_at).date()
+    is_child = bool(birth) and _age(birth, arrival) < CHILD_AGE_YEARS  # type: ignore[arg-type]
+    case = Case.objects.create(
+        person=person,
+        owning_agency=batch.receiving_agency,
+        batch=batch,
+        opened_at=batch.arrived_at,
+        previous_case=previous,
+        is_returning=returning or previous is not None,
+        is_child=is_child,
+        is_pregnant=bool(values.get("pregnant")),
+        has_disability=bool(values.get("disability")),
+        disability_note=(values.get("disability_note") or "")[:200],
+        is_ill=bool(values.get("illness")),
+        illness_note=(values.get("illness_note") or "")[:200],
+        notes=values.get("notes") or "",
+        manifest_import=record,
+        manifest_row=row["number"] if record else None,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        target=case,
+        summary=f"batch {batch.reference}" + (" (returning)" if case.is_returning else ""),
+    )
+    return case
+
+
+def _age(birth: date, on: date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def manifest_fields() -> list[Any]:
+    return list(FIELDS)
+
+
+def manifest_row_recheck(*, actor: Any, manifest_import: ManifestImport, row: ManifestRow) -> None:
+    """The worker corrected a row in the preview: check it again, as if the file said so."""
+    with transaction.atomic():
+        record = ManifestImport.objects.select_for_update().get(pk=manifest_import.pk)
+        rows = record.preview["rows"]
+        index = next((i for i, r in enumerate(rows) if r["number"] == row.number), None)
+        if index is None:
+            raise KeyError(row.number)
+        old = rows[index]
+        raw = {**old["raw"], **{k: v for k, v in row.values.items() if k in old["raw"]}}
+        fresh = _preview_row(ManifestRow(row.number, raw), record.preview["columns"])
+        if fresh["status"] != "error":
+            _attach_candidates([fresh])
+        rows[index] = fresh
+        record.save(update_fields=["preview"])
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CHANGE,
+            target=record,
+            summary=f"row {row.number} corrected in preview",
+            changes={k: [old["raw"].get(k), v] for k, v in raw.items() if old["raw"].get(k) != v},
+        )
+
+
+def person_check(*, raw: dict[str, str]) -> dict[str, Any]:
+    """One person typed into the form, checked exactly as a manifest row would be."""
+    columns = {column.field: column.header for column in MANIFEST_COLUMNS}
+    row = _preview_row(ManifestRow(0, raw), columns)
+    if row["status"] != "error":
+        _attach_candidates([row])
+    return row
+
+
+@transaction.atomic
+def person_register(*, actor: Any, batch: ArrivalBatch, raw: dict[str, str], action: str) -> Case:
+    """Register one arrival by hand: the same checks as a manifest row, then a new person or a
+    new episode for one registered before."""
+    row = person_check(raw=raw)
+    if row["status"] == "error":
+        raise ImportError_(_("Masih ada kesalahan; perbaiki dulu isian yang ditandai."))
+    allowed = {"create"} | {f"link:{c['person_id']}" for c in row["candidates"]}
+    if action not in allowed:
+        raise ImportError_(_("Pilihan tidak berlaku lagi; periksa ulang."))
+    person, linked = _person_for_row(actor=actor, batch=batch, row=row, action=action)
+    return _case_for_row(
+        actor=actor, batch=batch, record=None, row=row, person=person, returning=linked
+    )

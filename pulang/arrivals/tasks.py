@@ -1,0 +1,12 @@
+from django.tasks import task
+
+from .models import ManifestImport
+from .services import manifest_preview
+
+
+@task()
+def manifest_preview_task(*, manifest_import_id: int) -> int:
+    """Check a manifest in the background; the page polls the import's progress."""
+    record = ManifestImport.objects.get(pk=manifest_import_id)
+    manifest_preview(manifest_import=record)
+    return record.pk

@@ -1,0 +1,186 @@
+import json
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from pulang.access.roles import Role
+from pulang.accounts.tests.factories import UserFactory
+from pulang.arrivals.manifest import ManifestRow
+from pulang.arrivals.models import ManifestImport
+from pulang.arrivals.services import (
+    manifest_commit,
+    manifest_preview,
+    manifest_row_recheck,
+    manifest_upload,
+)
+from pulang.audit.models import AuditEvent
+from pulang.cases.models import Case
+from pulang.people.models import Person
+from pulang.people.tests.factories import PersonFactory
+from pulang.regions.models import Region
+
+from .factories import BatchFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "Nama Lengkap;Jenis Kelamin;Tanggal Lahir;NIK;Kabupaten/Kota;No HP Indonesia\n"
+GOOD = (
+    "SITI AMINAH BINTI AHMAD;P;14/03/1990;;Lombok Timur;0812 3456 7890\n"
+    "Budi Santoso;L;1985;;Lombok Timur;\n"
+)
+BAD = "Tanpa Kelamin;X;31/02/1990;;;\n"
+
+
+@pytest.fixture
+def regions():
+    ntb = Region.objects.create(
+        code="52", level=1, name="Nusa Tenggara Barat", search_text="nusa tenggara barat"
+    )
+    Region.objects.create(
+        code="52.03",
+        level=2,
+        name="Kabupaten Lombok Timur",
+        parent=ntb,
+        search_text="kabupaten lombok timur nusa tenggara barat",
+    )
+
+
+@pytest.fixture
+def worker():
+    return UserFactory(roles=[Role.SHELTER_SOCIAL_WORKER])
+
+
+def preview(worker, text, *, batch=None, name="manifest.csv"):
+    batch = batch or BatchFactory(receiving_agency=worker.agency)
+    record, is_new = manifest_upload(
+        actor=worker, batch=batch, data=text.encode("utf-8"), filename=name
+    )
+    if is_new:
+        manifest_preview(manifest_import=record)
+        record.refresh_from_db()
+    return record, is_new
+
+
+def test_preview_then_commit_creates_the_good_rows_and_skips_the_bad(worker, regions):
+    record, _ = preview(worker, HEADER + GOOD + BAD)
+    rows = {row["number"]: row for row in record.preview["rows"]}
+    assert record.status == ManifestImport.Status.PREVIEWED
+    assert rows[2]["status"] == "ok" and rows[2]["values"]["origin_region"] == "52.03"
+    assert rows[4]["status"] == "error"
+    columns = {issue["column"] for issue in rows[4]["issues"] if issue["level"] == "error"}
+    assert {"Jenis Kelamin", "Tanggal Lahir"} <= columns
+    assert not Person.objects.exists()  # the preview writes nothing
+
+    summary = manifest_commit(actor=worker, manifest_import=record)
+    assert (summary.created, summary.linked, summary.skipped) == (2, 0, 1)
+    assert summary.errors[0]["row"] == 4
+    siti = Person.objects.get(full_name="Siti Aminah binti Ahmad")
+    assert siti.phone_id == "+6281234567890" and siti.origin_region_id == "52.03"
+    budi = Person.objects.get(full_name="Budi Santoso")
+    assert budi.birth_year_only and budi.birth_date.year == 1985
+    assert Case.objects.filter(batch=record.batch).count() == 2
+    assert AuditEvent.objects.filter(action="create", object_type="cases.case").count() == 2
+
+
+def test_the_same_file_twice_creates_nothing_the_second_time(worker, regions):
+    record, _ = preview(worker, HEADER + GOOD)
+    manifest_commit(actor=worker, manifest_import=record)
+    again, is_new = preview(worker, HEADER + GOOD, batch=record.batch)
+    assert not is_new and again.pk == record.pk
+    assert manifest_commit(actor=worker, manifest_import=again).created == 0
+    assert Person.objects.count() == 2 and Case.objects.count() == 2
+
+
+def test_a_failure_half_way_writes_nothing(worker, regions, monkeypatch):
+    record, _ = preview(worker, HEADER + GOOD)
+    from pulang.arrivals import services
+
+    calls = []
+    real = services._case_for_row
+
+    def flaky(**kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "_case_for_row", flaky)
+    with pytest.raises(RuntimeError):
+        manifest_commit(actor=worker, manifest_import=record)
+    assert not Person.objects.exists() and not Case.objects.exists()
+    record.refresh_from_db()
+    assert record.status == ManifestImport.Status.PREVIEWED
+
+
+def test_a_person_who_came_before_is_proposed_and_linking_opens_a_new_episode(worker, regions):
+    earlier = PersonFactory(
+        full_name="Siti Aminah",
+        sex="F",
+        birth_date=date(1990, 3, 14),
+        nik="5203015403900001",
+        registered_by=worker.agency,
+    )
+    first_case = Case.objects.create(
+        person=earlier, owning_agency=worker.agency, opened_at="2025-01-05T10:00:00+07:00"
+    )
+    text = HEADER + "Siti Aminah binti Ahmad;P;03/14/1990;5203015403900001;Lombok Timur;\n"
+    record, _ = preview(worker, text)
+    row = record.preview["rows"][0]
+    assert row["candidates"] and row["candidates"][0]["person_id"] == earlier.pk
+    assert any("sebelum hari" in issue["message"] for issue in row["issues"])  # 03/14 swapped
+
+    summary = manifest_commit(
+        actor=worker, manifest_import=record, actions={2: f"link:{earlier.pk}"}
+    )
+    assert summary.linked == 1 and Person.objects.count() == 1
+    case = Case.objects.exclude(pk=first_case.pk).get()
+    assert case.is_returning and case.previous_case == first_case
+
+
+def test_a_row_fixed_in_the_preview_is_checked_again(worker, regions):
+    record, _ = preview(worker, HEADER + BAD)
+    manifest_row_recheck(
+        actor=worker,
+        manifest_import=record,
+        row=ManifestRow(2, {"sex": "P", "birth_date": "28/02/1990"}),
+    )
+    record.refresh_from_db()
+    row = record.preview["rows"][0]
+    assert row["status"] == "ok" and row["values"]["birth_date"] == "1990-02-28"
+    assert manifest_commit(actor=worker, manifest_import=record).created == 1
+
+
+def test_nik_that_disagrees_with_the_record_is_a_warning_not_an_error(worker, regions):
+    # A man's NIK (day 14) on a woman's row.
+    text = HEADER + "Rina;P;14/03/1990;5203011403900002;Lombok Timur;\n"
+    record, _ = preview(worker, text)
+    row = record.preview["rows"][0]
+    assert row["status"] == "warning"
+    assert any(i["field"] == "nik" and i["level"] == "warning" for i in row["issues"])
+
+
+def test_import_manifest_command_prints_a_json_summary(worker, regions, tmp_path):
+    batch = BatchFactory(receiving_agency=worker.agency, reference="TPI-20260110-01")
+    path = tmp_path / "manifest.csv"
+    path.write_text(HEADER + GOOD + BAD, encoding="utf-8-sig")
+    out = StringIO()
+    call_command("import_manifest", str(path), batch="TPI-20260110-01", format="json", stdout=out)
+    summary = json.loads(out.getvalue())
+    assert summary["created"] == 2 and summary["skipped"] == 1
+    assert summary["errors"][0]["row"] == 4
+    out = StringIO()
+    call_command("import_manifest", str(path), batch=str(batch.pk), format="json", stdout=out)
+    assert json.loads(out.getvalue())["created"] == 0
+    assert Case.objects.count() == 2
+
+
+def test_import_manifest_dry_run_writes_nothing(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text(HEADER + GOOD + BAD, encoding="cp1252")
+    out = StringIO()
+    call_command("import_manifest", str(path), dry_run=True, format="json", stdout=out)
+    summary = json.loads(out.getvalue())
+    assert summary["rows_read"] == 3 and summary["errors"][0]["row"] == 4
+    assert not Person.objects.exists()

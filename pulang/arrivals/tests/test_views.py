@@ -1,0 +1,129 @@
+from io import BytesIO
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from pulang.access.roles import Role
+from pulang.accounts.tests.factories import UserFactory
+from pulang.arrivals.models import ArrivalBatch, ManifestImport
+from pulang.cases.models import Case
+
+from .factories import BatchFactory
+
+pytestmark = pytest.mark.django_db
+
+CSV = (
+    "Nama Lengkap,Jenis Kelamin,Tanggal Lahir\n"
+    "Ahmad Fauzi,L,02/01/1991\n"
+    "Nur Hasanah,P,1993\n"
+    "Tanpa Tanggal,L,32/01/1990\n"
+)
+
+
+@pytest.fixture
+def worker(client, login_verified):
+    return login_verified(client, UserFactory(roles=[Role.SHELTER_SOCIAL_WORKER]))
+
+
+def test_a_worker_records_a_batch(client, worker):
+    response = client.post(
+        "/kedatangan/baru/",
+        {
+            "entry_point": "tanjung_pinang",
+            "transport": "ship",
+            "arrived_at": "2026-11-27T14:30",
+            "deporting_country": "my",
+            "expected_count": "120",
+            "consulate": "KJRI Johor Bahru",
+        },
+    )
+    batch = ArrivalBatch.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/kedatangan/{batch.pk}/"
+    assert batch.receiving_agency == worker.agency and batch.deporting_country == "MY"
+    assert batch.reference.startswith("TAN-20261127")
+
+
+def test_batch_form_explains_what_is_wrong(client, worker):
+    response = client.post(
+        "/kedatangan/baru/", {"entry_point": "tanjung_pinang", "deporting_country": "Malaisia"}
+    )
+    assert response.status_code == 200
+    assert "Tulis kode negara dua huruf" in response.text
+    assert "Bidang ini harus diisi" in response.text  # Django's own, in Indonesian
+
+
+def test_upload_preview_fix_and_commit(client, worker):
+    batch = BatchFactory(receiving_agency=worker.agency)
+    upload = SimpleUploadedFile("manifest.csv", CSV.encode("utf-8"), content_type="text/csv")
+    response = client.post(f"/kedatangan/{batch.pk}/manifest/", {"file": upload})
+    record = ManifestImport.objects.get()
+    assert response["Location"] == f"/kedatangan/impor/{record.pk}/"
+    page = client.get(response["Location"]).text
+    assert "2 baris baik, 0 dengan peringatan, 1 dengan kesalahan" in page
+    assert "Tanggal Lahir" in page
+
+    client.post(f"/kedatangan/impor/{record.pk}/baris/4/", {"raw_birth_date": "31/01/1990"})
+    page = client.get(f"/kedatangan/impor/{record.pk}/").text
+    assert "3 baris baik" in page
+
+    response = client.post(
+        f"/kedatangan/impor/{record.pk}/simpan/",
+        {"action_2": "create", "action_3": "skip", "action_4": "create"},
+    )
+    assert response["Location"] == f"/kedatangan/{batch.pk}/"
+    batch_page = client.get(response["Location"]).text
+    assert "2 orang terdaftar" in batch_page and "Ahmad Fauzi" in batch_page
+    assert "Nur Hasanah" not in batch_page
+
+
+def test_a_forged_link_to_an_unproposed_person_is_ignored(client, worker):
+    from pulang.people.tests.factories import PersonFactory
+
+    stranger = PersonFactory()
+    batch = BatchFactory(receiving_agency=worker.agency)
+    upload = SimpleUploadedFile("m.csv", CSV.encode("utf-8"), content_type="text/csv")
+    client.post(f"/kedatangan/{batch.pk}/manifest/", {"file": upload})
+    record = ManifestImport.objects.get()
+    client.post(f"/kedatangan/impor/{record.pk}/simpan/", {"action_2": f"link:{stranger.pk}"})
+    assert not Case.objects.filter(person=stranger).exists()
+
+
+def test_oversized_or_empty_uploads_are_refused_with_a_message(client, worker):
+    batch = BatchFactory(receiving_agency=worker.agency)
+    empty = SimpleUploadedFile("m.csv", b"", content_type="text/csv")
+    response = client.post(f"/kedatangan/{batch.pk}/manifest/", {"file": empty}, follow=True)
+    assert "kosong" in response.text.lower()
+    assert not ManifestImport.objects.exists()
+
+
+def test_a_binary_file_fails_with_an_explanation(client, worker):
+    batch = BatchFactory(receiving_agency=worker.agency)
+    junk = SimpleUploadedFile("m.xlsx", b"%PDF-1.7\n" + bytes(range(256)) * 10)
+    response = client.post(f"/kedatangan/{batch.pk}/manifest/", {"file": junk}, follow=True)
+    record = ManifestImport.objects.get()
+    assert record.status == ManifestImport.Status.FAILED
+    assert "PDF" in response.text
+
+
+def test_the_template_has_indonesian_headers(client, worker):
+    response = client.get("/kedatangan/templat/")
+    sheet = openpyxl.load_workbook(BytesIO(response.content)).active
+    headers = [cell.value for cell in sheet[1]]
+    assert headers[0] == "Nama Lengkap"
+    assert {"Jenis Kelamin", "Tanggal Lahir", "NIK", "Kabupaten/Kota"} <= set(headers)
+    csv_text = client.get("/kedatangan/templat/?format=csv").content.decode("utf-8-sig")
+    assert csv_text.startswith("Nama Lengkap")
+
+
+def test_one_person_registered_by_hand(client, worker):
+    batch = BatchFactory(receiving_agency=worker.agency)
+    data = {"full_name": "Yohanes Bria", "sex": "L", "birth_date": "1988"}
+    checked = client.post(f"/kedatangan/{batch.pk}/daftar/", {**data, "check": "1"})
+    assert "Tidak ada masalah" in checked.text
+    response = client.post(
+        f"/kedatangan/{batch.pk}/daftar/", {**data, "save": "1", "action": "create"}
+    )
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.batch == batch and case.person.birth_year_only

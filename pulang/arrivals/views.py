@@ -1,0 +1,261 @@
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from pulang.access.http import declare
+from pulang.access.roles import Capability
+from pulang.audit.models import AuditEvent
+from pulang.audit.services import audit_record
+from pulang.cases.models import Case
+from pulang.people.services import person_disclosure_record
+
+from .forms import BatchForm, ManifestUploadForm, PersonArrivalForm
+from .manifest import ManifestRow, manifest_template_csv, manifest_template_xlsx
+from .models import ManifestImport
+from .selectors import batch_get, batch_list, candidate_people, manifest_import_get
+from .services import (
+    ImportError_,
+    batch_create,
+    manifest_commit,
+    manifest_row_recheck,
+    manifest_upload,
+    person_check,
+    person_register,
+)
+from .tasks import manifest_preview_task
+
+
+@declare(Capability.PERSON_VIEW)
+def batch_list_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "arrivals/batch_list.html", {"batches": batch_list(user=request.user)})
+
+
+@declare(Capability.PERSON_CHANGE, methods=("GET", "POST"))
+def batch_create_view(request: HttpRequest) -> HttpResponse:
+    form = BatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        batch = batch_create(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Rombongan %(ref)s dicatat.") % {"ref": batch.reference})
+        return redirect("arrivals:batch", batch_id=batch.pk)
+    return render(request, "arrivals/batch_form.html", {"form": form})
+
+
+@declare(Capability.PERSON_VIEW)
+def batch_detail_view(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = batch_get(request=request, batch_id=batch_id)
+    cases = list(
+        Case.objects.visible_to(request.user)
+        .filter(batch=batch)
+        .select_related("person__origin_region")
+        .order_by("person__full_name")
+    )
+    if cases:
+        person_disclosure_record(
+            actor=request.user,
+            action=AuditEvent.Action.VIEW,
+            people=[c.person for c in cases],
+            summary=f"batch {batch.reference}",
+        )
+    else:
+        audit_record(actor=request.user, action=AuditEvent.Action.VIEW, target=batch)
+    return render(
+        request,
+        "arrivals/batch_detail.html",
+        {
+            "batch": batch,
+            "cases": cases,
+            "returning": sum(1 for c in cases if c.is_returning),
+            "imports": batch.manifest_imports.order_by("-created_at"),
+            "upload_form": ManifestUploadForm(),
+        },
+    )
+
+
+@declare(Capability.PERSON_CHANGE, methods=("POST",))
+def manifest_upload_view(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = batch_get(request=request, batch_id=batch_id)
+    form = ManifestUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.errors.get("file", []):
+            messages.error(request, str(error))
+        return redirect("arrivals:batch", batch_id=batch.pk)
+    upload = form.cleaned_data["file"]
+    record, is_new = manifest_upload(
+        actor=request.user, batch=batch, data=upload.read(), filename=upload.name
+    )
+    if not is_new and record.status == ManifestImport.Status.COMMITTED:
+        messages.warning(
+            request,
+            _("Berkas ini sudah pernah diimpor ke rombongan %(ref)s; tidak ada yang dibuat lagi.")
+            % {"ref": record.batch.reference},
+        )
+    elif is_new:
+        manifest_preview_task.enqueue(manifest_import_id=record.pk)
+    return redirect("arrivals:import", import_id=record.pk)
+
+
+def _rows_for_display(request: HttpRequest, record: ManifestImport) -> list[dict[str, Any]]:
+    rows = record.preview.get("rows", [])
+    ids = [c["person_id"] for row in rows for c in row.get("candidates", [])]
+    visible = candidate_people(user=request.user, person_ids=ids)
+    shown = []
+    for row in rows:
+        candidates = [
+            {**c, "person": visible.get(c["person_id"]), "percent": round(c["probability"] * 100)}
+            for c in row.get("candidates", [])
+        ]
+        shown.append({**row, "candidates": candidates})
+    if visible:
+        person_disclosure_record(
+            actor=request.user,
+            action=AuditEvent.Action.VIEW,
+            people=list(visible.values()),
+            summary=f"manifest {record.pk} candidates",
+        )
+    return shown
+
+
+@declare(Capability.PERSON_VIEW)
+def manifest_import_view(request: HttpRequest, import_id: int) -> HttpResponse:
+    record = manifest_import_get(request=request, import_id=import_id)
+    busy = record.status in {ManifestImport.Status.PREVIEWING, ManifestImport.Status.COMMITTING}
+    context = {
+        "record": record,
+        "batch": record.batch,
+        "busy": busy,
+        "percent": round(100 * record.progress / record.total_rows) if record.total_rows else 0,
+    }
+    if request.htmx and busy:  # type: ignore[attr-defined]
+        return render(request, "arrivals/_progress.html", context)
+    # The preview shows the names on the list, registered or not.
+    audit_record(actor=request.user, action=AuditEvent.Action.VIEW, target=record)
+    if record.status == ManifestImport.Status.PREVIEWED:
+        rows = _rows_for_display(request, record)
+        context.update(
+            rows=rows,
+            counts={
+                status: sum(1 for r in rows if r["status"] == status)
+                for status in ("ok", "warning", "error")
+            },
+            returning=sum(1 for r in rows if r["candidates"]),
+        )
+    response = render(request, "arrivals/import.html", context)
+    if request.htmx and not busy:  # type: ignore[attr-defined]
+        response["HX-Refresh"] = "true"  # the check finished: show the whole preview
+    return response
+
+
+@declare(Capability.PERSON_CHANGE, methods=("POST",))
+def manifest_row_fix_view(request: HttpRequest, import_id: int, row_number: int) -> HttpResponse:
+    record = manifest_import_get(request=request, import_id=import_id)
+    if record.status != ManifestImport.Status.PREVIEWED:
+        raise Http404
+    raw = {
+        key[len("raw_") :]: request.POST.get(key, "").strip()
+        for key in request.POST
+        if key.startswith("raw_")
+    }
+    try:
+        manifest_row_recheck(
+            actor=request.user, manifest_import=record, row=ManifestRow(row_number, raw)
+        )
+    except KeyError as error:
+        raise Http404 from error
+    record.refresh_from_db()
+    return redirect(f"{request.path.rsplit('/baris/', 1)[0]}/#baris-{row_number}")
+
+
+@declare(Capability.PERSON_CHANGE, methods=("POST",))
+def manifest_commit_view(request: HttpRequest, import_id: int) -> HttpResponse:
+    record = manifest_import_get(request=request, import_id=import_id)
+    actions = {
+        int(key.removeprefix("action_")): request.POST.get(key, "")
+        for key in request.POST
+        if key.startswith("action_") and key.removeprefix("action_").isdigit()
+    }
+    allowed = _allowed_actions(record)
+    actions = {row: action for row, action in actions.items() if action in allowed.get(row, ())}
+    try:
+        summary = manifest_commit(actor=request.user, manifest_import=record, actions=actions)
+    except ImportError_ as error:
+        messages.error(request, str(error))
+        return redirect("arrivals:import", import_id=record.pk)
+    messages.success(
+        request,
+        _(
+            "Tersimpan: %(created)s orang baru, %(linked)s pernah datang sebelumnya, "
+            "%(skipped)s baris dilewati."
+        )
+        % summary.as_dict(),
+    )
+    return redirect("arrivals:batch", batch_id=record.batch_id)
+
+
+def _allowed_actions(record: ManifestImport) -> dict[int, set[str]]:
+    """What the form may ask for each row: never a person the preview did not propose."""
+    return {
+        row["number"]: {"create", "skip"}
+        | {f"link:{c['person_id']}" for c in row.get("candidates", [])}
+        for row in record.preview.get("rows", [])
+    }
+
+
+@declare(Capability.REGION_VIEW)
+def manifest_template_view(request: HttpRequest) -> HttpResponse:
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(manifest_template_csv(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="templat-manifest.csv"'
+        return response
+    response = HttpResponse(
+        manifest_template_xlsx(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="templat-manifest.xlsx"'
+    return response
+
+
+@declare(Capability.PERSON_CHANGE, methods=("GET", "POST"))
+def person_register_view(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """Register one arrival: check first (errors, warnings, people registered before), then
+    save as a new person or as a new episode of one of them."""
+    batch = batch_get(request=request, batch_id=batch_id)
+    audit_record(actor=request.user, action=AuditEvent.Action.VIEW, target=batch)
+    form = PersonArrivalForm(request.POST or None)
+    checked = None
+    if request.method == "POST" and form.is_valid():
+        raw = form.raw_values()
+        if "save" in request.POST:
+            try:
+                case = person_register(
+                    actor=request.user,
+                    batch=batch,
+                    raw=raw,
+                    action=request.POST.get("action", "create"),
+                )
+            except ImportError_ as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(
+                    request, _("%(name)s terdaftar.") % {"name": case.person.full_name}
+                )
+                return redirect("arrivals:batch", batch_id=batch.pk)
+        checked = person_check(raw=raw)
+        visible = candidate_people(
+            user=request.user, person_ids=[c["person_id"] for c in checked["candidates"]]
+        )
+        for candidate in checked["candidates"]:
+            candidate["person"] = visible.get(candidate["person_id"])
+            candidate["percent"] = round(candidate["probability"] * 100)
+        if visible:
+            person_disclosure_record(
+                actor=request.user,
+                action=AuditEvent.Action.VIEW,
+                people=list(visible.values()),
+                summary="registration candidates",
+            )
+    return render(
+        request, "arrivals/person_form.html", {"batch": batch, "form": form, "checked": checked}
+    )
