@@ -10,6 +10,7 @@ urlpatterns = [
     path("wilayah/", include("pulang.regions.urls")),
     path("orang/", include("pulang.people.urls")),
     path("kedatangan/", include("pulang.arrivals.urls")),
+    path("data-ganda/", include("pulang.matching.urls")),
     path("audit/", include("pulang.audit.urls")),
     path("api/v1/", include("pulang.api.urls")),
     path("i18n/setlang/", declare(PUBLIC, methods=("POST",))(set_language), name="set_language"),

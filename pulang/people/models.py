@@ -92,6 +92,15 @@ class Person(models.Model):
         related_name="registered_people",
     )
     created_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
+    # A duplicate registration is never deleted: it points to the record it was merged into.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("digabung ke"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+    )
 
     objects = PersonQuerySet.as_manager()
 

@@ -13,6 +13,7 @@ from .models import Person, PersonQuerySet
 def person_list(*, user: Any, query: str = "") -> PersonQuerySet:
     return (
         Person.objects.visible_to(user)
+        .filter(merged_into__isnull=True)
         .matching(query)
         .select_related("origin_region__parent__parent")
         .order_by("full_name", "id")

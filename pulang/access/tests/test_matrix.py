@@ -16,6 +16,7 @@ from pulang.agencies.tests.factories import AgencyFactory
 from pulang.api.services import api_token_create
 from pulang.arrivals.tests.factories import BatchFactory, ManifestImportFactory
 from pulang.audit.models import AuditEvent
+from pulang.matching.models import DuplicateCandidate
 from pulang.people.tests.factories import PersonFactory
 
 from .matrix import Route, api_capabilities, page_capability, routes, undeclared
@@ -40,6 +41,7 @@ class World:
 
     batches: tuple[Any, Any] = (None, None)
     imports: tuple[Any, Any] = (None, None)
+    pairs: tuple[Any, Any] = (None, None)
 
     def kwargs_for(self, names: list[str], scope: str) -> dict[str, Any]:
         person = self.inside if scope == "in" else self.outside
@@ -51,6 +53,7 @@ class World:
             "batch_id": self.batches[pick].pk,
             "import_id": self.imports[pick].pk,
             "row_number": 2,
+            "candidate_id": self.pairs[pick].pk,
         }
         unknown = [name for name in names if name not in samples]
         assert not unknown, f"Add a sample object for URL argument(s) {unknown} to this test"
@@ -82,7 +85,19 @@ def world(db: Any) -> World:
     }
     batches = (BatchFactory(receiving_agency=own), BatchFactory(receiving_agency=other))
     imports = tuple(ManifestImportFactory(batch=batch) for batch in batches)
-    return World(inside, outside, users, systems, batches, imports)
+    pairs = (
+        DuplicateCandidate.objects.create(
+            person_a=inside,
+            person_b=PersonFactory(registered_by=own, sex=inside.sex),
+            match_probability=0.93,
+        ),
+        DuplicateCandidate.objects.create(
+            person_a=outside,
+            person_b=PersonFactory(registered_by=other, sex=outside.sex),
+            match_probability=0.91,
+        ),
+    )
+    return World(inside, outside, users, systems, batches, imports, pairs)
 
 
 def body_of(response: Any) -> str:

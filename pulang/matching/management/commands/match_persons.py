@@ -16,6 +16,7 @@ from pulang.matching.dedupe import (
     registry_records,
 )
 from pulang.matching.model import ModelMissing
+from pulang.matching.services import duplicate_candidates_store
 
 
 class Command(BaseCommand):
@@ -39,6 +40,11 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument("--output", type=Path, required=True, help="The pairs CSV to write")
+        parser.add_argument(
+            "--store",
+            action="store_true",
+            help="Registry only: also keep the pairs for review on the duplicates page",
+        )
         parser.add_argument(
             "--threshold",
             type=float,
@@ -67,6 +73,9 @@ class Command(BaseCommand):
             summary = dedupe(records, output, threshold=options["threshold"], progress=self._say)
         except (InputError, ModelMissing) as error:
             raise CommandError(str(error)) from error
+        if source is None and options["store"]:
+            stored = duplicate_candidates_store(pairs_csv=output)
+            self.stdout.write(f"{stored} new pairs waiting for review")
         if source is None:
             audit_record(
                 actor=None,

@@ -1,0 +1,45 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DuplicateCandidate(models.Model):
+    """Two registrations that `match-persons` thinks are one person, waiting for a worker to
+    merge them or say they are different people."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Menunggu tinjauan")
+        MERGED = "merged", _("Digabung")
+        DISMISSED = "dismissed", _("Bukan orang yang sama")
+
+    person_a = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("orang A")
+    )
+    person_b = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("orang B")
+    )
+    match_probability = models.FloatField(_("peluang sama"))
+    cluster_id = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    found_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kemungkinan data ganda")
+        verbose_name_plural = _("kemungkinan data ganda")
+        ordering = ["-match_probability", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"], name="duplicate_pair_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_a_id} ~ {self.person_b_id} ({self.match_probability:.2f})"
