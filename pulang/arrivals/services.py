@@ -165,7 +165,7 @@ def _preview_row(raw: ManifestRow, columns: dict[str, str]) -> dict[str, Any]:
         {"field": i.field, "column": i.column, "level": i.level, "message": i.message}
         for i in parsed.issues
     ]
-    issues += _registry_checks(values, columns)
+    issues += _registry_checks(values, columns, raw.number)
     has_error = any(issue["level"] == "error" for issue in issues)
     return {
         "number": raw.number,
@@ -178,20 +178,34 @@ def _preview_row(raw: ManifestRow, columns: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _registry_checks(values: dict[str, Any], columns: dict[str, str]) -> list[dict[str, Any]]:
+def _issue(row: int, field: str, column: str, level: str, problem: str) -> dict[str, Any]:
+    """An issue worded like the manifest reader's: row, column, then the problem."""
+    message = _("Baris %(row)d, kolom “%(column)s”: %(problem)s") % {
+        "row": row,
+        "column": column,
+        "problem": problem,
+    }
+    return {"field": field, "column": column, "level": level, "message": message}
+
+
+def _registry_checks(
+    values: dict[str, Any], columns: dict[str, str], row: int
+) -> list[dict[str, Any]]:
     """Checks that need the database: the origin region and the NIK against the record."""
     issues: list[dict[str, Any]] = []
     region = _resolve_region(values)
     if region is None and any(
         values.get(key) for key in ("region_code", "province", "regency", "district", "village")
     ):
+        field = "region_code" if values.get("region_code") else "regency"
         issues.append(
-            {
-                "field": "region_code" if values.get("region_code") else "regency",
-                "column": columns.get("region_code") or columns.get("regency", ""),
-                "level": "warning",
-                "message": _("Daerah asal tidak ditemukan dalam daftar wilayah; periksa ejaannya."),
-            }
+            _issue(
+                row,
+                field,
+                columns.get(field) or columns.get("province", ""),
+                "warning",
+                _("daerah asal tidak ditemukan dalam daftar wilayah; periksa ejaannya."),
+            )
         )
     values["origin_region"] = region.code if region else None
     if values.get("nik"):

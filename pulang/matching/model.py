@@ -19,6 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from .records import COLUMNS
 
 MODEL_PATH = Path(__file__).resolve().parent / "model.json"
@@ -72,71 +74,91 @@ _PERSON_AGREES = (
 COMPARISONS: dict[str, list[Level]] = {
     "name": [
         _null("name_key"),
-        Level("name_key_l = name_key_r", "exact", "nama sama"),
-        Level("list_has_any(name_keys_l, name_keys_r)", "alias", "nama sama dengan nama lain"),
-        Level("given_key_l = given_key_r", "given_exact", "nama sama (bin/binti berbeda)"),
+        Level("name_key_l = name_key_r", "exact", gettext_noop("nama sama")),
+        Level(
+            "list_has_any(name_keys_l, name_keys_r)",
+            "alias",
+            gettext_noop("nama sama dengan nama lain"),
+        ),
+        Level(
+            "given_key_l = given_key_r",
+            "given_exact",
+            gettext_noop("nama sama (bin/binti berbeda)"),
+        ),
         Level(
             f"least({_WORDS_ALIKE_LR}, {_WORDS_ALIKE_RL}) >= 0.88 "
             "OR list_has_all(given_skeletons_l, given_skeletons_r) "
             "AND list_has_all(given_skeletons_r, given_skeletons_l)",
             "alike",
-            "nama mirip",
+            gettext_noop("nama mirip"),
         ),
         Level(
             f"greatest({_WORDS_ALIKE_LR}, {_WORDS_ALIKE_RL}) >= 0.88 "
             "OR list_has_all(given_skeletons_l, given_skeletons_r) "
             "OR list_has_all(given_skeletons_r, given_skeletons_l)",
             "part_alike",
-            "sebagian nama sama",
+            gettext_noop("sebagian nama sama"),
         ),
         Level(
             "len(list_intersect(given_skeletons_l, given_skeletons_r)) >= 1",
             "one_word",
-            "ada kata nama yang sama",
+            gettext_noop("ada kata nama yang sama"),
         ),
-        Level(ELSE, "else", "nama berbeda"),
+        Level(ELSE, "else", gettext_noop("nama berbeda")),
     ],
     "birth": [
         _null("birth_year"),
-        Level("birth_date_l = birth_date_r", "exact", "tanggal lahir sama"),
+        Level("birth_date_l = birth_date_r", "exact", gettext_noop("tanggal lahir sama")),
         Level(
             "birth_year_l = birth_year_r AND day(birth_date_l) = month(birth_date_r) "
             "AND month(birth_date_l) = day(birth_date_r)",
             "day_month_swapped",
-            "tanggal lahir sama (hari dan bulan tertukar)",
+            gettext_noop("tanggal lahir sama (hari dan bulan tertukar)"),
         ),
         Level(
             "birth_year_l = birth_year_r AND (birth_date_l IS NULL OR birth_date_r IS NULL)",
             "year_only",
-            "tahun lahir sama",
+            gettext_noop("tahun lahir sama"),
         ),
-        Level("birth_year_l = birth_year_r", "same_year", "tahun lahir sama, tanggal berbeda"),
-        Level("abs(birth_year_l - birth_year_r) <= 1", "within_year", "tahun lahir selisih satu"),
-        Level(ELSE, "else", "tanggal lahir berbeda"),
+        Level(
+            "birth_year_l = birth_year_r",
+            "same_year",
+            gettext_noop("tahun lahir sama, tanggal berbeda"),
+        ),
+        Level(
+            "abs(birth_year_l - birth_year_r) <= 1",
+            "within_year",
+            gettext_noop("tahun lahir selisih satu"),
+        ),
+        Level(ELSE, "else", gettext_noop("tanggal lahir berbeda")),
     ],
     "sex": [
         _null("sex"),
         Level("sex_l = sex_r", "exact"),
-        Level(ELSE, "else", "jenis kelamin berbeda"),
+        Level(ELSE, "else", gettext_noop("jenis kelamin berbeda")),
     ],
     "nik": [
         _null("nik"),
-        Level("nik_l = nik_r", "exact", "NIK sama"),
-        Level("levenshtein(nik_l, nik_r) <= 1", "one_digit", "NIK hampir sama (beda satu angka)"),
-        Level(ELSE, "else", "NIK berbeda"),
+        Level("nik_l = nik_r", "exact", gettext_noop("NIK sama")),
+        Level(
+            "levenshtein(nik_l, nik_r) <= 1",
+            "one_digit",
+            gettext_noop("NIK hampir sama (beda satu angka)"),
+        ),
+        Level(ELSE, "else", gettext_noop("NIK berbeda")),
     ],
     "travel_document": [
         _null("travel_document_number"),
         Level(
             "travel_document_number_l = travel_document_number_r",
             "exact",
-            "nomor paspor/SPLP sama",
+            gettext_noop("nomor paspor/SPLP sama"),
         ),
         Level(ELSE, "else"),
     ],
     "phone": [
         _null("phones"),
-        Level("list_has_any(phones_l, phones_r)", "same", "nomor HP sama"),
+        Level("list_has_any(phones_l, phones_r)", "same", gettext_noop("nomor HP sama")),
         Level(ELSE, "else"),
     ],
     # Relatives share the family card and the next of kin's phone: these count as strong
@@ -151,26 +173,26 @@ COMPARISONS: dict[str, list[Level]] = {
         Level(
             f"family_card_number_l = family_card_number_r AND {_PERSON_AGREES}",
             "card_and_person",
-            "nomor KK sama",
+            gettext_noop("nomor KK sama"),
         ),
         Level(
             f"list_has_any(kin_phones_l, kin_phones_r) AND {_PERSON_AGREES}",
             "kin_phone_and_person",
-            "nomor HP keluarga sama",
+            gettext_noop("nomor HP keluarga sama"),
         ),
         Level(
             "family_card_number_l = family_card_number_r "
             "OR list_has_any(kin_phones_l, kin_phones_r)",
             "family_only",
-            "mungkin anggota keluarga (nomor KK atau HP keluarga sama)",
+            gettext_noop("mungkin anggota keluarga (nomor KK atau HP keluarga sama)"),
         ),
         Level(ELSE, "else"),
     ],
     "region": [
         _null("regency", "province"),
-        Level("regency_l = regency_r", "regency", "daerah asal sama"),
-        Level("province_l = province_r", "province", "provinsi asal sama"),
-        Level(ELSE, "else", "daerah asal berbeda"),
+        Level("regency_l = regency_r", "regency", gettext_noop("daerah asal sama")),
+        Level("province_l = province_r", "province", gettext_noop("provinsi asal sama")),
+        Level(ELSE, "else", gettext_noop("daerah asal berbeda")),
     ],
 }
 
