@@ -14,7 +14,7 @@ from typing import Any, cast
 
 from django.db import transaction
 
-from .models import Region
+from .models import Region, region_search_text
 
 BATCH_SIZE = 5000
 
@@ -89,9 +89,7 @@ def regions_load(
                 code = format_code(row["id"])
                 parent_code = format_code(row[parent_column]) if parent_column else None
                 name = row["name"].strip()
-                search_text = " ".join(
-                    part for part in (name.lower(), names.get(parent_code or "", "")) if part
-                )
+                search_text = region_search_text(name, names.get(parent_code or "", ""))
                 names[code] = search_text
                 if code in existing:
                     continue
@@ -101,7 +99,7 @@ def regions_load(
                         level=level,
                         name=name,
                         parent_id=parent_code,
-                        search_text=search_text[:400],
+                        search_text=search_text,
                         postal_code=(row.get("postal_code") or "")[:5],
                         latitude=_float(row.get("latitude")),
                         longitude=_float(row.get("longitude")),

@@ -2,6 +2,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def region_search_text(name: str, parent_search_text: str = "") -> str:
+    """The region's name followed by its ancestors' names, lower-cased: what the finder
+    matches, so a village is found by part of its own name or its district's."""
+    return " ".join(part for part in (name.lower(), parent_search_text) if part)[:400]
+
+
 class Region(models.Model):
     """An Indonesian administrative region, keyed by the interior ministry's code (PP.KK.CC.DDDD).
 

@@ -15,7 +15,7 @@ from pulang.api.services import api_token_create, api_token_revoke
 from pulang.audit.models import AuditEvent
 from pulang.people.models import Person
 from pulang.people.tests.factories import PersonFactory
-from pulang.regions.models import Region
+from pulang.regions.tests.factories import tanjung_pinang_villages
 
 pytestmark = pytest.mark.django_db
 
@@ -556,30 +556,7 @@ def test_me_needs_a_token():
 
 @pytest.fixture
 def small_tree():
-    def add(code, level, name, parent, text):
-        return Region.objects.create(
-            code=code, level=level, name=name, parent=parent, search_text=text
-        )
-
-    prov = add("21", 1, "Kepulauan Riau", None, "kepulauan riau")
-    reg = add("21.72", 2, "Kota Tanjung Pinang", prov, "kota tanjung pinang kepulauan riau")
-    dist = add(
-        "21.72.01", 3, "Bukit Bestari", reg, "bukit bestari kota tanjung pinang kepulauan riau"
-    )
-    add(
-        "21.72.01.1001",
-        4,
-        "Dompak",
-        dist,
-        "dompak bukit bestari kota tanjung pinang kepulauan riau",
-    )
-    add(
-        "21.72.01.1002",
-        4,
-        "Tanjung Ayun Sakti",
-        dist,
-        "tanjung ayun sakti bukit bestari kota tanjung pinang kepulauan riau",
-    )
+    return tanjung_pinang_villages()
 
 
 def test_regions_finds_a_village_by_part_of_its_name(worker_client, small_tree):

@@ -19,7 +19,7 @@ from pulang.audit.models import AuditEvent
 from pulang.cases.models import Case
 from pulang.people.models import Person
 from pulang.people.tests.factories import PersonFactory
-from pulang.regions.models import Region
+from pulang.regions.tests.factories import regions as make_regions
 
 from .factories import BatchFactory
 
@@ -35,16 +35,7 @@ BAD = "Tanpa Kelamin;X;31/02/1990;;;\n"
 
 @pytest.fixture
 def regions():
-    ntb = Region.objects.create(
-        code="52", level=1, name="Nusa Tenggara Barat", search_text="nusa tenggara barat"
-    )
-    Region.objects.create(
-        code="52.03",
-        level=2,
-        name="Kabupaten Lombok Timur",
-        parent=ntb,
-        search_text="kabupaten lombok timur nusa tenggara barat",
-    )
+    return make_regions(("52", "Nusa Tenggara Barat"), ("52.03", "Kabupaten Lombok Timur"))
 
 
 @pytest.fixture

@@ -11,23 +11,22 @@ from django.db import connection
 from pulang.matching.matching import MatchRecord, candidates_for_records, match_record_from_values
 from pulang.people.models import Person
 from pulang.people.tests.factories import PersonFactory
-from pulang.regions.models import Region
+from pulang.regions.tests.factories import regions as make_regions
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def regions() -> None:
-    for code, level, name, parent in [
-        ("35", 1, "Jawa Timur", None),
-        ("35.25", 2, "Kabupaten Gresik", "35"),
-        ("35.25.01", 3, "Wringinanom", "35.25"),
-        ("35.25.02", 3, "Driyorejo", "35.25"),
-        ("52", 1, "Nusa Tenggara Barat", None),
-        ("52.03", 2, "Kabupaten Lombok Timur", "52"),
-        ("52.03.04", 3, "Selong", "52.03"),
-    ]:
-        Region.objects.create(code=code, level=level, name=name, parent_id=parent)
+    make_regions(
+        ("35", "Jawa Timur"),
+        ("35.25", "Kabupaten Gresik"),
+        ("35.25.01", "Wringinanom"),
+        ("35.25.02", "Driyorejo"),
+        ("52", "Nusa Tenggara Barat"),
+        ("52.03", "Kabupaten Lombok Timur"),
+        ("52.03.04", "Selong"),
+    )
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pulang.people.nik import (
     nik_parse,
 )
 from pulang.regions.loader import data_dir
-from pulang.regions.models import Region
+from pulang.regions.tests.factories import regions as make_regions
 
 TODAY = date(2026, 5, 15)
 # 31.71.01 (Gambir, Jakarta Pusat), born 15 January 1990, serial 0001.
@@ -457,17 +457,14 @@ def test_an_impossible_province_is_not_looked_up():
 
 @pytest.fixture
 def regions():
-    def add(code, level, name, parent):
-        return Region.objects.create(
-            code=code, level=level, name=name, parent=parent, search_text=name.lower()
-        )
-
-    jakarta = add("31", 1, "DKI Jakarta", None)
-    central = add("31.71", 2, "Kota Jakarta Pusat", jakarta)
-    add("31.71.01", 3, "Gambir", central)
-    papua = add("91", 1, "Papua", None)
-    jayapura = add("91.03", 2, "Kabupaten Jayapura", papua)
-    add("91.03.01", 3, "Sentani", jayapura)
+    make_regions(
+        ("31", "DKI Jakarta"),
+        ("31.71", "Kota Jakarta Pusat"),
+        ("31.71.01", "Gambir"),
+        ("91", "Papua"),
+        ("91.03", "Kabupaten Jayapura"),
+        ("91.03.01", "Sentani"),
+    )
 
 
 @pytest.mark.django_db

@@ -2,37 +2,14 @@ import pytest
 from django.urls import reverse
 
 from pulang.accounts.tests.factories import UserFactory
-from pulang.regions.models import Region
+from pulang.regions.tests.factories import tanjung_pinang_villages
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def small_tree():
-    def add(code, level, name, parent, text):
-        return Region.objects.create(
-            code=code, level=level, name=name, parent=parent, search_text=text
-        )
-
-    prov = add("21", 1, "Kepulauan Riau", None, "kepulauan riau")
-    reg = add("21.72", 2, "Kota Tanjung Pinang", prov, "kota tanjung pinang kepulauan riau")
-    dist = add(
-        "21.72.01", 3, "Bukit Bestari", reg, "bukit bestari kota tanjung pinang kepulauan riau"
-    )
-    add(
-        "21.72.01.1001",
-        4,
-        "Dompak",
-        dist,
-        "dompak bukit bestari kota tanjung pinang kepulauan riau",
-    )
-    add(
-        "21.72.01.1002",
-        4,
-        "Tanjung Ayun Sakti",
-        dist,
-        "tanjung ayun sakti bukit bestari kota tanjung pinang kepulauan riau",
-    )
+    return tanjung_pinang_villages()
 
 
 def test_picker_finds_a_village_by_part_of_its_name(client, small_tree):
