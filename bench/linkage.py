@@ -187,72 +187,81 @@ def print_table(result: dict[str, Any]) -> None:
         print(f"match-persons at {threshold}: {seconds} s")
 
 
+def load_registry(registry: int, seed: int) -> tuple[list[Any], dict[int, int]]:
+    """Insert the first record of each of `registry` synthetic people into the (test)
+    database; return the later records of the same people and {true person: database id}."""
+    from django.db import connection
+
+    from pulang.agencies.models import Agency
+    from pulang.matching.synthetic import generate
+    from pulang.people.models import Person, name_key
+    from pulang.regions.loader import regions_load
+
+    regions_load(include_villages=False)
+    agency, _ = Agency.objects.get_or_create(
+        code="bench", defaults={"name": "Bench", "kind": Agency.Kind.SHELTER_OPERATOR}
+    )
+    records = generate(registry, seed=seed, repeat_share=0.35)
+    first: dict[int, Any] = {}
+    later: list[Any] = []
+    for record in sorted(records, key=lambda r: r.record_id):
+        if record.person_id in first:
+            later.append(record)
+        else:
+            first[record.person_id] = record
+    start = time.perf_counter()
+    batch: list[Person] = []
+    db_ids: dict[int, int] = {}
+    truth: list[int] = []
+    for r in first.values():
+        truth.append(r.person_id)
+        batch.append(
+            Person(
+                full_name=r.full_name,
+                name_key=name_key(r.full_name),
+                aliases=list(r.aliases),
+                sex=r.sex,
+                birth_date=r.birth_date,
+                birth_year_only=r.birth_year_only,
+                nik=r.nik,
+                family_card_number=r.family_card_number,
+                travel_document=r.travel_document,
+                travel_document_number=r.travel_document_number,
+                phone_id=r.phone_id,
+                phone_my=r.phone_my,
+                kin_phone=r.kin_phone,
+                origin_region_id=r.origin_region_code or None,
+                registered_by=agency,
+            )
+        )
+        if len(batch) == 5000:
+            Person.objects.bulk_create(batch)
+            db_ids.update((t, p.pk) for t, p in zip(truth, batch, strict=True))
+            batch, truth = [], []
+    Person.objects.bulk_create(batch)
+    db_ids.update((t, p.pk) for t, p in zip(truth, batch, strict=True))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE people_person")
+    print(
+        f"{connection.vendor}: {len(first)} persons loaded in {time.perf_counter() - start:.1f} s",
+        file=sys.stderr,
+    )
+    return later, db_ids
+
+
 def intake_latency(registry: int, queries: int, seed: int) -> dict[str, Any]:
     """p50/p95 of candidates_for_records for one new person against a loaded registry."""
     from django.conf import settings
     from django.db import connection
     from django.test.utils import get_runner
 
-    from pulang.agencies.models import Agency
     from pulang.matching.matching import candidates_for_records
-    from pulang.matching.synthetic import generate
-    from pulang.people.models import Person, name_key
-    from pulang.regions.loader import regions_load
 
     runner = get_runner(settings)(verbosity=0, interactive=False)
     old_config = runner.setup_databases()
     try:
-        regions_load(include_villages=False)
-        agency = Agency.objects.create(
-            code="bench", name="Bench", kind=Agency.Kind.SHELTER_OPERATOR
-        )
-        records = generate(registry, seed=seed, repeat_share=0.35)
-        first: dict[int, Any] = {}
-        later: list[Any] = []
-        for record in sorted(records, key=lambda r: r.record_id):
-            if record.person_id in first:
-                later.append(record)
-            else:
-                first[record.person_id] = record
-        start = time.perf_counter()
-        batch: list[Person] = []
-        db_ids: dict[int, int] = {}
-        truth: list[int] = []
-        for r in first.values():
-            truth.append(r.person_id)
-            batch.append(
-                Person(
-                    full_name=r.full_name,
-                    name_key=name_key(r.full_name),
-                    aliases=list(r.aliases),
-                    sex=r.sex,
-                    birth_date=r.birth_date,
-                    birth_year_only=r.birth_year_only,
-                    nik=r.nik,
-                    family_card_number=r.family_card_number,
-                    travel_document=r.travel_document,
-                    travel_document_number=r.travel_document_number,
-                    phone_id=r.phone_id,
-                    phone_my=r.phone_my,
-                    kin_phone=r.kin_phone,
-                    origin_region_id=r.origin_region_code or None,
-                    registered_by=agency,
-                )
-            )
-            if len(batch) == 5000:
-                Person.objects.bulk_create(batch)
-                db_ids.update((t, p.pk) for t, p in zip(truth, batch, strict=True))
-                batch, truth = [], []
-        Person.objects.bulk_create(batch)
-        db_ids.update((t, p.pk) for t, p in zip(truth, batch, strict=True))
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE people_person")
-        load_seconds = time.perf_counter() - start
-        print(
-            f"{connection.vendor}: {len(first)} persons loaded in {load_seconds:.1f} s",
-            file=sys.stderr,
-        )
+        later, db_ids = load_registry(registry, seed)
         candidates_for_records([later[0].match_record()])  # warm up: model, DuckDB
         timings: list[float] = []
         first_hits = top_hits = 0
@@ -270,7 +279,7 @@ def intake_latency(registry: int, queries: int, seed: int) -> dict[str, Any]:
         manifest_ms = (time.perf_counter() - start) * 1000
         return {
             "database": connection.vendor,
-            "registry_persons": len(first),
+            "registry_persons": len(db_ids),
             "queries": len(timings),
             "true_person_first": first_hits,
             "true_person_in_top_5": top_hits,
