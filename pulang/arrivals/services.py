@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pulang.audit.models import AuditEvent
-from pulang.audit.services import audit_record
+from pulang.audit.services import AuditEntry, audit_record, audit_record_many
 from pulang.cases.models import Case
-from pulang.people.models import Person
+from pulang.people.models import Person, name_key
 from pulang.people.nik import nik_check
 from pulang.regions.models import Region
 
@@ -343,30 +343,33 @@ def manifest_commit(
         batch = record.batch
         rows = record.preview.get("rows", [])
         summary = CommitSummary(rows_read=len(rows))
+        new_rows: list[dict[str, Any]] = []
         for index, row in enumerate(rows, start=1):
             action = (actions or {}).get(row["number"], row["action"])
             if row["status"] == "error" or action == "skip":
                 summary.skipped += 1
                 if row["status"] == "error":
-                    summary.errors.append(
-                        {
-                            "row": row["number"],
-                            "errors": [
-                                i["message"] for i in row["issues"] if i["level"] == "error"
-                            ],
-                        }
-                    )
-                continue
-            person, linked = _person_for_row(actor=actor, batch=batch, row=row, action=action)
-            _case_for_row(
-                actor=actor, batch=batch, record=record, row=row, person=person, returning=linked
-            )
-            if linked:
+                    errors = [i["message"] for i in row["issues"] if i["level"] == "error"]
+                    summary.errors.append({"row": row["number"], "errors": errors})
+            elif action.startswith("link:"):
+                # Few per manifest, and each touches a record someone else may be editing.
+                person, _linked = _person_for_row(actor=actor, batch=batch, row=row, action=action)
+                _case_for_row(
+                    actor=actor,
+                    batch=batch,
+                    record=record,
+                    row=row,
+                    person=person,
+                    returning=True,
+                )
                 summary.linked += 1
             else:
-                summary.created += 1
-            if progress and (index % 25 == 0 or index == len(rows)):
+                new_rows.append(row)
+            if progress and (index % 250 == 0 or index == len(rows)):
                 progress(index, len(rows))
+        summary.created = _create_people_and_cases(
+            actor=actor, batch=batch, record=record, rows=new_rows
+        )
         record.status = ManifestImport.Status.COMMITTED
         record.committed_at = timezone.now()
         record.summary = summary.as_dict()
@@ -380,6 +383,44 @@ def manifest_commit(
             changes={"summary": summary.as_dict()},
         )
     return summary
+
+
+def _create_people_and_cases(
+    *, actor: Any, batch: ArrivalBatch, record: ManifestImport, rows: list[dict[str, Any]]
+) -> int:
+    """New people and their first cases in a few statements, each one audited."""
+    people = [
+        Person(
+            registered_by=batch.receiving_agency,
+            name_key=name_key(row["values"].get("full_name") or ""),
+            **_person_values(row),
+        )
+        for row in rows
+    ]
+    Person.objects.bulk_create(people, batch_size=1000)
+    cases = [
+        _new_case(
+            actor=actor,
+            batch=batch,
+            record=record,
+            row=row,
+            person=person,
+            returning=False,
+            previous=None,
+        )
+        for row, person in zip(rows, people, strict=True)
+    ]
+    Case.objects.bulk_create(cases, batch_size=1000)
+    entries: list[AuditEntry] = []
+    for row, person, case in zip(rows, people, cases, strict=True):
+        entries.append(
+            AuditEntry(
+                AuditEvent.Action.CREATE, target=person, summary=f"manifest row {row['number']}"
+            )
+        )
+        entries.append(_case_entry(case, batch))
+    audit_record_many(actor=actor, entries=entries)
+    return len(people)
 
 
 PERSON_FIELDS = {
@@ -452,7 +493,7 @@ def _person_for_row(
     return person, False
 
 
-def _case_for_row(
+def _new_case(
     *,
     actor: Any,
     batch: ArrivalBatch,
@@ -460,22 +501,21 @@ def _case_for_row(
     row: dict[str, Any],
     person: Person,
     returning: bool,
+    previous: Case | None,
 ) -> Case:
-    """A new episode; linked to the person's previous one, and marked returning when the worker
-    recognised someone registered before."""
+    """A new episode (unsaved); linked to the person's previous one, and marked returning when
+    the worker recognised someone registered before."""
     values = row["values"]
-    previous = person.cases.order_by("-opened_at").first()
     birth = person.birth_date
     arrival = timezone.localtime(batch.arrived_at).date()
-    is_child = bool(birth) and _age(birth, arrival) < CHILD_AGE_YEARS  # type: ignore[arg-type]
-    case = Case.objects.create(
+    return Case(
         person=person,
         owning_agency=batch.receiving_agency,
         batch=batch,
         opened_at=batch.arrived_at,
         previous_case=previous,
         is_returning=returning or previous is not None,
-        is_child=is_child,
+        is_child=birth is not None and _age(birth, arrival) < CHILD_AGE_YEARS,
         is_pregnant=bool(values.get("pregnant")),
         has_disability=bool(values.get("disability")),
         disability_note=(values.get("disability_note") or "")[:200],
@@ -486,12 +526,35 @@ def _case_for_row(
         manifest_row=row["number"] if record else None,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        target=case,
-        summary=f"batch {batch.reference}" + (" (returning)" if case.is_returning else ""),
+
+
+def _case_entry(case: Case, batch: ArrivalBatch) -> AuditEntry:
+    returning = " (returning)" if case.is_returning else ""
+    return AuditEntry(
+        AuditEvent.Action.CREATE, target=case, summary=f"batch {batch.reference}{returning}"
     )
+
+
+def _case_for_row(
+    *,
+    actor: Any,
+    batch: ArrivalBatch,
+    record: ManifestImport | None,
+    row: dict[str, Any],
+    person: Person,
+    returning: bool,
+) -> Case:
+    case = _new_case(
+        actor=actor,
+        batch=batch,
+        record=record,
+        row=row,
+        person=person,
+        returning=returning,
+        previous=person.cases.order_by("-opened_at").first(),
+    )
+    case.save()
+    audit_record_many(actor=actor, entries=[_case_entry(case, batch)])
     return case
 
 

@@ -88,16 +88,11 @@ def test_a_failure_half_way_writes_nothing(worker, regions, monkeypatch):
     record, _ = preview(worker, HEADER + GOOD)
     from pulang.arrivals import services
 
-    calls = []
-    real = services._case_for_row
+    def full_disk(**kwargs):
+        raise RuntimeError("disk full")
 
-    def flaky(**kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise RuntimeError("disk full")
-        return real(**kwargs)
-
-    monkeypatch.setattr(services, "_case_for_row", flaky)
+    # People and cases are already inserted when the audit append fails.
+    monkeypatch.setattr(services, "audit_record_many", full_disk)
     with pytest.raises(RuntimeError):
         manifest_commit(actor=worker, manifest_import=record)
     assert not Person.objects.exists() and not Case.objects.exists()

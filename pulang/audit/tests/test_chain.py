@@ -77,3 +77,20 @@ def test_login_failed_login_and_logout_are_recorded_without_the_password(client)
     assert login.actor_username == "sari" and login.request_id
     client.post("/akun/keluar/")
     assert AuditEvent.objects.filter(action=AuditEvent.Action.LOGOUT).count() == 1
+
+
+def test_many_events_appended_at_once_chain_in_order():
+    from pulang.audit.services import AuditEntry, audit_record_many
+
+    user = UserFactory()
+    first = audit_record(actor=user, action=AuditEvent.Action.VIEW, object_type="x")
+    events = audit_record_many(
+        actor=user,
+        entries=[
+            AuditEntry(AuditEvent.Action.CREATE, object_type="x", object_id=i) for i in range(1200)
+        ],
+    )
+    assert events[0].prev_hash == first.hash
+    assert [e.pk for e in events] == sorted(e.pk for e in events)
+    report = audit_chain_verify()
+    assert report.ok and report.checked == 1201
