@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .manifest import MANIFEST_COLUMNS, MAX_FILE_BYTES
+from .manifest import MAX_FILE_BYTES, TEMPLATE_COLUMNS
 from .models import ArrivalBatch
 
 # The countries that deport Indonesian workers most, as staff type them.
@@ -77,7 +77,7 @@ class PersonArrivalForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for column in MANIFEST_COLUMNS:
+        for column in TEMPLATE_COLUMNS:
             self.fields[column.field] = forms.CharField(
                 label=column.header, required=column.required, max_length=300
             )

@@ -45,6 +45,7 @@ __all__ = [
     "MANIFEST_COLUMNS",
     "MAX_FILE_BYTES",
     "MAX_ROWS",
+    "TEMPLATE_COLUMNS",
     "CellIssue",
     "ManifestColumn",
     "ManifestError",
@@ -88,6 +89,8 @@ class ManifestColumn:
     header: str
     aliases: tuple[str, ...] = ()
     required: bool = False
+    # Columns that lists written elsewhere carry; read, but not offered in the template.
+    in_template: bool = True
 
 
 MANIFEST_COLUMNS: tuple[ManifestColumn, ...] = (
@@ -197,7 +200,27 @@ MANIFEST_COLUMNS: tuple[ManifestColumn, ...] = (
     ManifestColumn("disability", "Disabilitas", ("Disability", "Disabilities", "Difabel")),
     ManifestColumn("illness", "Sakit", ("Illness", "Sick", "Penyakit", "Kondisi Kesehatan")),
     ManifestColumn("notes", "Catatan", ("Notes", "Remarks", "Keterangan", "Ket", "Note")),
+    ManifestColumn(
+        "birth_place_date",
+        "Tempat, Tanggal Lahir",
+        (
+            "TTL",
+            "Tempat/Tgl Lahir",
+            "Tempat Tgl Lahir",
+            "Tempat/Tanggal Lahir",
+            "Place and date of birth",
+        ),
+        in_template=False,
+    ),
+    ManifestColumn("age", "Umur", ("Usia", "Age", "Umur (th)", "Umur (tahun)"), in_template=False),
+    ManifestColumn(
+        "origin",
+        "Daerah Asal",
+        ("Asal", "Asal Daerah", "Alamat Asal", "Kampung Halaman", "Origin", "Home town"),
+        in_template=False,
+    ),
 )
+TEMPLATE_COLUMNS: tuple[ManifestColumn, ...] = tuple(c for c in MANIFEST_COLUMNS if c.in_template)
 
 COLUMN_BY_FIELD: dict[str, ManifestColumn] = {column.field: column for column in MANIFEST_COLUMNS}
 FIELDS: tuple[str, ...] = tuple(column.field for column in MANIFEST_COLUMNS)
@@ -998,6 +1021,7 @@ _PLACEHOLDERS = frozenset(
     {"-", "--", "---", "–", "—", ".", "?", "n/a", "na", "nil", "nihil", "tidak ada", "tdk ada"}
 )
 _TEXT_FIELDS = (
+    "origin",
     "birth_place",
     "document_issuer",
     "province",
@@ -1140,9 +1164,12 @@ def manifest_parse_row(
     values["full_name"] = _parse_full_name(raw["full_name"], ctx)
     values["aliases"] = _parse_aliases(raw["aliases"], values["full_name"])
     values["sex"] = _parse_sex(raw["sex"], ctx)
+    _from_combined_birth_column(raw, ctx)
+    values["birth_place_date"] = _clean_text(raw["birth_place_date"], multiline=False)
     values["birth_date"], values["birth_year_only"] = _parse_birth_date(
         raw["birth_date"], ctx, today
     )
+    _from_age(raw, values, ctx, today)
     for key in ("nik", "family_card"):
         values[key] = _parse_id_number(raw[key], key, ctx, numeric=key in row.numeric)
     values["document_number"] = _parse_document_number(raw["document_number"])
@@ -1165,6 +1192,9 @@ def manifest_parse_row(
         )
     for key in _TEXT_FIELDS:
         values[key] = _clean_text(raw[key], multiline=key in _MULTILINE_FIELDS)
+    place = values["birth_place"]
+    if place and (place.isupper() or place.islower()):  # "SAMPANG" as lists type it
+        values["birth_place"] = place.title()
 
     if row.extra:
         message = _(
@@ -1318,6 +1348,56 @@ def _excel_serial_date(serial: int) -> date | None:
     if serial < 60:
         return date(1899, 12, 31) + timedelta(days=serial)
     return date(1899, 12, 30) + timedelta(days=serial)
+
+
+_TTL = re.compile(r"^(?P<place>[^\d]*?)[\s,/;:-]*(?P<date>\d.*)?$")
+
+
+def _from_combined_birth_column(raw: dict[str, str], ctx: _RowContext) -> None:
+    """ "Sampang, 12-05-1990" in a TTL column becomes a birth place and a birth date, read as
+    if they had their own columns; a problem with the date names the TTL column."""
+    combined = raw.get("birth_place_date", "")
+    if not combined or _is_placeholder(combined):
+        return
+    match = _TTL.match(combined.strip())
+    place = (match.group("place") if match else combined).strip(" ,/;:-")
+    when = (match.group("date") or "") if match else ""
+    if place and not raw["birth_place"]:
+        raw["birth_place"] = place
+    if when and not raw["birth_date"]:
+        raw["birth_date"] = when.strip()
+        ctx.columns = {**ctx.columns, "birth_date": ctx.column("birth_place_date")}
+
+
+_AGE = re.compile(r"^(\d{1,3})(?:\s*(?:th|thn|tahun|tahunan|years?|yrs?|y)\.?)?$", re.IGNORECASE)
+
+
+def _from_age(raw: dict[str, str], values: dict[str, Any], ctx: _RowContext, today: date) -> None:
+    """An age instead of a birth date (common on consulate lists): an estimated birth year."""
+    text = raw.get("age", "").strip()
+    values["age"] = None
+    if not text or _is_placeholder(text):
+        return
+    match = _AGE.match(text)
+    if not match or not 0 < int(match.group(1)) <= MAX_AGE_YEARS:
+        ctx.warning("age", _("umur “%(value)s” tidak dapat dibaca.") % {"value": _shorten(text)})
+        return
+    age = int(match.group(1))
+    values["age"] = age
+    birth: date | None = values.get("birth_date")
+    if birth is None:
+        values["birth_date"] = date(today.year - age, 1, 1)
+        values["birth_year_only"] = True
+        ctx.warning(
+            "age",
+            _("tahun lahir diperkirakan dari umur %(age)d (sekitar %(year)d).")
+            % {"age": age, "year": today.year - age},
+        )
+    elif abs((today.year - birth.year) - age) > 1:
+        ctx.warning(
+            "age",
+            _("umur %(age)d tidak cocok dengan tanggal lahir; periksa keduanya.") % {"age": age},
+        )
 
 
 def _parse_birth_date(text: str, ctx: _RowContext, today: date) -> tuple[date | None, bool]:
@@ -1748,8 +1828,8 @@ def manifest_template_csv() -> bytes:
     """The template as CSV: UTF-8 with BOM (so Excel shows accents), commas, one example row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([column.header for column in MANIFEST_COLUMNS])
-    writer.writerow([_TEMPLATE_EXAMPLE[column.field] for column in MANIFEST_COLUMNS])
+    writer.writerow([column.header for column in TEMPLATE_COLUMNS])
+    writer.writerow([_TEMPLATE_EXAMPLE[column.field] for column in TEMPLATE_COLUMNS])
     return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
 
 
@@ -1781,7 +1861,7 @@ def manifest_template_xlsx() -> bytes:
     sheet.title = "Manifes"
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
-    for index, column in enumerate(MANIFEST_COLUMNS, start=1):
+    for index, column in enumerate(TEMPLATE_COLUMNS, start=1):
         letter = get_column_letter(index)
         header = sheet.cell(row=1, column=index, value=column.header)
         header.font = bold
@@ -1813,7 +1893,7 @@ def manifest_template_xlsx() -> bytes:
     guide.append([_("Kolom"), _("Wajib"), _("Keterangan")])
     for cell in guide[1]:
         cell.font = bold
-    for column in MANIFEST_COLUMNS:
+    for column in TEMPLATE_COLUMNS:
         guide.append([column.header, _("Ya") if column.required else "", _template_hint(column)])
     guide.append([])
     guide.append(

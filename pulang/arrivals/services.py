@@ -6,6 +6,7 @@ every accepted person and case in one transaction, or nothing at all.
 """
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -132,8 +133,9 @@ def manifest_preview(*, manifest_import: ManifestImport, progress: Progress | No
     total = len(table.rows)
     record.total_rows = total
     record.save(update_fields=["total_rows"])
+    regencies = regency_names()  # read once for the whole file
     for index, raw in enumerate(table.rows, start=1):
-        rows.append(_preview_row(raw, table.columns))
+        rows.append(_preview_row(raw, table.columns, regencies))
         if progress and (index % 25 == 0 or index == total):
             progress(index, total)
         if index % 25 == 0:
@@ -158,14 +160,18 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def _preview_row(raw: ManifestRow, columns: dict[str, str]) -> dict[str, Any]:
+def _preview_row(
+    raw: ManifestRow,
+    columns: dict[str, str],
+    regencies: list[tuple[str, str, bool]] | None = None,
+) -> dict[str, Any]:
     parsed = manifest_parse_row(raw, columns)
     values = dict(parsed.values)
     issues = [
         {"field": i.field, "column": i.column, "level": i.level, "message": i.message}
         for i in parsed.issues
     ]
-    issues += _registry_checks(values, columns, raw.number)
+    issues += _registry_checks(values, columns, raw.number, regencies)
     has_error = any(issue["level"] == "error" for issue in issues)
     return {
         "number": raw.number,
@@ -189,15 +195,25 @@ def _issue(row: int, field: str, column: str, level: str, problem: str) -> dict[
 
 
 def _registry_checks(
-    values: dict[str, Any], columns: dict[str, str], row: int
+    values: dict[str, Any],
+    columns: dict[str, str],
+    row: int,
+    regencies: list[tuple[str, str, bool]] | None = None,
 ) -> list[dict[str, Any]]:
     """Checks that need the database: the origin region and the NIK against the record."""
     issues: list[dict[str, Any]] = []
     region = _resolve_region(values)
+    if region is None and values.get("origin"):
+        region = _region_from_text(values["origin"], regencies or regency_names())
     if region is None and any(
-        values.get(key) for key in ("region_code", "province", "regency", "district", "village")
+        values.get(key)
+        for key in ("region_code", "province", "regency", "district", "village", "origin")
     ):
-        field = "region_code" if values.get("region_code") else "regency"
+        field = next(
+            key
+            for key in ("region_code", "regency", "province", "district", "village", "origin")
+            if values.get(key)
+        )
         issues.append(
             _issue(
                 row,
@@ -273,6 +289,27 @@ def _region_by_name(name: str, level: int, *, parent: Region | None) -> Region |
         typed_city = name.lower().startswith("kota")
         found = [r for r in found if r.name.lower().startswith("kota") == typed_city]
     return found[0] if len(found) == 1 else None
+
+
+def regency_names() -> list[tuple[str, str, bool]]:
+    """(bare name, code, is a city) of every regency, longest names first."""
+    rows = Region.objects.filter(level=Region.Level.REGENCY).values_list("code", "name")
+    names = [(_bare(name), code, name.lower().startswith("kota")) for code, name in rows]
+    return sorted(names, key=lambda item: -len(item[0]))
+
+
+def _region_from_text(text: str, regencies: list[tuple[str, str, bool]]) -> Region | None:
+    """The regency named in free text such as "Lombok Timur, NTB" or "Kab. Sampang Jatim":
+    the longest regency name found as whole words; a city only when the text says "kota"."""
+    lowered = " " + re.sub(r"[^a-z]+", " ", text.lower()) + " "
+    found = [item for item in regencies if f" {item[0]} " in lowered]
+    if not found:
+        return None
+    longest = [item for item in found if len(item[0]) == len(found[0][0])]
+    if len(longest) > 1:
+        wants_city = " kota " in lowered
+        longest = [item for item in longest if item[2] == wants_city] or longest[:1]
+    return Region.objects.filter(pk=longest[0][1]).first()
 
 
 def _mark_duplicates_within_file(rows: list[dict[str, Any]]) -> None:

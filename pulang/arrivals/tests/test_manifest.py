@@ -15,6 +15,7 @@ import pytest
 from pulang.arrivals import manifest
 from pulang.arrivals.manifest import (
     MANIFEST_COLUMNS,
+    TEMPLATE_COLUMNS,
     ManifestError,
     ManifestRow,
     header_key,
@@ -974,7 +975,7 @@ def test_filled_in_xlsx_template_reads_back_and_skips_the_example():
     table = manifest_read(buffer.getvalue())
     assert [row.number for row in table.rows] == [3]
     assert any("contoh dari templat" in w for w in table.warnings)
-    assert set(table.columns) == {column.field for column in MANIFEST_COLUMNS}
+    assert set(table.columns) == {column.field for column in TEMPLATE_COLUMNS}
 
 
 def test_xlsx_template_has_bold_header_and_text_number_columns():
@@ -982,7 +983,7 @@ def test_xlsx_template_has_bold_header_and_text_number_columns():
     sheet = workbook.active
     assert sheet.title == "Manifes"
     headers = [cell.value for cell in sheet[1]]
-    assert headers == [column.header for column in MANIFEST_COLUMNS]
+    assert headers == [column.header for column in TEMPLATE_COLUMNS]
     assert all(cell.font.bold for cell in sheet[1])
     for field in ("nik", "family_card", "phone_id", "phone_my", "kin_phone"):
         letter = openpyxl.utils.get_column_letter(headers.index(HEADERS[field]) + 1)

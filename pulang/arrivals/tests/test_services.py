@@ -170,3 +170,31 @@ def test_import_manifest_dry_run_writes_nothing(tmp_path):
     summary = json.loads(out.getvalue())
     assert summary["rows_read"] == 3 and summary["errors"][0]["row"] == 4
     assert not Person.objects.exists()
+
+
+def test_a_list_as_consulates_write_it_ttl_age_and_free_text_origin(worker):
+    make_regions(
+        ("35", "Jawa Timur"),
+        ("35.27", "Kabupaten Sampang"),
+        ("52", "Nusa Tenggara Barat"),
+        ("52.03", "Kabupaten Lombok Timur"),
+        ("52.71", "Kota Mataram"),
+    )
+    text = (
+        "NO;NAMA;L/P;TTL;UMUR;ASAL;NO PASPOR\n"
+        "1;MUHAMMAD RIZKI;L;SAMPANG, 12-05-1990;;KAB. SAMPANG JATIM;B1234567\n"
+        "2;SITI FATIMAH;P;;34 TH;Lombok Timur, NTB;\n"
+        "3;ANI;P;Mataram 3/4/1999;24;kota mataram;\n"
+    )
+    record, _ = preview(worker, text)
+    rows = {row["number"]: row for row in record.preview["rows"]}
+    rizki = rows[2]["values"]
+    assert (rizki["birth_place"], rizki["birth_date"]) == ("Sampang", "1990-05-12")
+    assert rizki["origin_region"] == "35.27"
+    siti = rows[3]["values"]
+    assert siti["birth_year_only"] and siti["origin_region"] == "52.03"
+    assert any("umur 34" in issue["message"] for issue in rows[3]["issues"])
+    ani = rows[4]["values"]
+    assert ani["birth_date"] == "1999-04-03" and ani["origin_region"] == "52.71"
+    assert all(row["status"] != "error" for row in rows.values())
+    assert manifest_commit(actor=worker, manifest_import=record).created == 3
