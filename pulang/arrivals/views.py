@@ -101,13 +101,17 @@ def _rows_for_display(request: HttpRequest, record: ManifestImport) -> list[dict
     rows = record.preview.get("rows", [])
     ids = [c["person_id"] for row in rows for c in row.get("candidates", [])]
     visible = candidate_people(user=request.user, person_ids=ids)
+    headers = record.preview.get("columns", {})
     shown = []
     for row in rows:
         candidates = [
             {**c, "person": visible.get(c["person_id"]), "percent": round(c["probability"] * 100)}
             for c in row.get("candidates", [])
         ]
-        shown.append({**row, "candidates": candidates})
+        editable = [(key, headers.get(key, key), value) for key, value in row["raw"].items()]
+        shown.append(
+            {**row, "candidates": candidates, "editable": editable, "born": _born(row["values"])}
+        )
     if visible:
         person_disclosure_record(
             actor=request.user,
@@ -116,6 +120,15 @@ def _rows_for_display(request: HttpRequest, record: ManifestImport) -> list[dict
             summary=f"manifest {record.pk} candidates",
         )
     return shown
+
+
+def _born(values: dict[str, Any]) -> str:
+    """A birth date as staff write it (dd/mm/yyyy), or the year alone when that is all."""
+    text = values.get("birth_date") or ""
+    if len(text) != 10:
+        return ""
+    year, month, day = text.split("-")
+    return year if values.get("birth_year_only") else f"{day}/{month}/{year}"
 
 
 @declare(Capability.PERSON_VIEW)
