@@ -52,7 +52,8 @@ deploy-check: .venv/.synced
 		$(UV) run --no-sync pulang check --deploy --fail-level WARNING
 
 messages: .venv/.synced  ## refresh and compile translations (needs GNU gettext)
-	cd pulang && ../$(UV_PROJECT_ENVIRONMENT)/bin/pulang makemessages -l en -l id --no-obsolete
+	# English only: locale/id holds just the few Django strings its own catalogue lacks.
+	cd pulang && ../$(UV_PROJECT_ENVIRONMENT)/bin/pulang makemessages -l en --no-obsolete
 	cd pulang && ../$(UV_PROJECT_ENVIRONMENT)/bin/pulang compilemessages
 
 ci:

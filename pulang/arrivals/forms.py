@@ -40,7 +40,7 @@ class BatchForm(forms.ModelForm):
         widgets = {"arrived_at": forms.DateTimeInput(attrs={"type": "datetime-local"})}
 
     deporting_country = forms.CharField(
-        label=_("negara yang mendeportasi"),
+        label=_("Negara yang mendeportasi"),
         max_length=60,
         initial="MY",
         help_text=_("Kode negara dua huruf, misalnya MY untuk Malaysia."),

@@ -127,3 +127,8 @@ def test_one_person_registered_by_hand(client, worker):
     assert response.status_code == 302
     case = Case.objects.get()
     assert case.batch == batch and case.person.birth_year_only
+
+
+def test_select_boxes_offer_an_indonesian_blank_choice(client, worker):
+    page = client.get("/kedatangan/baru/").text
+    assert "- Pilih -" in page and "Select an option" not in page
