@@ -132,3 +132,28 @@ def test_one_person_registered_by_hand(client, worker):
 def test_select_boxes_offer_an_indonesian_blank_choice(client, worker):
     page = client.get("/kedatangan/baru/").text
     assert "- Pilih -" in page and "Select an option" not in page
+
+
+def test_while_a_worker_checks_the_file_the_page_shows_progress(client, worker, monkeypatch):
+    from pulang.arrivals import views
+
+    class Queued:  # a queue whose worker has not picked the task up yet
+        def enqueue(self, **kwargs):
+            return None
+
+    monkeypatch.setattr(views, "manifest_preview_task", Queued())
+    batch = BatchFactory(receiving_agency=worker.agency)
+    upload = SimpleUploadedFile("m.csv", CSV.encode("utf-8"), content_type="text/csv")
+    client.post(f"/kedatangan/{batch.pk}/manifest/", {"file": upload})
+    record = ManifestImport.objects.get()
+    assert record.status == ManifestImport.Status.PREVIEWING
+    page = client.get(f"/kedatangan/impor/{record.pk}/")
+    assert "Memeriksa baris" in page.text and 'hx-trigger="every 1s"' in page.text
+    poll = client.get(f"/kedatangan/impor/{record.pk}/", HTTP_HX_REQUEST="true")
+    assert "<html" not in poll.text and "<progress" in poll.text
+
+    from pulang.arrivals.services import manifest_preview
+
+    manifest_preview(manifest_import=record)  # what the worker does
+    done = client.get(f"/kedatangan/impor/{record.pk}/", HTTP_HX_REQUEST="true")
+    assert done["HX-Refresh"] == "true"
