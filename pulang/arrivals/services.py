@@ -435,6 +435,9 @@ def _create_people_and_cases(
         for row in rows
     ]
     Person.objects.bulk_create(people, batch_size=1000)
+    from pulang.matching.tokens import name_tokens_rebuild
+
+    name_tokens_rebuild(person_ids=[person.pk for person in people])  # bulk skips save()
     cases = [
         _new_case(
             actor=actor,

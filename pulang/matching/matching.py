@@ -119,7 +119,7 @@ def _exact_lookup(
     for name in field_names:
         query |= Q(**{f"{name}__in": values})
     rows = (
-        Person.objects.filter(query)
+        Person.objects.filter(query, merged_into__isnull=True)
         .exclude(id__in=list(exclude))
         .values_list("id", *field_names)[: EXACT_PER_KEY * len(values)]
     )
@@ -242,10 +242,22 @@ def retrieve_candidates(
             for spelling in phone_spellings(phone):
                 phones.setdefault(spelling, set()).add(index)
     _exact_lookup(["phone_id", "phone_my", "kin_phone"], phones, found, exclude)
-    if connection.vendor == "postgresql":
-        _name_lookup_postgresql(rows, found, exclude)
-    else:
-        _name_lookup_portable(rows, found, exclude)
+    from .tokens import candidates_by_tokens
+
+    by_tokens = candidates_by_tokens(rows)
+    for index, ids in enumerate(by_tokens):
+        found[index] |= ids - set(exclude)
+    # A name whose every rare word is misspelt finds nobody by tokens: look it up by trigram.
+    unfound = [index for index, ids in enumerate(by_tokens) if not ids]
+    if unfound:
+        subset = [rows[index] for index in unfound]
+        sub_found: list[set[int]] = [set() for _ in subset]
+        if connection.vendor == "postgresql":
+            _name_lookup_postgresql(subset, sub_found, exclude)
+        else:
+            _name_lookup_portable(subset, sub_found, exclude)
+        for index, ids in zip(unfound, sub_found, strict=True):
+            found[index] |= ids
     return found
 
 

@@ -43,3 +43,19 @@ class DuplicateCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_a_id} ~ {self.person_b_id} ({self.match_probability:.2f})"
+
+
+class NameToken(models.Model):
+    """A sound-folded word of a registered person's names, with the birth year: the index
+    that finds candidates by name without a trigram probe per name (pulang/matching/tokens.py).
+    Derived from Person; rebuilt by `pulang match-tokens` at any time."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=40)
+    birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["token", "birth_year"], name="nametoken_token_year")]
+
+    def __str__(self) -> str:
+        return f"{self.token} {self.birth_year} → {self.person_id}"
