@@ -133,9 +133,9 @@ def manifest_preview(*, manifest_import: ManifestImport, progress: Progress | No
     total = len(table.rows)
     record.total_rows = total
     record.save(update_fields=["total_rows"])
-    regencies = regency_names()  # read once for the whole file
+    regions = RegionLookup.load()  # read once for the whole file
     for index, raw in enumerate(table.rows, start=1):
-        rows.append(_preview_row(raw, table.columns, regencies))
+        rows.append(_preview_row(raw, table.columns, regions))
         if progress and (index % 25 == 0 or index == total):
             progress(index, total)
         if index % 25 == 0:
@@ -163,7 +163,7 @@ def _json_value(value: Any) -> Any:
 def _preview_row(
     raw: ManifestRow,
     columns: dict[str, str],
-    regencies: list[tuple[str, str, bool]] | None = None,
+    regions: "RegionLookup | None" = None,
 ) -> dict[str, Any]:
     parsed = manifest_parse_row(raw, columns)
     values = dict(parsed.values)
@@ -171,7 +171,7 @@ def _preview_row(
         {"field": i.field, "column": i.column, "level": i.level, "message": i.message}
         for i in parsed.issues
     ]
-    issues += _registry_checks(values, columns, raw.number, regencies)
+    issues += _registry_checks(values, columns, raw.number, regions or RegionLookup.load())
     has_error = any(issue["level"] == "error" for issue in issues)
     return {
         "number": raw.number,
@@ -198,13 +198,13 @@ def _registry_checks(
     values: dict[str, Any],
     columns: dict[str, str],
     row: int,
-    regencies: list[tuple[str, str, bool]] | None = None,
+    regions: "RegionLookup",
 ) -> list[dict[str, Any]]:
     """Checks that need the database: the origin region and the NIK against the record."""
     issues: list[dict[str, Any]] = []
-    region = _resolve_region(values)
+    region = _resolve_region(values, regions)
     if region is None and values.get("origin"):
-        region = _region_from_text(values["origin"], regencies or regency_names())
+        region = _region_from_text(values["origin"], regions)
     if region is None and any(
         values.get(key)
         for key in ("region_code", "province", "regency", "district", "village", "origin")
@@ -231,6 +231,7 @@ def _registry_checks(
             birth_date=values.get("birth_date"),
             birth_year_only=bool(values.get("birth_year_only")),
             origin_region_code=region.code if region else None,
+            known_region_codes=regions.districts.__contains__,
         )
         issues += [
             {
@@ -244,11 +245,11 @@ def _registry_checks(
     return issues
 
 
-def _resolve_region(values: dict[str, Any]) -> Region | None:
+def _resolve_region(values: dict[str, Any], regions: "RegionLookup") -> Region | None:
     """The most precise region the row names: its code, else its names from province down."""
     code = values.get("region_code")
     if code:
-        return Region.objects.filter(pk=code).first()
+        return regions.get(code)
     region: Region | None = None
     for key, level in (
         ("province", Region.Level.PROVINCE),
@@ -291,25 +292,41 @@ def _region_by_name(name: str, level: int, *, parent: Region | None) -> Region |
     return found[0] if len(found) == 1 else None
 
 
-def regency_names() -> list[tuple[str, str, bool]]:
-    """(bare name, code, is a city) of every regency, longest names first."""
-    rows = Region.objects.filter(level=Region.Level.REGENCY).values_list("code", "name")
-    names = [(_bare(name), code, name.lower().startswith("kota")) for code, name in rows]
-    return sorted(names, key=lambda item: -len(item[0]))
+@dataclass
+class RegionLookup:
+    """The regions a file's rows name, read once per file instead of once per row."""
+
+    regencies: list[tuple[str, str, bool]]  # (bare name, code, is a city), longest first
+    districts: set[str]  # the codes a NIK's first six digits are checked against
+    by_code: dict[str, Region | None] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> "RegionLookup":
+        rows = Region.objects.filter(level=Region.Level.REGENCY).values_list("code", "name")
+        names = [(_bare(name), code, name.lower().startswith("kota")) for code, name in rows]
+        districts = set(
+            Region.objects.filter(level=Region.Level.DISTRICT).values_list("code", flat=True)
+        )
+        return cls(sorted(names, key=lambda item: -len(item[0])), districts)
+
+    def get(self, code: str) -> Region | None:
+        if code not in self.by_code:
+            self.by_code[code] = Region.objects.filter(pk=code).first()
+        return self.by_code[code]
 
 
-def _region_from_text(text: str, regencies: list[tuple[str, str, bool]]) -> Region | None:
+def _region_from_text(text: str, regions: RegionLookup) -> Region | None:
     """The regency named in free text such as "Lombok Timur, NTB" or "Kab. Sampang Jatim":
     the longest regency name found as whole words; a city only when the text says "kota"."""
     lowered = " " + re.sub(r"[^a-z]+", " ", text.lower()) + " "
-    found = [item for item in regencies if f" {item[0]} " in lowered]
+    found = [item for item in regions.regencies if f" {item[0]} " in lowered]
     if not found:
         return None
     longest = [item for item in found if len(item[0]) == len(found[0][0])]
     if len(longest) > 1:
         wants_city = " kota " in lowered
         longest = [item for item in longest if item[2] == wants_city] or longest[:1]
-    return Region.objects.filter(pk=longest[0][1]).first()
+    return regions.get(longest[0][1])
 
 
 def _mark_duplicates_within_file(rows: list[dict[str, Any]]) -> None:
