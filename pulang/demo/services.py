@@ -196,7 +196,23 @@ def demo_load(*, people: int = DEMO_PEOPLE) -> DemoResult:
         )
 
     result.people_created = _demo_people(agencies=agencies, target=people)
+    if result.people_created:
+        _demo_duplicate_review()
     return result
+
+
+def _demo_duplicate_review() -> None:
+    """What `pulang match-persons --store` would leave for review."""
+    import tempfile
+    from pathlib import Path
+
+    from pulang.matching.dedupe import dedupe, registry_records
+    from pulang.matching.services import duplicate_candidates_store
+
+    with tempfile.TemporaryDirectory() as folder:
+        pairs = Path(folder) / "pairs.csv"
+        dedupe(registry_records(), pairs)
+        duplicate_candidates_store(pairs_csv=pairs)
 
 
 def _demo_people(*, agencies: dict[str, Agency], target: int) -> int:
@@ -246,6 +262,21 @@ def _demo_people(*, agencies: dict[str, Agency], target: int) -> int:
                     ["", "Dijanjikan kerja di restoran, paspor ditahan majikan"]
                 ),
                 registered_by=rng.choice(shelter_agencies),
+            )
+        )
+    # A few people registered twice with a misspelt name, as happens at a busy intake, so the
+    # duplicates page has something to review.
+    for original in rng.sample(people, k=min(6, len(people) // 20)):
+        first, _, rest = original.full_name.partition(" ")
+        misspelt = first[:-1] + ("y" if first[-1] == "i" else "i") + (" " + rest if rest else "")
+        people.append(
+            Person(
+                full_name=misspelt,
+                name_key=name_key(misspelt),
+                sex=original.sex,
+                birth_date=original.birth_date,
+                origin_region_id=original.origin_region_id,
+                registered_by=original.registered_by,
             )
         )
     Person.objects.bulk_create(people)

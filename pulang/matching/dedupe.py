@@ -177,7 +177,9 @@ def registry_records(chunk_size: int = CHUNK_SIZE) -> Iterator[tuple[str, MatchR
     last = 0
     while True:
         chunk = list(
-            Person.objects.filter(id__gt=last).order_by("id").values(*PERSON_FIELDS)[:chunk_size]
+            Person.objects.filter(id__gt=last, merged_into__isnull=True)
+            .order_by("id")
+            .values(*PERSON_FIELDS)[:chunk_size]
         )
         if not chunk:
             return

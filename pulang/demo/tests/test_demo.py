@@ -5,6 +5,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pulang.access.roles import Role
 from pulang.agencies.models import Shelter
+from pulang.matching.models import DuplicateCandidate
 from pulang.people.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -20,11 +21,15 @@ def test_demo_loads_the_four_shelters_and_people_once(capsys):
         "Pos Pemulangan Pontianak",
         'Balai "Mulya Jaya"',
     }
-    assert Person.objects.count() == 50
-    assert Person.objects.filter(origin_region__isnull=False).count() == 50
+    # 50 people, two of them registered twice with a misspelt name for the duplicates page.
+    assert Person.objects.count() == 52
+    assert Person.objects.filter(origin_region__isnull=False).count() == 52
+    pairs = DuplicateCandidate.objects.all()
+    assert pairs.exists()
+    assert all(p.person_a.birth_date == p.person_b.birth_date for p in pairs)
 
     call_command("demo", people=50)
-    assert Person.objects.count() == 50
+    assert Person.objects.count() == 52
     assert Shelter.objects.count() == 4
     worker = get_user_model().objects.get(username="peksos.bambuapus")
     assert worker.check_password("pulang-demo-2026")
