@@ -15,6 +15,7 @@ It looks at the whole registry; the caller decides what the user may see of the 
 """
 
 import difflib
+import threading
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -287,6 +288,31 @@ def _runtime_model() -> dict[str, Any]:
     return model
 
 
+class _Scorer(threading.local):
+    """One DuckDB connection and one Splink linker per thread, made on first use: building
+    them cost about 50 ms, on every call, before they were kept."""
+
+    def __init__(self) -> None:
+        from splink import DuckDBAPI
+
+        self.db_api = DuckDBAPI()
+        self.model = _runtime_model()
+        self.weights = level_weights(self.model)
+        self.linker: Any = None
+        self.linker_input: Any = None
+        self.calls = 0
+
+
+_scorers: _Scorer | None = None
+
+
+def _scorer() -> _Scorer:
+    global _scorers
+    if _scorers is None:
+        _scorers = _Scorer()
+    return _scorers
+
+
 def score_against_candidates(
     rows: Sequence[dict[str, Any]],
     candidates: Sequence[Iterable[tuple[int, MatchRecord]]],
@@ -295,7 +321,7 @@ def score_against_candidates(
 ) -> list[list[Candidate]]:
     """Score each new row against its own candidates, all in one Splink call."""
     import pyarrow as pa
-    from splink import DuckDBAPI, Linker, block_on
+    from splink import Linker, block_on
 
     quiet_splink()
     schema = arrow_schema().append(pa.field("query_id", pa.int64()))
@@ -311,22 +337,31 @@ def score_against_candidates(
     results: list[list[Candidate]] = [[] for _ in rows]
     if not right:
         return results
-    db_api = DuckDBAPI()
-    left_df = db_api.register(pa.Table.from_pylist(left, schema=schema), table_name="new_people")
-    right_df = db_api.register(
-        pa.Table.from_pylist(right, schema=schema), table_name="registry_candidates"
+    scorer = _scorer()
+    scorer.calls += 1
+    left_df = scorer.db_api.register(
+        pa.Table.from_pylist(left, schema=schema), table_name=f"new_people_{scorer.calls}"
     )
-    model = _runtime_model()
-    weights = level_weights(model)
-    linker = Linker(right_df, model, log_level=None, validate_settings=False)
-    predictions = linker.inference.predict_between(
+    right_df = scorer.db_api.register(
+        pa.Table.from_pylist(right, schema=schema), table_name=f"candidates_{scorer.calls}"
+    )
+    if scorer.linker is None:
+        scorer.linker = Linker(right_df, scorer.model, log_level=None, validate_settings=False)
+        scorer.linker_input = right_df  # the linker's own table stays registered
+    weights = scorer.weights
+    predictions = scorer.linker.inference.predict_between(
         left_df,
         right_df,
         blocking_rules_to_generate_predictions=[block_on("query_id")],
         threshold_match_probability=threshold,
         warning_mode="never",
     )
-    for scored in predictions.as_record_list():
+    records = predictions.as_record_list()
+    predictions.drop_table_from_database_and_remove_from_cache()
+    for frame in (left_df, right_df):  # registered Arrow views: unregister, keep no rows
+        if frame is not scorer.linker_input:
+            scorer.db_api.duckdb_con.unregister(frame.physical_name)
+    for scored in records:
         index, person_id = owner[scored["unique_id_r"]]
         results[index].append(
             Candidate(
@@ -336,7 +371,6 @@ def score_against_candidates(
                 reasons=_reasons(scored, weights),
             )
         )
-    db_api.duckdb_con.close()
     return results
 
 
