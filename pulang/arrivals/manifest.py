@@ -1114,6 +1114,17 @@ def looks_like_formula(text: str) -> bool:
     )
 
 
+def cell_message(row: int, column: str, problem: str) -> str:
+    """ "Baris 7, kolom “NIK”: …" for a file; row 0 is a form typed by hand, which has no rows."""
+    if row == 0:
+        return _("Kolom “%(column)s”: %(problem)s") % {"column": column, "problem": problem}
+    return _("Baris %(row)d, kolom “%(column)s”: %(problem)s") % {
+        "row": row,
+        "column": column,
+        "problem": problem,
+    }
+
+
 class _RowContext:
     """Collects issues for one row, worded with the row number and the header as written."""
 
@@ -1127,11 +1138,7 @@ class _RowContext:
 
     def add(self, field_key: str, level: Level, problem: str) -> None:
         column = self.column(field_key)
-        message = _("Baris %(row)d, kolom “%(column)s”: %(problem)s") % {
-            "row": self.row.number,
-            "column": column,
-            "problem": problem,
-        }
+        message = cell_message(self.row.number, column, problem)
         self.issues.append(CellIssue(self.row.number, field_key, column, level, message))
 
     def error(self, field_key: str, problem: str) -> None:

@@ -24,7 +24,14 @@ from pulang.people.models import Person, name_key
 from pulang.people.nik import nik_check
 from pulang.regions.models import Region
 
-from .manifest import FIELDS, MANIFEST_COLUMNS, ManifestRow, manifest_parse_row, manifest_read
+from .manifest import (
+    FIELDS,
+    MANIFEST_COLUMNS,
+    ManifestRow,
+    cell_message,
+    manifest_parse_row,
+    manifest_read,
+)
 from .models import ArrivalBatch, ManifestImport
 
 Progress = Callable[[int, int], None]
@@ -186,11 +193,7 @@ def _preview_row(
 
 def _issue(row: int, field: str, column: str, level: str, problem: str) -> dict[str, Any]:
     """An issue worded like the manifest reader's: row, column, then the problem."""
-    message = _("Baris %(row)d, kolom “%(column)s”: %(problem)s") % {
-        "row": row,
-        "column": column,
-        "problem": problem,
-    }
+    message = cell_message(row, column, problem)
     return {"field": field, "column": column, "level": level, "message": message}
 
 

@@ -121,6 +121,8 @@ def test_one_person_registered_by_hand(client, worker):
     data = {"full_name": "Yohanes Bria", "sex": "L", "birth_date": "1988"}
     checked = client.post(f"/kedatangan/{batch.pk}/daftar/", {**data, "check": "1"})
     assert "Tidak ada masalah" in checked.text
+    bad = client.post(f"/kedatangan/{batch.pk}/daftar/", {**data, "sex": "X", "check": "1"})
+    assert "Kolom “Jenis Kelamin”" in bad.text and "Baris 0" not in bad.text
     response = client.post(
         f"/kedatangan/{batch.pk}/daftar/", {**data, "save": "1", "action": "create"}
     )
