@@ -15,32 +15,39 @@ if TYPE_CHECKING:
     from pulang.accounts.models import User
 
 
-def person_scope(user: "User | Any") -> Q | None:
-    """The filter on Person for this user, or None when the user may see no one by name."""
+def naming_agency(user: "User | Any") -> int | None:
+    """The agency through which this user may see people by name, or None."""
     if not getattr(user, "is_authenticated", False) or not user.agency_id:
         return None
     if not user.has_capability(Capability.PERSON_VIEW):
         return None
+    return int(user.agency_id)
+
+
+def _granted_people(agency_id: int) -> Any:
     from .models import AccessGrant
 
-    granted = AccessGrant.objects.live().filter(agency_id=user.agency_id).values("person_id")
+    return AccessGrant.objects.live().filter(agency_id=agency_id).values("person_id")
+
+
+def person_scope(user: "User | Any") -> Q | None:
+    """The filter on Person for this user, or None when the user may see no one by name."""
+    agency_id = naming_agency(user)
+    if agency_id is None:
+        return None
     return (
-        Q(registered_by_id=user.agency_id)
-        | Q(pk__in=_owned_case_people(user.agency_id))
-        | Q(pk__in=granted)
+        Q(registered_by_id=agency_id)
+        | Q(pk__in=_owned_case_people(agency_id))
+        | Q(pk__in=_granted_people(agency_id))
     )
 
 
 def case_scope(user: "User | Any") -> Q | None:
     """Cases owned by the user's agency, or of a person opened to it by a live grant."""
-    if not getattr(user, "is_authenticated", False) or not user.agency_id:
+    agency_id = naming_agency(user)
+    if agency_id is None:
         return None
-    if not user.has_capability(Capability.PERSON_VIEW):
-        return None
-    from .models import AccessGrant
-
-    granted = AccessGrant.objects.live().filter(agency_id=user.agency_id).values("person_id")
-    return Q(owning_agency_id=user.agency_id) | Q(person_id__in=granted)
+    return Q(owning_agency_id=agency_id) | Q(person_id__in=_granted_people(agency_id))
 
 
 def _owned_case_people(agency_id: int) -> Any:

@@ -5,17 +5,14 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from pulang.access.roles import Capability
+from pulang.access.scope import naming_agency
 
 
 class ArrivalBatchQuerySet(QuerySet["ArrivalBatch"]):
     def visible_to(self, user: Any) -> "ArrivalBatchQuerySet":
         """Batches of the user's own agency (a batch lists names, so name-seeing roles only)."""
-        if not getattr(user, "is_authenticated", False) or not user.agency_id:
-            return self.none()
-        if not user.has_capability(Capability.PERSON_VIEW):
-            return self.none()
-        return self.filter(receiving_agency_id=user.agency_id)
+        agency_id = naming_agency(user)
+        return self.none() if agency_id is None else self.filter(receiving_agency_id=agency_id)
 
 
 class ArrivalBatch(models.Model):
