@@ -97,29 +97,42 @@ def manifest_upload_view(request: HttpRequest, batch_id: int) -> HttpResponse:
     return redirect("arrivals:import", import_id=record.pk)
 
 
-def _rows_for_display(request: HttpRequest, record: ManifestImport) -> list[dict[str, Any]]:
-    rows = record.preview.get("rows", [])
+def _shown_candidates(
+    request: HttpRequest, rows: list[dict[str, Any]], *, summary: str
+) -> list[list[dict[str, Any]]]:
+    """Each row's candidates with the person where the user may see them by name (others stay
+    anonymous) and a percentage; showing the names is recorded."""
     ids = [c["person_id"] for row in rows for c in row.get("candidates", [])]
     visible = candidate_people(user=request.user, person_ids=ids)
-    headers = record.preview.get("columns", {})
-    shown = []
-    for row in rows:
-        candidates = [
-            {**c, "person": visible.get(c["person_id"]), "percent": round(c["probability"] * 100)}
-            for c in row.get("candidates", [])
-        ]
-        editable = [(key, headers.get(key, key), value) for key, value in row["raw"].items()]
-        shown.append(
-            {**row, "candidates": candidates, "editable": editable, "born": _born(row["values"])}
-        )
     if visible:
         person_disclosure_record(
             actor=request.user,
             action=AuditEvent.Action.VIEW,
             people=list(visible.values()),
-            summary=f"manifest {record.pk} candidates",
+            summary=summary,
         )
-    return shown
+    return [
+        [
+            {**c, "person": visible.get(c["person_id"]), "percent": round(c["probability"] * 100)}
+            for c in row.get("candidates", [])
+        ]
+        for row in rows
+    ]
+
+
+def _rows_for_display(request: HttpRequest, record: ManifestImport) -> list[dict[str, Any]]:
+    rows = record.preview.get("rows", [])
+    headers = record.preview.get("columns", {})
+    shown_candidates = _shown_candidates(request, rows, summary=f"manifest {record.pk} candidates")
+    return [
+        {
+            **row,
+            "candidates": candidates,
+            "editable": [(key, headers.get(key, key), value) for key, value in row["raw"].items()],
+            "born": _born(row["values"]),
+        }
+        for row, candidates in zip(rows, shown_candidates, strict=True)
+    ]
 
 
 def _born(values: dict[str, Any]) -> str:
@@ -256,19 +269,9 @@ def person_register_view(request: HttpRequest, batch_id: int) -> HttpResponse:
                 )
                 return redirect("arrivals:batch", batch_id=batch.pk)
         checked = person_check(raw=raw)
-        visible = candidate_people(
-            user=request.user, person_ids=[c["person_id"] for c in checked["candidates"]]
+        [checked["candidates"]] = _shown_candidates(
+            request, [checked], summary="registration candidates"
         )
-        for candidate in checked["candidates"]:
-            candidate["person"] = visible.get(candidate["person_id"])
-            candidate["percent"] = round(candidate["probability"] * 100)
-        if visible:
-            person_disclosure_record(
-                actor=request.user,
-                action=AuditEvent.Action.VIEW,
-                people=list(visible.values()),
-                summary="registration candidates",
-            )
     return render(
         request, "arrivals/person_form.html", {"batch": batch, "form": form, "checked": checked}
     )
