@@ -25,7 +25,6 @@ from pulang.people.nik import nik_check
 from pulang.regions.models import Region
 
 from .manifest import (
-    FIELDS,
     MANIFEST_COLUMNS,
     ManifestRow,
     cell_message,
@@ -410,22 +409,15 @@ def manifest_commit(
                     summary.errors.append({"row": row["number"], "errors": errors})
             elif action.startswith("link:"):
                 # Few per manifest, and each touches a record someone else may be editing.
-                person, _linked = _person_for_row(actor=actor, batch=batch, row=row, action=action)
-                _case_for_row(
-                    actor=actor,
-                    batch=batch,
-                    record=record,
-                    row=row,
-                    person=person,
-                    returning=True,
-                )
+                person = _link_person(actor=actor, row=row, action=action)
+                _returning_case(actor=actor, batch=batch, record=record, row=row, person=person)
                 summary.linked += 1
             else:
                 new_rows.append(row)
             if progress and (index % 250 == 0 or index == len(rows)):
                 progress(index, len(rows))
-        summary.created = _create_people_and_cases(
-            actor=actor, batch=batch, record=record, rows=new_rows
+        summary.created = len(
+            _create_people_and_cases(actor=actor, batch=batch, record=record, rows=new_rows)
         )
         record.status = ManifestImport.Status.COMMITTED
         record.committed_at = timezone.now()
@@ -443,8 +435,12 @@ def manifest_commit(
 
 
 def _create_people_and_cases(
-    *, actor: Any, batch: ArrivalBatch, record: ManifestImport, rows: list[dict[str, Any]]
-) -> int:
+    *,
+    actor: Any,
+    batch: ArrivalBatch,
+    record: ManifestImport | None,
+    rows: list[dict[str, Any]],
+) -> list[Case]:
     """New people and their first cases in a few statements, each one audited."""
     people = [
         Person(
@@ -473,14 +469,10 @@ def _create_people_and_cases(
     Case.objects.bulk_create(cases, batch_size=1000)
     entries: list[AuditEntry] = []
     for row, person, case in zip(rows, people, cases, strict=True):
-        entries.append(
-            AuditEntry(
-                AuditEvent.Action.CREATE, target=person, summary=f"manifest row {row['number']}"
-            )
-        )
+        entries.append(AuditEntry(AuditEvent.Action.CREATE, target=person, summary=_origin(row)))
         entries.append(_case_entry(case, batch))
     audit_record_many(actor=actor, entries=entries)
-    return len(people)
+    return cases
 
 
 PERSON_FIELDS = {
@@ -521,36 +513,29 @@ def _person_values(row: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _person_for_row(
-    *, actor: Any, batch: ArrivalBatch, row: dict[str, Any], action: str
-) -> tuple[Person, bool]:
-    if action.startswith("link:"):
-        person = Person.objects.select_for_update().get(pk=int(action.split(":", 1)[1]))
-        before = {name: getattr(person, name) for name in _person_values(row)}
-        # A later arrival fills gaps; it never overwrites what was recorded before.
-        changes = {}
-        for name, value in _person_values(row).items():
-            if getattr(person, name) in (None, "", []):
-                setattr(person, name, value)
-                changes[name] = [before[name], value]
-        person.save()
-        audit_record(
-            actor=actor,
-            action=AuditEvent.Action.CHANGE,
-            target=person,
-            summary=f"linked from manifest row {row['number']}",
-            changes=changes,
-        )
-        return person, True
-    person = Person(registered_by=batch.receiving_agency, **_person_values(row))
+def _link_person(*, actor: Any, row: dict[str, Any], action: str) -> Person:
+    """The earlier registration named by "link:<id>"; a later arrival fills its gaps and never
+    overwrites what was recorded before."""
+    person = Person.objects.select_for_update().get(pk=int(action.split(":", 1)[1]))
+    changes = {}
+    for name, value in _person_values(row).items():
+        if getattr(person, name) in (None, "", []):
+            changes[name] = [getattr(person, name), value]
+            setattr(person, name, value)
     person.save()
     audit_record(
         actor=actor,
-        action=AuditEvent.Action.CREATE,
+        action=AuditEvent.Action.CHANGE,
         target=person,
-        summary=f"manifest row {row['number']}",
+        summary=f"linked from {_origin(row)}",
+        changes=changes,
     )
-    return person, False
+    return person
+
+
+def _origin(row: dict[str, Any]) -> str:
+    """Where a row came from, for the audit trail: a manifest row, or the form (row 0)."""
+    return f"manifest row {row['number']}" if row["number"] else "registration form"
 
 
 def _new_case(
@@ -595,22 +580,22 @@ def _case_entry(case: Case, batch: ArrivalBatch) -> AuditEntry:
     )
 
 
-def _case_for_row(
+def _returning_case(
     *,
     actor: Any,
     batch: ArrivalBatch,
     record: ManifestImport | None,
     row: dict[str, Any],
     person: Person,
-    returning: bool,
 ) -> Case:
+    """A new episode for someone the worker recognised as registered before."""
     case = _new_case(
         actor=actor,
         batch=batch,
         record=record,
         row=row,
         person=person,
-        returning=returning,
+        returning=True,
         previous=person.cases.order_by("-opened_at").first(),
     )
     case.save()
@@ -620,10 +605,6 @@ def _case_for_row(
 
 def _age(birth: date, on: date) -> int:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
-def manifest_fields() -> list[Any]:
-    return list(FIELDS)
 
 
 def manifest_row_recheck(*, actor: Any, manifest_import: ManifestImport, row: ManifestRow) -> None:
@@ -669,7 +650,8 @@ def person_register(*, actor: Any, batch: ArrivalBatch, raw: dict[str, str], act
     allowed = {"create"} | {f"link:{c['person_id']}" for c in row["candidates"]}
     if action not in allowed:
         raise ImportError_(_("Pilihan tidak berlaku lagi; periksa ulang."))
-    person, linked = _person_for_row(actor=actor, batch=batch, row=row, action=action)
-    return _case_for_row(
-        actor=actor, batch=batch, record=None, row=row, person=person, returning=linked
-    )
+    if action == "create":
+        [case] = _create_people_and_cases(actor=actor, batch=batch, record=None, rows=[row])
+        return case
+    person = _link_person(actor=actor, row=row, action=action)
+    return _returning_case(actor=actor, batch=batch, record=None, row=row, person=person)
