@@ -7,7 +7,7 @@ every accepted person and case in one transaction, or nothing at all.
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -27,6 +27,7 @@ from pulang.regions.models import Region
 from .manifest import (
     MANIFEST_COLUMNS,
     ManifestRow,
+    ParsedRow,
     cell_message,
     manifest_parse_row,
     manifest_read,
@@ -140,12 +141,18 @@ def manifest_preview(*, manifest_import: ManifestImport, progress: Progress | No
     record.total_rows = total
     record.save(update_fields=["total_rows"])
     regions = RegionLookup.load()  # read once for the whole file
-    for index, raw in enumerate(table.rows, start=1):
-        rows.append(_preview_row(raw, table.columns, regions))
-        if progress and (index % 25 == 0 or index == total):
-            progress(index, total)
-        if index % 25 == 0:
-            ManifestImport.objects.filter(pk=record.pk).update(progress=index)
+    step = 250
+    for start in range(0, total, step):
+        chunk = table.rows[start : start + step]
+        parsed = [manifest_parse_row(raw, table.columns) for raw in chunk]
+        regions.prefetch(row.values.get("region_code") for row in parsed)  # one query a chunk
+        rows += [
+            _preview_row(raw, table.columns, regions, parsed_row)
+            for raw, parsed_row in zip(chunk, parsed, strict=True)
+        ]
+        if progress:
+            progress(len(rows), total)
+        ManifestImport.objects.filter(pk=record.pk).update(progress=len(rows))
     _mark_duplicates_within_file(rows)
     _attach_candidates(rows)
     record.preview = {
@@ -170,8 +177,9 @@ def _preview_row(
     raw: ManifestRow,
     columns: dict[str, str],
     regions: "RegionLookup | None" = None,
+    parsed: ParsedRow | None = None,
 ) -> dict[str, Any]:
-    parsed = manifest_parse_row(raw, columns)
+    parsed = parsed or manifest_parse_row(raw, columns)
     values = dict(parsed.values)
     issues = [
         {"field": i.field, "column": i.column, "level": i.level, "message": i.message}
@@ -310,6 +318,12 @@ class RegionLookup:
             Region.objects.filter(level=Region.Level.DISTRICT).values_list("code", flat=True)
         )
         return cls(sorted(names, key=lambda item: -len(item[0])), districts)
+
+    def prefetch(self, codes: Iterable[str | None]) -> None:
+        """Read the regions of these codes in one query, for `get`."""
+        wanted = {code for code in codes if code and code not in self.by_code}
+        found = {region.code: region for region in Region.objects.filter(pk__in=wanted)}
+        self.by_code.update((code, found.get(code)) for code in wanted)
 
     def get(self, code: str) -> Region | None:
         if code not in self.by_code:

@@ -6,6 +6,7 @@ be matched the same way. `match_row` turns it into the columns of the Splink inp
 international form, and the region code cut to its regency and province.
 """
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -119,6 +120,7 @@ def phone_spellings(normalized: str) -> list[str]:
     return spellings
 
 
+@functools.lru_cache(maxsize=1 << 16)  # names repeat their words: Siti, Nur, Muhammad
 def name_skeleton_word(word: str) -> str:
     """A word's consonant skeleton: sound variants folded, vowels after the first letter and
     doubled letters dropped (Muhammad, Mohammad and Muhamad all give "mhmd")."""
