@@ -65,3 +65,14 @@ def login_verified() -> Any:
         return user
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _indonesian_by_default() -> Iterator[None]:
+    """Each test starts in Indonesian: a request in English leaves its language active in the
+    thread, as Django's own locale middleware does."""
+    from django.utils import translation
+
+    translation.activate("id")
+    yield
+    translation.activate("id")

@@ -10,6 +10,8 @@ urlpatterns = [
     path("wilayah/", include("pulang.regions.urls")),
     path("orang/", include("pulang.people.urls")),
     path("kedatangan/", include("pulang.arrivals.urls")),
+    path("shelter/", include("pulang.shelters.urls")),
+    path("kasus/", include("pulang.cases.urls")),
     path("data-ganda/", include("pulang.matching.urls")),
     path("audit/", include("pulang.audit.urls")),
     path("api/v1/", include("pulang.api.urls")),

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "pulang.people",
     "pulang.arrivals",
     "pulang.cases",
+    "pulang.shelters",
     "pulang.matching",
     "pulang.demo",
     "pulang.api",

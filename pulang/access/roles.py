@@ -15,6 +15,8 @@ class Capability(StrEnum):
     PERSON_VIEW = "person.view"
     PERSON_CHANGE = "person.change"
     PERSON_EXPORT = "person.export"
+    CARE_RECORD = "care.record"
+    STAY_DISCHARGE = "stay.discharge"
     IDENTITY_REVEAL = "identity.reveal"
     SENSITIVE_VIEW = "sensitive.view"
     AGGREGATE_VIEW = "aggregate.view"
@@ -27,6 +29,10 @@ CAPABILITY_LABELS: dict[Capability, Promise] = {
     Capability.PERSON_VIEW: _("Melihat nama dan data orang dalam cakupan instansi"),
     Capability.PERSON_CHANGE: _("Mencatat dan mengoreksi data orang"),
     Capability.PERSON_EXPORT: _("Mengekspor daftar orang"),
+    Capability.CARE_RECORD: _(
+        "Menerima orang di shelter dan mencatat makan, barang, kegiatan, asesmen dan rencana kasus"
+    ),
+    Capability.STAY_DISCHARGE: _("Mengeluarkan dan memindahkan penghuni, menutup kasus"),
     Capability.IDENTITY_REVEAL: _("Membuka nomor identitas (NIK, paspor, SPLP) yang disamarkan"),
     Capability.SENSITIVE_VIEW: _("Melihat catatan kesehatan dan keterangan perdagangan orang"),
     Capability.AGGREGATE_VIEW: _("Melihat angka agregat tanpa nama"),
@@ -58,7 +64,14 @@ ROLE_LABELS: dict[Role, Promise] = {
 C = Capability
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.SHELTER_SOCIAL_WORKER: frozenset(
-        {C.REGION_VIEW, C.PERSON_VIEW, C.PERSON_CHANGE, C.IDENTITY_REVEAL, C.SENSITIVE_VIEW}
+        {
+            C.REGION_VIEW,
+            C.PERSON_VIEW,
+            C.PERSON_CHANGE,
+            C.IDENTITY_REVEAL,
+            C.SENSITIVE_VIEW,
+            C.CARE_RECORD,
+        }
     ),
     Role.SHELTER_HEAD: frozenset(
         {
@@ -69,6 +82,8 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             C.IDENTITY_REVEAL,
             C.SENSITIVE_VIEW,
             C.AGGREGATE_VIEW,
+            C.CARE_RECORD,
+            C.STAY_DISCHARGE,
         }
     ),
     Role.HQ_ANALYST: frozenset({C.REGION_VIEW, C.AGGREGATE_VIEW}),

@@ -50,6 +50,14 @@ def case_scope(user: "User | Any") -> Q | None:
     return Q(owning_agency_id=agency_id) | Q(person_id__in=_granted_people(agency_id))
 
 
+def shelter_scope(user: "User | Any") -> Q | None:
+    """Shelters run by the user's agency: their boards name the residents."""
+    agency_id = naming_agency(user)
+    if agency_id is None:
+        return None
+    return Q(agency_id=agency_id)
+
+
 def _owned_case_people(agency_id: int) -> Any:
     from pulang.cases.models import Case
 

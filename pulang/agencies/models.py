@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 
@@ -35,6 +38,15 @@ class Agency(models.Model):
         return self.name
 
 
+class ShelterQuerySet(QuerySet["Shelter"]):
+    def visible_to(self, user: Any) -> "ShelterQuerySet":
+        """The scoping chokepoint for shelters (pulang/access/scope.py)."""
+        from pulang.access.scope import shelter_scope
+
+        scope = shelter_scope(user)
+        return self.none() if scope is None else self.filter(scope)
+
+
 class Shelter(models.Model):
     """A place where deported people stay before going home, run by an agency."""
 
@@ -60,6 +72,8 @@ class Shelter(models.Model):
     capacity_men = models.PositiveIntegerField(_("kapasitas laki-laki"), default=0)
     capacity_women = models.PositiveIntegerField(_("kapasitas perempuan"), default=0)
     capacity_children = models.PositiveIntegerField(_("kapasitas anak"), default=0)
+
+    objects = ShelterQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("shelter")

@@ -1,27 +1,62 @@
 """API endpoints. Thin: parse, check the declared capability, call a selector, serialise."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularJSONAPIView
-from rest_framework import viewsets
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from pulang.access.http import AUTHENTICATED, PUBLIC
+from pulang.access.http import AUTHENTICATED, PUBLIC, record_denial
 from pulang.access.roles import Capability
+from pulang.agencies.models import Shelter
 from pulang.audit.models import AuditEvent
+from pulang.audit.services import audit_record
+from pulang.cases.models import Case
+from pulang.cases.selectors import case_get, case_timeline
+from pulang.cases.services import CaseError, screening_record
 from pulang.core.text import search_query
 from pulang.people.models import Person
 from pulang.people.selectors import person_get, person_list
 from pulang.people.services import person_disclosure_record
 from pulang.regions.models import Region
 from pulang.regions.selectors import region_search
+from pulang.shelters.models import ActivitySession
+from pulang.shelters.selectors import (
+    present_during,
+    session_get,
+    shelter_board,
+    shelter_get,
+    shelter_list,
+)
+from pulang.shelters.services import attendance_mark, meal_roll_call, stay_admit
 
-from .schema import error_responses
-from .serializers import MeSerializer, PersonSerializer, RegionSerializer
+from .schema import ERROR_SCHEMA, error_responses
+from .serializers import (
+    AdmissionSerializer,
+    AttendanceResultSerializer,
+    AttendanceSerializer,
+    BoardQuerySerializer,
+    BoardSerializer,
+    CaseDetail,
+    CaseDetailSerializer,
+    MealRollCallSerializer,
+    MeSerializer,
+    PersonSerializer,
+    RegionSerializer,
+    RollCallSerializer,
+    ScreeningCreateSerializer,
+    ScreeningSerializer,
+    ShelterSerializer,
+    StaySerializer,
+)
 
 Q_PARAM = OpenApiParameter("q", str, description="Words that must all appear in the name")
 
@@ -133,3 +168,247 @@ class PersonViewSet(viewsets.GenericViewSet):
         )
         context = {"request": request, "revealed": True}
         return Response(PersonSerializer(person, context=context).data)
+
+
+# --- shelter life ---------------------------------------------------------------------------
+
+
+def refused_responses(description: str) -> dict[int, OpenApiResponse]:
+    """The 400 an operation gives for a bad body or query, or a refusal by the service, in the
+    one error body; then the usual 401, 403 and 404."""
+    return {
+        400: OpenApiResponse(ERROR_SCHEMA, description=description),
+        **error_responses(401, 403, 404),
+    }
+
+
+class Refused(exceptions.APIException):
+    """A service refused the action (a CaseError): 400 with the service's own words."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "refused"
+    default_detail = gettext_lazy("Tindakan ini tidak dapat dilakukan.")
+
+
+@contextmanager
+def refusals_as_400() -> Iterator[None]:
+    try:
+        yield
+    except CaseError as error:
+        raise Refused(str(error)) from error
+
+
+def valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def visible_cases(request: Request, ids: list[int]) -> list[Case]:
+    """These cases, if the caller may see every one of them; otherwise 400 naming the others.
+
+    Unknown and out-of-scope ids get the same answer; an existing case outside the scope is
+    recorded as a denial, as visible_or_404 does for one record.
+    """
+    wanted = list(dict.fromkeys(ids))
+    found = Case.objects.visible_to(request.user).in_bulk(wanted)
+    missing = [pk for pk in wanted if pk not in found]
+    if missing:
+        for pk in Case.objects.filter(pk__in=missing).values_list("pk", flat=True):
+            record_denial(
+                request,
+                object_type=Case._meta.label_lower,
+                object_id=str(pk),
+                summary="outside the user's scope",
+            )
+        raise serializers.ValidationError(
+            {
+                "cases": [
+                    _("Kasus tidak ditemukan: %(ids)s.")
+                    % {"ids": ", ".join(str(pk) for pk in missing[:50])}
+                ]
+            }
+        )
+    return [found[pk] for pk in wanted]
+
+
+class ShelterViewSet(viewsets.GenericViewSet):
+    """The shelters the caller's agency runs, who lives in them and the daily care given."""
+
+    serializer_class = ShelterSerializer
+    capabilities = {
+        "list": Capability.PERSON_VIEW,
+        "residents": Capability.PERSON_VIEW,
+        "admissions": Capability.CARE_RECORD,
+        "meals": Capability.CARE_RECORD,
+    }
+    queryset = Shelter.objects.none()
+    lookup_url_kwarg = "shelter_id"
+    pagination_class = None  # an agency runs a handful of shelters
+
+    @extend_schema(
+        responses={200: ShelterSerializer(many=True), **error_responses(401, 403)},
+        summary="Shelters your agency runs, with how many residents are in each now",
+    )
+    def list(self, request: Request) -> Response:
+        return Response(ShelterSerializer(shelter_list(user=request.user), many=True).data)
+
+    @extend_schema(
+        parameters=[BoardQuerySerializer],
+        responses={
+            200: BoardSerializer,
+            **refused_responses("A malformed date, or one in the future"),
+        },
+        summary="Who was in the shelter at the end of a day (today by default)",
+    )
+    @action(detail=True, methods=["get"])
+    def residents(self, request: Request, shelter_id: str) -> Response:
+        shelter = shelter_get(request=request, shelter_id=shelter_id)
+        query = valid(BoardQuerySerializer, request.query_params)
+        board = shelter_board(user=request.user, shelter=shelter, day=query.get("date"))
+        people = [resident.case.person for resident in board.residents]
+        if people:
+            person_disclosure_record(
+                actor=request.user,
+                action=AuditEvent.Action.VIEW,
+                people=people,
+                summary=f"api shelter residents {shelter.code} {board.day.isoformat()}",
+            )
+        else:
+            audit_record(actor=request.user, action=AuditEvent.Action.VIEW, target=shelter)
+        return Response(BoardSerializer(board).data)
+
+    @extend_schema(
+        request=AdmissionSerializer,
+        responses={
+            201: StaySerializer(many=True),
+            **refused_responses(
+                "Invalid body, cases not found in your scope, or an admission refused (already in "
+                "a shelter, a status that cannot be admitted, over capacity without a reason)"
+            ),
+        },
+        summary="Admit cases to the shelter, all of them or none",
+    )
+    @action(detail=True, methods=["post"])
+    def admissions(self, request: Request, shelter_id: str) -> Response:
+        shelter = shelter_get(request=request, shelter_id=shelter_id)
+        data = valid(AdmissionSerializer, request.data)
+        cases = visible_cases(request, data["cases"])
+        with refusals_as_400():
+            stays = stay_admit(
+                actor=request.user,
+                shelter=shelter,
+                cases=cases,
+                over_capacity_reason=data["over_capacity_reason"],
+            )
+        return Response(StaySerializer(stays, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=MealRollCallSerializer,
+        responses={
+            200: RollCallSerializer,
+            **refused_responses(
+                "Invalid body, absent residents not in the shelter that day, or a future date"
+            ),
+        },
+        summary="Record a meal for everyone present that day except the absent",
+    )
+    @action(detail=True, methods=["post"])
+    def meals(self, request: Request, shelter_id: str) -> Response:
+        shelter = shelter_get(request=request, shelter_id=shelter_id)
+        data = valid(MealRollCallSerializer, request.data)
+        absent = set(data["absent"])
+        strangers = absent and absent - set(
+            present_during(shelter=shelter, day=data["date"])
+            .filter(pk__in=absent)
+            .values_list("pk", flat=True)
+        )
+        if strangers:  # a wrong id would otherwise feed the one who was really absent
+            raise serializers.ValidationError(
+                {
+                    "absent": [
+                        _("Tidak tinggal di shelter ini pada tanggal itu: %(ids)s.")
+                        % {"ids": ", ".join(str(pk) for pk in sorted(strangers)[:50])}
+                    ]
+                }
+            )
+        with refusals_as_400():
+            result = meal_roll_call(
+                actor=request.user,
+                shelter=shelter,
+                day=data["date"],
+                meal=data["meal"],
+                absent=absent,
+            )
+        return Response(RollCallSerializer(result).data)
+
+
+class CaseViewSet(viewsets.GenericViewSet):
+    """One case in the caller's scope, and the assessments recorded on it."""
+
+    serializer_class = CaseDetailSerializer
+    capabilities = {
+        "retrieve": Capability.PERSON_VIEW,
+        "screenings": Capability.CARE_RECORD,
+    }
+    queryset = Case.objects.none()
+    lookup_url_kwarg = "case_id"
+
+    @extend_schema(
+        responses={200: CaseDetailSerializer, **error_responses(401, 403, 404)},
+        summary="A case: status, flags, current stay and its timeline",
+    )
+    def retrieve(self, request: Request, case_id: str) -> Response:
+        case = case_get(request=request, case_id=case_id)
+        person_disclosure_record(
+            actor=request.user,
+            action=AuditEvent.Action.VIEW,
+            people=case.person,
+            summary=f"api case {case.pk}",
+        )
+        detail = CaseDetail(
+            case=case,
+            stay=case.stays.filter(discharged_at__isnull=True).select_related("shelter").first(),
+            timeline=case_timeline(user=request.user, case=case),
+        )
+        return Response(CaseDetailSerializer(detail).data)
+
+    @extend_schema(
+        request=ScreeningCreateSerializer,
+        responses={201: ScreeningSerializer, **refused_responses("Invalid or unknown choices")},
+        summary="Record a trafficking screening; a second person reviews its determination",
+    )
+    @action(detail=True, methods=["post"])
+    def screenings(self, request: Request, case_id: str) -> Response:
+        case = case_get(request=request, case_id=case_id)
+        data = valid(ScreeningCreateSerializer, request.data)
+        with refusals_as_400():
+            screening = screening_record(actor=request.user, case=case, **data)
+        return Response(ScreeningSerializer(screening).data, status=status.HTTP_201_CREATED)
+
+
+class SessionViewSet(viewsets.GenericViewSet):
+    """Rehabilitation sessions in the caller's agency's shelters."""
+
+    serializer_class = AttendanceResultSerializer
+    capabilities = {"attendance": Capability.CARE_RECORD}
+    queryset = ActivitySession.objects.none()
+    lookup_url_kwarg = "session_id"
+
+    @extend_schema(
+        request=AttendanceSerializer,
+        responses={
+            200: AttendanceResultSerializer,
+            **refused_responses(
+                "Invalid body, or residents not in the shelter on the session's day"
+            ),
+        },
+        summary="Mark residents present at the session",
+    )
+    @action(detail=True, methods=["post"])
+    def attendance(self, request: Request, session_id: str) -> Response:
+        session = session_get(request=request, session_id=session_id)
+        data = valid(AttendanceSerializer, request.data)
+        with refusals_as_400():
+            marked = attendance_mark(actor=request.user, session=session, stay_ids=data["stays"])
+        return Response(AttendanceResultSerializer({"marked": marked}).data)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from pulang.access.http import declare
 from pulang.access.roles import Capability
+from pulang.agencies.models import Shelter
 from pulang.audit.models import AuditEvent
 from pulang.audit.services import audit_record
 from pulang.cases.models import Case
@@ -68,6 +69,8 @@ def batch_detail_view(request: HttpRequest, batch_id: int) -> HttpResponse:
             "batch": batch,
             "cases": cases,
             "returning": sum(1 for c in cases if c.is_returning),
+            "waiting": any(c.status == Case.Status.REGISTERED for c in cases),
+            "shelters": Shelter.objects.visible_to(request.user),
             "imports": batch.manifest_imports.order_by("-created_at"),
             "upload_form": ManifestUploadForm(),
         },

@@ -198,7 +198,112 @@ def demo_load(*, people: int = DEMO_PEOPLE) -> DemoResult:
     result.people_created = _demo_people(agencies=agencies, target=people)
     if result.people_created:
         _demo_duplicate_review()
+    _demo_shelter_life()
     return result
+
+
+# (shelter code, social worker, shelter head or None, entry point, residents)
+DEMO_RESIDENTS = [
+    ("rptc-bambu-apus", "peksos.bambuapus", "kepala.bambuapus", "jakarta_air", 40),
+    ("rptc-tanjung-pinang", "peksos.tanjungpinang", None, "tanjung_pinang", 60),
+]
+
+
+def _demo_shelter_life() -> None:
+    """A batch in each of two shelters, admitted three days ago, with meals, a futsal session,
+    a screening waiting for review and a task due, all through the services (and audited)."""
+    from django.utils import timezone
+
+    from pulang.arrivals.models import ArrivalBatch
+    from pulang.cases.models import Case
+    from pulang.cases.services import screening_record, task_add
+    from pulang.shelters.models import ActivityKind, Provision, Stay
+    from pulang.shelters.services import (
+        attendance_mark,
+        meal_roll_call,
+        session_create,
+        stay_admit,
+    )
+
+    if Stay.objects.exists():
+        return
+    user_model = get_user_model()
+    rng = random.Random(SEED)
+    now = timezone.now()
+    arrived = now - timedelta(days=3)
+    for code, worker_name, _head, entry_point, count in DEMO_RESIDENTS:
+        shelter = Shelter.objects.get(code=code)
+        worker = user_model.objects.get(username=worker_name)
+        people = list(
+            Person.objects.filter(registered_by=shelter.agency, cases__isnull=True).order_by("pk")[
+                :count
+            ]
+        )
+        if not people:
+            continue
+        batch = ArrivalBatch.objects.create(
+            reference=f"DEMO-{code.upper()}",
+            entry_point=entry_point,
+            transport=ArrivalBatch.Transport.SHIP
+            if entry_point == "tanjung_pinang"
+            else ArrivalBatch.Transport.AIR,
+            arrived_at=arrived,
+            receiving_agency=shelter.agency,
+            consulate="KJRI Johor Bahru",
+            detention_depot="Depot Imigresen Pekan Nenas",
+            expected_count=len(people),
+        )
+        cases = Case.objects.bulk_create(
+            [
+                Case(
+                    person=person,
+                    owning_agency=shelter.agency,
+                    batch=batch,
+                    opened_at=arrived,
+                    is_child=bool(
+                        person.birth_date and (now.date() - person.birth_date).days < 18 * 365
+                    ),
+                )
+                for person in people
+            ]
+        )
+        stays = stay_admit(
+            actor=worker,
+            shelter=shelter,
+            cases=cases,
+            at=arrived + timedelta(hours=2),
+            over_capacity_reason="data demo",
+        )
+        for days_ago in (2, 1):
+            day = timezone.localdate() - timedelta(days=days_ago)
+            for meal in Provision.MEALS:
+                absent = {stay.pk for stay in stays if rng.random() < 0.05}
+                meal_roll_call(actor=worker, shelter=shelter, day=day, meal=meal, absent=absent)
+        session = session_create(
+            actor=worker,
+            shelter=shelter,
+            kind=ActivityKind.objects.get(code="sport-futsal"),
+            starts_at=now - timedelta(days=1, hours=2),
+            facilitator="Pak Darto",
+        )
+        attendance_mark(actor=worker, session=session, stay_ids=[s.pk for s in stays[:10]])
+        screening_record(
+            actor=worker,
+            case=cases[0],
+            recruitment="unlicensed_agent",
+            recruiter_relation="friend",
+            sector="agriculture",
+            determination="presumed",
+            means_of_control=["withholds_documents", "debt_bondage"],
+            exploitation_types=["forced_labour"],
+        )
+        task_add(
+            actor=worker,
+            case=cases[1],
+            title="Hubungi keluarga untuk rencana kepulangan",
+            due_on=timezone.localdate(),
+            goal="Pulang ke daerah asal",
+        )
 
 
 def _demo_duplicate_review() -> None:

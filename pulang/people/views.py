@@ -1,4 +1,5 @@
 import csv
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -38,7 +39,17 @@ def person_detail_view(request: HttpRequest, person_id: int) -> HttpResponse:
     person = person_get(request=request, person_id=person_id)
     person_disclosure_record(actor=request.user, action=AuditEvent.Action.VIEW, people=person)
     fields = person_fields(user=request.user, person=person)
-    return render(request, "people/detail.html", {"person": person, "fields": fields})
+    return render(
+        request,
+        "people/detail.html",
+        {"person": person, "fields": fields, "cases": _episodes(request, person)},
+    )
+
+
+def _episodes(request: HttpRequest, person: Any) -> Any:
+    from pulang.cases.models import Case
+
+    return Case.objects.visible_to(request.user).filter(person=person).select_related("batch")
 
 
 @declare(Capability.IDENTITY_REVEAL, methods=("POST",))
@@ -52,7 +63,14 @@ def person_reveal_view(request: HttpRequest, person_id: int) -> HttpResponse:
     )
     fields = person_fields(user=request.user, person=person, revealed=True)
     return render(
-        request, "people/detail.html", {"person": person, "fields": fields, "revealed": True}
+        request,
+        "people/detail.html",
+        {
+            "person": person,
+            "fields": fields,
+            "revealed": True,
+            "cases": _episodes(request, person),
+        },
     )
 
 

@@ -9,6 +9,7 @@ import pytest
 import schemathesis
 from django.core import signals
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -19,11 +20,15 @@ from schemathesis.specs.openapi.checks import (
 from config.wsgi import application
 from pulang.access.models import AccessGrant
 from pulang.accounts.tests.factories import UserFactory
-from pulang.agencies.tests.factories import AgencyFactory
+from pulang.agencies.tests.factories import AgencyFactory, ShelterFactory
 from pulang.api.services import api_token_create
+from pulang.cases.models import Case
+from pulang.cases.tests.factories import CaseFactory
 from pulang.people.models import Person
 from pulang.people.tests.factories import PersonFactory
 from pulang.regions.models import Region
+from pulang.shelters.models import ActivityKind
+from pulang.shelters.services import session_create, stay_admit
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
@@ -167,3 +172,79 @@ def test_a_role_without_sensitive_access_conforms(world):
     )
     analyst_token = api_token_create(actor=None, user=analyst, name="analis")
     assert call(world, "/api/v1/persons/", "GET", token=analyst_token).status_code == 403
+
+
+def test_shelter_life_conforms(world):
+    shelter = ShelterFactory(agency=world.agency)
+    resident = CaseFactory(owning_agency=world.agency, person=world.inside)
+    waiting = CaseFactory(owning_agency=world.agency, person=world.bare)
+    [stay] = stay_admit(
+        actor=world.worker, shelter=shelter, cases=Case.objects.filter(pk=resident.pk)
+    )
+    session = session_create(
+        actor=world.worker,
+        shelter=shelter,
+        kind=ActivityKind.objects.get(code="sport-futsal"),
+        starts_at=timezone.now(),
+        facilitator="Fasilitator",
+    )
+    today = timezone.localdate().isoformat()
+    on_shelter = {"shelter_id": shelter.pk}
+
+    shelters = call(world, "/api/v1/shelters/", "GET")
+    assert [row["present"] for row in shelters.json()] == [1]
+    board = call(
+        world, "/api/v1/shelters/{shelter_id}/residents/", "GET", path_parameters=on_shelter
+    )
+    assert board.json()["residents"][0]["full_name"] == "Siti Aminah"
+    assert NIK not in board.text
+    bad_day = call(
+        world,
+        "/api/v1/shelters/{shelter_id}/residents/",
+        "GET",
+        path_parameters=on_shelter,
+        query={"date": "2999-01-01"},
+    )
+    assert bad_day.status_code == 400
+    path = "/api/v1/shelters/{shelter_id}/admissions/"
+    admitted = call(world, path, "POST", path_parameters=on_shelter, body={"cases": [waiting.pk]})
+    assert admitted.status_code == 201
+    again = call(world, path, "POST", path_parameters=on_shelter, body={"cases": [waiting.pk]})
+    assert again.status_code == 400
+    meals = call(
+        world,
+        "/api/v1/shelters/{shelter_id}/meals/",
+        "POST",
+        path_parameters=on_shelter,
+        body={"date": today, "meal": "breakfast", "absent": [admitted.json()[0]["id"]]},
+    )
+    assert meals.json() == {"served": 1, "absent": 1, "already": 0}
+    attended = call(
+        world,
+        "/api/v1/sessions/{session_id}/attendance/",
+        "POST",
+        path_parameters={"session_id": session.pk},
+        body={"stays": [stay.pk]},
+    )
+    assert attended.json() == {"marked": 1}
+    screened = call(
+        world,
+        "/api/v1/cases/{case_id}/screenings/",
+        "POST",
+        path_parameters={"case_id": resident.pk},
+        body={
+            "recruitment": "online",
+            "recruiter_relation": "unknown",
+            "sector": "fishing",
+            "determination": "undetermined",
+            "country_of_exploitation": "TH",
+        },
+    )
+    assert screened.status_code == 201
+    detail = call(
+        world, "/api/v1/cases/{case_id}/", "GET", path_parameters={"case_id": resident.pk}
+    )
+    assert detail.json()["stay"]["id"] == stay.pk
+    assert {"arrival", "status", "stay", "care", "activity", "assessment"} <= {
+        event["kind"] for event in detail.json()["timeline"]
+    }

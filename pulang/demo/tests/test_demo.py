@@ -50,3 +50,20 @@ def test_demo_has_one_login_per_role_and_second_factor_where_names_are_seen(caps
             device = TOTPDevice.objects.get(user=user, confirmed=True)
             assert device.name == "demo"
             assert user.username in out
+
+
+def test_demo_shelters_have_residents_with_a_day_of_care(capsys):
+    from pulang.cases.models import Screening
+    from pulang.shelters.models import Provision, Stay
+    from pulang.shelters.selectors import shelter_board
+
+    call_command("demo", people=300)
+    call_command("demo", people=300)  # twice: still one stay per case
+    bambu_apus = Shelter.objects.get(code="rptc-bambu-apus")
+    worker = get_user_model().objects.get(username="peksos.bambuapus")
+    board = shelter_board(user=worker, shelter=bambu_apus)
+    assert 0 < board.total == Stay.objects.filter(shelter=bambu_apus).count()
+    assert Provision.objects.filter(shelter=bambu_apus, kind="lunch").exists()
+    assert Screening.objects.filter(
+        case__owning_agency=bambu_apus.agency, reviewed_at__isnull=True
+    ).exists(), "a screening is waiting for the shelter head's review"

@@ -1,0 +1,91 @@
+"""The shelter pages as a worker uses them: refusals come back as messages, not errors."""
+
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from pulang.accounts.tests.factories import UserFactory
+from pulang.agencies.tests.factories import AgencyFactory, ShelterFactory
+from pulang.cases.models import Case
+from pulang.cases.tests.factories import CaseFactory
+from pulang.shelters.models import Stay
+from pulang.shelters.services import stay_admit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def agency():
+    return AgencyFactory(code="rptc-op")
+
+
+@pytest.fixture
+def shelter(agency):
+    return ShelterFactory(agency=agency, capacity_women=1, name="RPTC Uji")
+
+
+@pytest.fixture
+def head(agency, client, login_verified):
+    user = UserFactory(agency=agency, roles=["shelter_head"])
+    login_verified(client, user)
+    return user
+
+
+def test_admitting_over_capacity_asks_for_the_reason_and_keeps_the_choice(client, head, shelter):
+    group = [CaseFactory(owning_agency=head.agency, person__sex="F") for _ in range(2)]
+    url = f"/shelter/{shelter.pk}/terima/"
+    response = client.post(url, {"case": [c.pk for c in group]})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Shelter penuh" in body and "melebihi kapasitas 1" in body
+    assert body.count("checked") == 2, "the worker's selection is kept"
+    assert not Stay.objects.exists()
+    response = client.post(
+        url, {"case": [c.pk for c in group], "over_capacity_reason": "kapal tiba malam"}
+    )
+    assert response.status_code == 302
+    assert Stay.objects.filter(over_capacity_reason="kapal tiba malam").count() == 2
+
+
+def test_discharge_as_returned_home_is_refused_with_the_reason(client, head, shelter):
+    case: Any = CaseFactory(owning_agency=head.agency, person__sex="F")
+    [stay] = stay_admit(actor=head, shelter=shelter, cases=[case])
+    response = client.post(f"/shelter/tinggal/{stay.pk}/keluar/", {"reason": "returned_home"})
+    assert response.status_code == 200
+    assert "berita acara serah terima" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == Case.Status.IN_SHELTER
+
+
+def test_board_on_a_past_date_and_in_the_future(client, head, shelter):
+    case: Any = CaseFactory(
+        owning_agency=head.agency, person__sex="F", person__full_name="Siti Uji"
+    )
+    stay_admit(actor=head, shelter=shelter, cases=[case])
+    today = timezone.localdate()
+    response = client.get(f"/shelter/{shelter.pk}/")
+    assert "Siti Uji" in response.content.decode()
+    response = client.get(f"/shelter/{shelter.pk}/?tanggal=2020-01-01")
+    assert "Siti Uji" not in response.content.decode()
+    assert "penghuni pada 01/01/2020" in response.content.decode()
+    response = client.get(f"/shelter/{shelter.pk}/?tanggal={today.replace(year=today.year + 1)}")
+    assert "Tanggal tidak boleh di masa depan" in response.content.decode()
+
+
+def test_a_roll_call_for_tomorrow_is_refused_with_a_message(client, head, shelter):
+    tomorrow = timezone.localdate() + timezone.timedelta(days=1)
+    response = client.post(
+        f"/shelter/{shelter.pk}/makan/",
+        {"day": tomorrow.isoformat(), "meal": "lunch"},
+        follow=True,
+    )
+    assert "hari yang akan datang" in response.content.decode()
+
+
+def test_the_board_is_in_english_when_chosen(client, head, shelter):
+    case: Any = CaseFactory(owning_agency=head.agency, person__sex="F")
+    stay_admit(actor=head, shelter=shelter, cases=[case])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = client.get(f"/shelter/{shelter.pk}/").content.decode()
+    assert "residents now" in body and "Admit people" in body
