@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from pulang.access.http import PUBLIC, declare
+from pulang.returns import views as returns_views
 
 urlpatterns = [
     path("", include("pulang.core.urls")),
@@ -12,6 +13,8 @@ urlpatterns = [
     path("kedatangan/", include("pulang.arrivals.urls")),
     path("shelter/", include("pulang.shelters.urls")),
     path("kasus/", include("pulang.cases.urls")),
+    path("pulang/", include("pulang.returns.urls")),
+    path("verifikasi/", returns_views.verify_view, name="verify"),
     path("data-ganda/", include("pulang.matching.urls")),
     path("audit/", include("pulang.audit.urls")),
     path("api/v1/", include("pulang.api.urls")),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "pulang.arrivals",
     "pulang.cases",
     "pulang.shelters",
+    "pulang.returns",
     "pulang.matching",
     "pulang.demo",
     "pulang.api",
@@ -179,6 +180,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Days from arrival within which a person should be handed over at home (the legal deadline
+# for a victim's return once requested is 7); longer waits are flagged on the shelter board.
+PULANG_RETURN_TARGET_DAYS = int(os.environ.get("PULANG_RETURN_TARGET_DAYS", "7"))
+# How long a shelter keeps read access to a case after handing the person over.
+PULANG_SHELTER_RETENTION_DAYS = int(os.environ.get("PULANG_SHELTER_RETENTION_DAYS", "90"))
+
 REDIS_URL = os.environ.get("PULANG_REDIS_URL", "")
 if REDIS_URL:
     TASKS = {
@@ -207,6 +214,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("PULANG_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.server": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
@@ -239,6 +248,15 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set, where two fields share one or two sets share a field name.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "pulang.cases.models.Case.Status",
+        "DeterminationEnum": "pulang.cases.models.Screening.Determination",
+        "ShelterKindEnum": "pulang.agencies.models.Shelter.Kind",
+        "ItemKindEnum": "pulang.api.serializers.ITEM_KINDS",
+        "ResidentFlagEnum": "pulang.api.serializers.FLAG_CHOICES",
+        "CaseFlagEnum": "pulang.api.serializers.CASE_FLAG_CHOICES",
+    },
 }
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

@@ -1,5 +1,5 @@
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -8,11 +8,11 @@ from rest_framework import serializers
 
 from pulang.access.fields import present
 from pulang.agencies.models import Shelter
-from pulang.cases.models import Case, Screening
+from pulang.cases.models import Case, NeedsAssessment, Screening
 from pulang.cases.selectors import Event
 from pulang.people.models import Person
 from pulang.regions.models import Region
-from pulang.shelters.models import Provision, Stay
+from pulang.shelters.models import ActivityKind, Provision, Stay
 from pulang.shelters.selectors import FLAGS
 
 
@@ -78,6 +78,18 @@ class MeSerializer(serializers.Serializer):
 EARLIEST_DAY = date(1900, 1, 1)
 FLAG_CHOICES = [(flag, flag) for flag in FLAGS]
 CASE_FLAGS = ("returning", "child", "pregnant", "disability", "ill")
+CASE_FLAG_CHOICES = [(flag, flag) for flag in CASE_FLAGS]
+
+
+def case_flags(case: Case) -> list[str]:
+    flags = {
+        "returning": case.is_returning,
+        "child": case.is_child,
+        "pregnant": case.is_pregnant,
+        "disability": case.has_disability,
+        "ill": case.is_ill,
+    }
+    return [flag for flag in CASE_FLAGS if flags[flag]]
 
 
 def _not_too_early(day: date) -> None:
@@ -283,21 +295,12 @@ class CaseDetailSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Case.Outcome.choices, allow_null=True)
     opened_at = serializers.DateTimeField()
     closed_at = serializers.DateTimeField(allow_null=True)
-    flags = serializers.ListField(
-        child=serializers.ChoiceField(choices=[(flag, flag) for flag in CASE_FLAGS])
-    )
+    flags = serializers.ListField(child=serializers.ChoiceField(choices=CASE_FLAG_CHOICES))
     stay = CurrentStaySerializer(allow_null=True, help_text="The open stay, if in a shelter now")
     timeline = TimelineEventSerializer(many=True)
 
     def to_representation(self, detail: CaseDetail) -> dict[str, Any]:
         case = detail.case
-        flags = {
-            "returning": case.is_returning,
-            "child": case.is_child,
-            "pregnant": case.is_pregnant,
-            "disability": case.has_disability,
-            "ill": case.is_ill,
-        }
         return {
             "id": case.pk,
             "person_id": case.person_id,
@@ -308,7 +311,312 @@ class CaseDetailSerializer(serializers.Serializer):
             "closed_at": self.fields["closed_at"].to_representation(case.closed_at)
             if case.closed_at
             else None,
-            "flags": [flag for flag in CASE_FLAGS if flags[flag]],
+            "flags": case_flags(case),
             "stay": CurrentStaySerializer(detail.stay).data if detail.stay else None,
             "timeline": TimelineEventSerializer(detail.timeline, many=True).data,
         }
+
+
+# --- the day sheet, items and sessions ------------------------------------------------------
+
+
+class DayQuerySerializer(BoardQuerySerializer):
+    """The same `date` as the board: today when left out, never in the future."""
+
+
+ITEM_KINDS = [(kind.value, kind.label) for kind in Provision.Kind if kind not in Provision.MEALS]
+
+
+class ItemGivenSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=ITEM_KINDS)
+    quantity = serializers.IntegerField()
+    description = serializers.CharField(allow_blank=True)
+
+
+class DayRowSerializer(serializers.Serializer):
+    """One resident's day: no identity numbers, health or trafficking account."""
+
+    stay_id = serializers.IntegerField()
+    case_id = serializers.IntegerField()
+    full_name = serializers.CharField()
+    breakfast = serializers.BooleanField()
+    lunch = serializers.BooleanField()
+    dinner = serializers.BooleanField()
+    items = ItemGivenSerializer(many=True, help_text="Items given that day (not meals)")
+
+
+class DaySheetSerializer(serializers.Serializer):
+    """What was served and given on a day, to everyone present at some time that day."""
+
+    shelter_id = serializers.IntegerField()
+    date = serializers.DateField()
+    served = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Meals served: breakfast, lunch, dinner"
+    )
+    residents = DayRowSerializer(many=True)
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        shelter, sheet = instance
+        return {
+            "shelter_id": shelter.pk,
+            "date": sheet.day.isoformat(),
+            "served": dict(sheet.served),
+            "residents": [
+                {
+                    "stay_id": stay.pk,
+                    "case_id": stay.case_id,
+                    "full_name": stay.case.person.full_name,
+                    **meals,
+                    "items": ItemGivenSerializer(items, many=True).data,
+                }
+                for stay, meals, items in sheet.rows
+            ],
+        }
+
+
+class ItemIssueSerializer(serializers.Serializer):
+    stay = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, help_text="Stay id of a resident of this shelter"
+    )
+    kind = serializers.ChoiceField(choices=ITEM_KINDS)
+    quantity = serializers.IntegerField(min_value=1, max_value=1000, required=False, default=1)
+    description = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=200,
+        help_text="What was given; needed for kind `other`",
+    )
+    date = serializers.DateField(validators=[_not_too_early, _not_in_future])
+
+
+class ItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    stay_id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=ITEM_KINDS)
+    quantity = serializers.IntegerField()
+    description = serializers.CharField(allow_blank=True)
+    date = serializers.DateField(source="provided_on")
+    recorded_at = serializers.DateTimeField()
+
+
+class ActivityKindSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ActivityKind
+        fields = ["code", "name", "group"]
+        read_only_fields = fields
+
+
+def _not_too_early_moment(moment: datetime) -> None:
+    _not_too_early(moment.date())
+
+
+def _not_in_future_moment(moment: datetime) -> None:
+    if moment > timezone.now():
+        raise serializers.ValidationError(_("Waktu tidak boleh di masa depan."))
+
+
+SCHEDULE_AHEAD = timedelta(days=366)
+
+
+def _not_far_ahead(moment: datetime) -> None:
+    if moment > timezone.now() + SCHEDULE_AHEAD:
+        raise serializers.ValidationError(
+            _("Sesi hanya dapat dijadwalkan paling lama setahun ke depan.")
+        )
+
+
+class SessionCreateSerializer(serializers.Serializer):
+    kind = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=ActivityKind.objects.all(),
+        help_text="Code of an active activity kind (GET activity-kinds/)",
+    )
+    starts_at = serializers.DateTimeField(
+        validators=[_not_too_early_moment, _not_far_ahead],
+        help_text="When it starts; at most a year ahead",
+    )
+    facilitator = serializers.CharField(max_length=200)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class SessionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    shelter_id = serializers.IntegerField()
+    kind = serializers.CharField(source="kind.code", help_text="Activity kind code")
+    kind_name = serializers.CharField(source="kind.name")
+    starts_at = serializers.DateTimeField()
+    facilitator = serializers.CharField()
+    note = serializers.CharField(allow_blank=True)
+    attended = serializers.IntegerField(help_text="Residents marked present")
+
+
+# --- stays ----------------------------------------------------------------------------------
+
+DISCHARGE_REASONS = [
+    (reason.value, reason.label)
+    for reason in Stay.DischargeReason
+    if reason != Stay.DischargeReason.TRANSFERRED
+]
+
+
+class DischargeSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(
+        choices=DISCHARGE_REASONS, help_text="To move to another shelter, use transfer"
+    )
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=500,
+        help_text="For refused_services: the number of the signed statement",
+    )
+    at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        validators=[_not_too_early_moment, _not_in_future_moment],
+        help_text="When the resident left; now when left out",
+    )
+
+
+class TransferSerializer(serializers.Serializer):
+    to_shelter = serializers.SlugRelatedField(
+        slug_field="code", queryset=Shelter.objects.all(), help_text="Code of the other shelter"
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    over_capacity_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=300,
+        help_text="Needed, and recorded, only when the transfer overfills the other shelter",
+    )
+
+
+class StayDetailSerializer(StaySerializer):
+    discharged_at = serializers.DateTimeField(allow_null=True)
+    discharge_reason = serializers.ChoiceField(
+        choices=Stay.DischargeReason.choices, allow_null=True
+    )
+    discharge_note = serializers.CharField(allow_blank=True)
+    case_status = serializers.ChoiceField(
+        source="case.status", choices=Case.Status.choices, help_text="The case's status now"
+    )
+
+    def to_representation(self, stay: Stay) -> dict[str, Any]:
+        data = super().to_representation(stay)
+        data["discharge_reason"] = stay.discharge_reason or None
+        return data
+
+
+# --- screenings and the case plan -----------------------------------------------------------
+
+
+class ReviewSerializer(serializers.Serializer):
+    determination = serializers.ChoiceField(choices=Screening.Determination.choices)
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=500,
+        help_text="Needed when the determination is changed",
+    )
+
+
+class ReviewedSerializer(serializers.Serializer):
+    """A reviewed screening. The determinations and the note are null for callers who may not
+    see sensitive data."""
+
+    id = serializers.IntegerField()
+    case_id = serializers.IntegerField()
+    screened_at = serializers.DateTimeField()
+    reviewed_at = serializers.DateTimeField()
+    determination = serializers.ChoiceField(
+        choices=Screening.Determination.choices, allow_null=True, help_text="The screener's"
+    )
+    reviewed_determination = serializers.ChoiceField(
+        choices=Screening.Determination.choices, allow_null=True
+    )
+    review_note = serializers.CharField(allow_null=True, allow_blank=True)
+
+    def to_representation(self, screening: Screening) -> dict[str, Any]:
+        data = super().to_representation(screening)
+        if not self.context.get("sensitive"):
+            data.update(determination=None, reviewed_determination=None, review_note=None)
+        return data
+
+
+class NeedsSerializer(serializers.Serializer):
+    needs = serializers.ListField(
+        child=serializers.ChoiceField(choices=NeedsAssessment.Need.choices),
+        allow_empty=True,
+        max_length=len(NeedsAssessment.Need.choices),
+        help_text="What the person needs; an empty list records that nothing is needed",
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    is_child = serializers.BooleanField(required=False, help_text="Left out: unchanged")
+    is_pregnant = serializers.BooleanField(required=False, help_text="Left out: unchanged")
+    has_disability = serializers.BooleanField(required=False, help_text="Left out: unchanged")
+    is_ill = serializers.BooleanField(required=False, help_text="Left out: unchanged")
+
+
+class NeedsAssessedSerializer(serializers.Serializer):
+    """The assessment recorded (without its notes) and the case's flags after it."""
+
+    id = serializers.IntegerField()
+    case_id = serializers.IntegerField()
+    needs = serializers.ListField(
+        child=serializers.ChoiceField(choices=NeedsAssessment.Need.choices)
+    )
+    assessed_at = serializers.DateTimeField()
+    flags = serializers.ListField(child=serializers.ChoiceField(choices=CASE_FLAG_CHOICES))
+
+    def to_representation(self, assessment: NeedsAssessment) -> dict[str, Any]:
+        return {
+            "id": assessment.pk,
+            "case_id": assessment.case_id,
+            "needs": list(assessment.needs),
+            "assessed_at": self.fields["assessed_at"].to_representation(assessment.assessed_at),
+            "flags": case_flags(assessment.case),
+        }
+
+
+class NoteCreateSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=20000)
+
+
+class NoteSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    case_id = serializers.IntegerField()
+    text = serializers.CharField()
+    written_at = serializers.DateTimeField()
+
+
+class TaskCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    due_on = serializers.DateField(validators=[_not_too_early])
+    goal = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class TaskSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    case_id = serializers.IntegerField()
+    goal = serializers.CharField(allow_blank=True)
+    title = serializers.CharField()
+    due_on = serializers.DateField()
+    created_at = serializers.DateTimeField()
+    done_at = serializers.DateTimeField(allow_null=True)
+
+
+class CloseSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Case.Outcome.choices)
+    reason = serializers.CharField(max_length=500)
+
+
+class CaseClosedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Case.Status.choices)
+    outcome = serializers.ChoiceField(choices=Case.Outcome.choices)
+    closed_at = serializers.DateTimeField()

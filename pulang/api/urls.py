@@ -11,6 +11,10 @@ router.register("regions", views.RegionViewSet, basename="region")
 router.register("shelters", views.ShelterViewSet, basename="shelter")
 router.register("cases", views.CaseViewSet, basename="case")
 router.register("sessions", views.SessionViewSet, basename="session")
+router.register("stays", views.StayViewSet, basename="stay")
+router.register("screenings", views.ScreeningViewSet, basename="screening")
+router.register("tasks", views.TaskViewSet, basename="task")
+router.register("activity-kinds", views.ActivityKindViewSet, basename="activity-kind")
 
 urlpatterns = [
     path("openapi.json", views.SchemaView.as_view(), name="openapi"),

@@ -4,6 +4,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -19,43 +21,82 @@ from pulang.access.roles import Capability
 from pulang.agencies.models import Shelter
 from pulang.audit.models import AuditEvent
 from pulang.audit.services import audit_record
-from pulang.cases.models import Case
-from pulang.cases.selectors import case_get, case_timeline
-from pulang.cases.services import CaseError, screening_record
+from pulang.cases.models import Case, Screening, Task
+from pulang.cases.selectors import case_get, case_timeline, screening_get, task_get
+from pulang.cases.services import (
+    CaseError,
+    case_close,
+    needs_assess,
+    note_add,
+    screening_record,
+    screening_review,
+    task_add,
+    task_done,
+)
 from pulang.core.text import search_query
 from pulang.people.models import Person
 from pulang.people.selectors import person_get, person_list
 from pulang.people.services import person_disclosure_record
 from pulang.regions.models import Region
 from pulang.regions.selectors import region_search
-from pulang.shelters.models import ActivitySession
+from pulang.shelters.models import ActivityKind, ActivitySession, Stay
 from pulang.shelters.selectors import (
+    day_sheet,
     present_during,
     session_get,
     shelter_board,
     shelter_get,
     shelter_list,
+    stay_get,
 )
-from pulang.shelters.services import attendance_mark, meal_roll_call, stay_admit
+from pulang.shelters.services import (
+    attendance_mark,
+    meal_roll_call,
+    provision_issue,
+    session_create,
+    stay_admit,
+    stay_discharge,
+    stay_transfer,
+)
 
 from .schema import ERROR_SCHEMA, error_responses
 from .serializers import (
+    ActivityKindSerializer,
     AdmissionSerializer,
     AttendanceResultSerializer,
     AttendanceSerializer,
     BoardQuerySerializer,
     BoardSerializer,
+    CaseClosedSerializer,
     CaseDetail,
     CaseDetailSerializer,
+    CloseSerializer,
+    DayQuerySerializer,
+    DaySheetSerializer,
+    DischargeSerializer,
+    ItemIssueSerializer,
+    ItemSerializer,
     MealRollCallSerializer,
     MeSerializer,
+    NeedsAssessedSerializer,
+    NeedsSerializer,
+    NoteCreateSerializer,
+    NoteSerializer,
     PersonSerializer,
     RegionSerializer,
+    ReviewedSerializer,
+    ReviewSerializer,
     RollCallSerializer,
     ScreeningCreateSerializer,
     ScreeningSerializer,
+    SessionCreateSerializer,
+    SessionSerializer,
     ShelterSerializer,
+    StayDetailSerializer,
     StaySerializer,
+    TaskCreateSerializer,
+    TaskSerializer,
+    TransferSerializer,
 )
 
 Q_PARAM = OpenApiParameter("q", str, description="Words that must all appear in the name")
@@ -232,6 +273,36 @@ def visible_cases(request: Request, ids: list[int]) -> list[Case]:
     return [found[pk] for pk in wanted]
 
 
+def resident_stay(request: Request, shelter: Shelter, stay_id: int) -> Stay:
+    """The stay of a resident of this shelter the caller may see; otherwise 400 on `stay`.
+
+    A stay that exists outside the caller's scope is recorded as a denial, as visible_cases
+    does; the answer is the same as for an unknown id or another shelter's resident.
+    """
+    visible = Stay.objects.visible_to(request.user)
+    stay = visible.filter(shelter=shelter, pk=stay_id).select_related("shelter").first()
+    if stay is not None:
+        return stay
+    if not visible.filter(pk=stay_id).exists() and Stay.objects.filter(pk=stay_id).exists():
+        record_denial(
+            request,
+            object_type=Stay._meta.label_lower,
+            object_id=str(stay_id),
+            summary="outside the user's scope",
+        )
+    raise serializers.ValidationError({"stay": [_("Bukan penghuni shelter ini.")]})
+
+
+def disclose(request: Request, people: list[Person], summary: str, target: Any) -> None:
+    """A response naming residents records who was named; one naming no one records the look."""
+    if people:
+        person_disclosure_record(
+            actor=request.user, action=AuditEvent.Action.VIEW, people=people, summary=summary
+        )
+    else:
+        audit_record(actor=request.user, action=AuditEvent.Action.VIEW, target=target)
+
+
 class ShelterViewSet(viewsets.GenericViewSet):
     """The shelters the caller's agency runs, who lives in them and the daily care given."""
 
@@ -241,6 +312,10 @@ class ShelterViewSet(viewsets.GenericViewSet):
         "residents": Capability.PERSON_VIEW,
         "admissions": Capability.CARE_RECORD,
         "meals": Capability.CARE_RECORD,
+        "day": Capability.PERSON_VIEW,
+        "items": Capability.CARE_RECORD,
+        "sessions": Capability.PERSON_VIEW,
+        "session_add": Capability.CARE_RECORD,
     }
     queryset = Shelter.objects.none()
     lookup_url_kwarg = "shelter_id"
@@ -266,16 +341,12 @@ class ShelterViewSet(viewsets.GenericViewSet):
         shelter = shelter_get(request=request, shelter_id=shelter_id)
         query = valid(BoardQuerySerializer, request.query_params)
         board = shelter_board(user=request.user, shelter=shelter, day=query.get("date"))
-        people = [resident.case.person for resident in board.residents]
-        if people:
-            person_disclosure_record(
-                actor=request.user,
-                action=AuditEvent.Action.VIEW,
-                people=people,
-                summary=f"api shelter residents {shelter.code} {board.day.isoformat()}",
-            )
-        else:
-            audit_record(actor=request.user, action=AuditEvent.Action.VIEW, target=shelter)
+        disclose(
+            request,
+            [resident.case.person for resident in board.residents],
+            f"api shelter residents {shelter.code} {board.day.isoformat()}",
+            shelter,
+        )
         return Response(BoardSerializer(board).data)
 
     @extend_schema(
@@ -342,6 +413,96 @@ class ShelterViewSet(viewsets.GenericViewSet):
             )
         return Response(RollCallSerializer(result).data)
 
+    @extend_schema(
+        parameters=[DayQuerySerializer],
+        responses={
+            200: DaySheetSerializer,
+            **refused_responses("A malformed date, or one in the future"),
+        },
+        summary="The day sheet: meals served and items given to each resident on a day",
+    )
+    @action(detail=True, methods=["get"])
+    def day(self, request: Request, shelter_id: str) -> Response:
+        shelter = shelter_get(request=request, shelter_id=shelter_id)
+        query = valid(DayQuerySerializer, request.query_params)
+        day = query.get("date") or timezone.localdate()
+        sheet = day_sheet(user=request.user, shelter=shelter, day=day)
+        disclose(
+            request,
+            [stay.case.person for stay, _meals, _items in sheet.rows],
+            f"api day sheet {shelter.code} {day.isoformat()}",
+            shelter,
+        )
+        return Response(DaySheetSerializer((shelter, sheet)).data)
+
+    @extend_schema(
+        request=ItemIssueSerializer,
+        responses={
+            201: ItemSerializer,
+            **refused_responses(
+                "Invalid body, a stay that is not a resident of this shelter, or an item refused "
+                "(kind other without a description, not in the shelter on that date)"
+            ),
+        },
+        summary="Record an item given to a resident",
+    )
+    @action(detail=True, methods=["post"])
+    def items(self, request: Request, shelter_id: str) -> Response:
+        shelter = shelter_get(request=request, shelter_id=shelter_id)
+        data = valid(ItemIssueSerializer, request.data)
+        stay = resident_stay(request, shelter, data["stay"])
+        with refusals_as_400():
+            provision = provision_issue(
+                actor=request.user,
+                stay=stay,
+                kind=data["kind"],
+                quantity=data["quantity"],
+                description=data["description"],
+                day=data["date"],
+            )
+        return Response(ItemSerializer(provision).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={200: SessionSerializer(many=True), **error_responses(401, 403, 404)},
+        summary="The shelter's latest 100 rehabilitation sessions, newest first",
+    )
+    @action(detail=True, methods=["get"])
+    def sessions(self, request: Request, shelter_id: str) -> Response:
+        shelter = shelter_get(request=request, shelter_id=shelter_id)
+        sessions = (
+            ActivitySession.objects.filter(shelter=shelter)
+            .select_related("kind")
+            .annotate(attended=Count("attendance"))
+            .order_by("-starts_at", "-id")[:100]
+        )
+        audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.VIEW,
+            target=shelter,
+            summary="api sessions",
+        )
+        return Response(SessionSerializer(sessions, many=True).data)
+
+    @extend_schema(
+        request=SessionCreateSerializer,
+        responses={
+            201: SessionSerializer,
+            **refused_responses("Invalid body, an unknown or inactive activity kind"),
+        },
+        summary="Schedule or record a rehabilitation session",
+    )
+    @sessions.mapping.post
+    def session_add(self, request: Request, shelter_id: str) -> Response:
+        shelter = shelter_get(request=request, shelter_id=shelter_id)
+        data = valid(SessionCreateSerializer, request.data)
+        with refusals_as_400():
+            session: Any = session_create(actor=request.user, shelter=shelter, **data)
+        session.attended = 0
+        return Response(SessionSerializer(session).data, status=status.HTTP_201_CREATED)
+
+
+CASE_FLAG_FIELDS = ("is_child", "is_pregnant", "has_disability", "is_ill")
+
 
 class CaseViewSet(viewsets.GenericViewSet):
     """One case in the caller's scope, and the assessments recorded on it."""
@@ -350,6 +511,10 @@ class CaseViewSet(viewsets.GenericViewSet):
     capabilities = {
         "retrieve": Capability.PERSON_VIEW,
         "screenings": Capability.CARE_RECORD,
+        "needs": Capability.CARE_RECORD,
+        "notes": Capability.CARE_RECORD,
+        "tasks": Capability.CARE_RECORD,
+        "close": Capability.STAY_DISCHARGE,
     }
     queryset = Case.objects.none()
     lookup_url_kwarg = "case_id"
@@ -386,6 +551,71 @@ class CaseViewSet(viewsets.GenericViewSet):
             screening = screening_record(actor=request.user, case=case, **data)
         return Response(ScreeningSerializer(screening).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        request=NeedsSerializer,
+        responses={201: NeedsAssessedSerializer, **refused_responses("Invalid or unknown needs")},
+        summary="Record what the person needs, and set the case's vulnerability flags given",
+    )
+    @action(detail=True, methods=["post"])
+    def needs(self, request: Request, case_id: str) -> Response:
+        case = case_get(request=request, case_id=case_id)
+        data = valid(NeedsSerializer, request.data)
+        with refusals_as_400():
+            assessment = needs_assess(
+                actor=request.user,
+                case=case,
+                needs=data["needs"],
+                notes=data["notes"],
+                flags={flag: data[flag] for flag in CASE_FLAG_FIELDS if flag in data},
+            )
+        return Response(NeedsAssessedSerializer(assessment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=NoteCreateSerializer,
+        responses={201: NoteSerializer, **refused_responses("An empty note")},
+        summary="Add a note to the case (a correction is a new note)",
+    )
+    @action(detail=True, methods=["post"])
+    def notes(self, request: Request, case_id: str) -> Response:
+        case = case_get(request=request, case_id=case_id)
+        data = valid(NoteCreateSerializer, request.data)
+        with refusals_as_400():
+            note = note_add(actor=request.user, case=case, text=data["text"])
+        return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=TaskCreateSerializer,
+        responses={201: TaskSerializer, **refused_responses("A task without a title or due date")},
+        summary="Add a step to the case plan, due by a date",
+    )
+    @action(detail=True, methods=["post"])
+    def tasks(self, request: Request, case_id: str) -> Response:
+        case = case_get(request=request, case_id=case_id)
+        data = valid(TaskCreateSerializer, request.data)
+        with refusals_as_400():
+            task = task_add(actor=request.user, case=case, **data)
+        return Response(TaskSerializer(task).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=CloseSerializer,
+        responses={
+            200: CaseClosedSerializer,
+            **refused_responses(
+                "Invalid body, or a case that cannot be closed now (still in a shelter, "
+                "not yet returned, referred, left or died)"
+            ),
+        },
+        summary="Close the case with its outcome",
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, case_id: str) -> Response:
+        case = case_get(request=request, case_id=case_id)
+        data = valid(CloseSerializer, request.data)
+        with refusals_as_400():
+            case_close(actor=request.user, case=case, **data)
+        case.refresh_from_db(fields=["status", "outcome", "closed_at"])
+        return Response(CaseClosedSerializer(case).data)
+
 
 class SessionViewSet(viewsets.GenericViewSet):
     """Rehabilitation sessions in the caller's agency's shelters."""
@@ -412,3 +642,122 @@ class SessionViewSet(viewsets.GenericViewSet):
         with refusals_as_400():
             marked = attendance_mark(actor=request.user, session=session, stay_ids=data["stays"])
         return Response(AttendanceResultSerializer({"marked": marked}).data)
+
+
+class ActivityKindViewSet(viewsets.GenericViewSet):
+    """The kinds of rehabilitation session a shelter can record (reference data)."""
+
+    # The kinds are named on the sessions of a shelter, which PERSON_VIEW reads.
+    capability = Capability.PERSON_VIEW
+    serializer_class = ActivityKindSerializer
+    queryset = ActivityKind.objects.none()
+    pagination_class = None  # a short picker list
+
+    @extend_schema(
+        responses={200: ActivityKindSerializer(many=True), **error_responses(401, 403)},
+        summary="The active kinds of rehabilitation session, by group and name",
+    )
+    def list(self, request: Request) -> Response:
+        kinds = ActivityKind.objects.filter(is_active=True).order_by("group", "name", "code")
+        return Response(ActivityKindSerializer(kinds, many=True).data)
+
+
+class StayViewSet(viewsets.GenericViewSet):
+    """A resident's stay: its end, by discharge or by transfer to another shelter."""
+
+    serializer_class = StayDetailSerializer
+    capabilities = {
+        "discharge": Capability.STAY_DISCHARGE,
+        "transfer": Capability.STAY_DISCHARGE,
+    }
+    queryset = Stay.objects.none()
+    lookup_url_kwarg = "stay_id"
+
+    @extend_schema(
+        request=DischargeSerializer,
+        responses={
+            200: StayDetailSerializer,
+            **refused_responses(
+                "Invalid body, or a discharge refused (already left, before admission, "
+                "refused_services without the statement's number, returned_home without a "
+                "handover)"
+            ),
+        },
+        summary="Record that a resident left the shelter; the case's status follows the reason",
+    )
+    @action(detail=True, methods=["post"])
+    def discharge(self, request: Request, stay_id: str) -> Response:
+        stay = stay_get(request=request, stay_id=stay_id)
+        data = valid(DischargeSerializer, request.data)
+        with refusals_as_400():
+            stay = stay_discharge(actor=request.user, stay=stay, **data)
+        stay.case.refresh_from_db(fields=["status"])
+        return Response(StayDetailSerializer(stay).data)
+
+    @extend_schema(
+        request=TransferSerializer,
+        responses={
+            201: StayDetailSerializer,
+            **refused_responses(
+                "Invalid body or unknown shelter, or a transfer refused (already left, the same "
+                "shelter, over capacity without a reason)"
+            ),
+        },
+        summary="Move a resident to another shelter: this stay ends, the new one is returned",
+    )
+    @action(detail=True, methods=["post"])
+    def transfer(self, request: Request, stay_id: str) -> Response:
+        stay = stay_get(request=request, stay_id=stay_id)
+        data = valid(TransferSerializer, request.data)
+        with refusals_as_400():
+            new = stay_transfer(actor=request.user, stay=stay, **data)
+        return Response(StayDetailSerializer(new).data, status=status.HTTP_201_CREATED)
+
+
+class ScreeningViewSet(viewsets.GenericViewSet):
+    """Trafficking screenings of cases in the caller's scope."""
+
+    serializer_class = ReviewedSerializer
+    capabilities = {"review": Capability.CARE_RECORD}
+    queryset = Screening.objects.none()
+    lookup_url_kwarg = "screening_id"
+
+    @extend_schema(
+        request=ReviewSerializer,
+        responses={
+            200: ReviewedSerializer,
+            **refused_responses(
+                "Invalid body, or a review refused (by the screener, already reviewed, a "
+                "changed determination without a note)"
+            ),
+        },
+        summary="A second person confirms or changes the screening's determination",
+    )
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, screening_id: str) -> Response:
+        screening = screening_get(request=request, screening_id=screening_id)
+        data = valid(ReviewSerializer, request.data)
+        with refusals_as_400():
+            screening = screening_review(actor=request.user, screening=screening, **data)
+        user: Any = request.user
+        context = {"sensitive": user.has_capability(Capability.SENSITIVE_VIEW)}
+        return Response(ReviewedSerializer(screening, context=context).data)
+
+
+class TaskViewSet(viewsets.GenericViewSet):
+    """Steps of the plans of cases in the caller's scope."""
+
+    serializer_class = TaskSerializer
+    capabilities = {"done": Capability.CARE_RECORD}
+    queryset = Task.objects.none()
+    lookup_url_kwarg = "task_id"
+
+    @extend_schema(
+        request=None,
+        responses={200: TaskSerializer, **error_responses(401, 403, 404)},
+        summary="Mark a task of the case plan done (again: no change)",
+    )
+    @action(detail=True, methods=["post"])
+    def done(self, request: Request, task_id: str) -> Response:
+        task = task_get(request=request, task_id=task_id)
+        return Response(TaskSerializer(task_done(actor=request.user, task=task)).data)

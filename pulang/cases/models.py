@@ -23,6 +23,7 @@ class Case(models.Model):
     class Status(models.TextChoices):
         REGISTERED = "registered", _("Terdaftar")
         IN_SHELTER = "in_shelter", _("Di shelter")
+        IN_TRANSIT = "in_transit", _("Dalam perjalanan pulang")
         REFERRED = "referred", _("Dirujuk")
         RETURNED = "returned", _("Sudah dipulangkan")
         LEFT = "left", _("Keluar dari layanan")
@@ -80,6 +81,7 @@ class Case(models.Model):
     notes = models.TextField(_("catatan"), blank=True)
     outcome = models.CharField(_("hasil akhir"), max_length=30, choices=Outcome.choices, blank=True)
     closed_at = models.DateTimeField(_("ditutup pada"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("diserahterimakan pada"), null=True, blank=True)
     manifest_import = models.ForeignKey(
         "arrivals.ManifestImport",
         on_delete=models.PROTECT,

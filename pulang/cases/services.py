@@ -37,12 +37,22 @@ def _no_open_stay(case: Case) -> str | None:
 
 
 def _handover_recorded(case: Case) -> str | None:
-    # Handovers (Berita Acara Serah Terima) are recorded by the return-home work; until one
-    # exists for this case, nobody can be marked as returned home.
-    return _(
-        "Belum ada berita acara serah terima untuk kasus ini; "
-        "orang hanya dapat dicatat pulang setelah diserahterimakan."
-    )
+    from pulang.returns.models import HandoverMember
+
+    if not HandoverMember.objects.filter(case=case).exists():
+        return _(
+            "Belum ada berita acara serah terima untuk kasus ini; "
+            "orang hanya dapat dicatat pulang setelah diserahterimakan."
+        )
+    return None
+
+
+def _return_planned(case: Case) -> str | None:
+    from pulang.returns.models import ReturnPlan
+
+    if not ReturnPlan.objects.filter(case=case).exists():
+        return _("Buat dulu rencana kepulangan orang ini.")
+    return None
 
 
 def _outcome_set(case: Case) -> str | None:
@@ -62,8 +72,12 @@ TRANSITIONS: dict[tuple[str, str], tuple[Guard, ...]] = {
     (S.IN_SHELTER, S.DIED): (_no_open_stay,),
     (S.REGISTERED, S.DIED): (),
     (S.REFERRED, S.DIED): (),
+    (S.REGISTERED, S.IN_TRANSIT): (_return_planned,),
+    (S.IN_SHELTER, S.IN_TRANSIT): (_no_open_stay, _return_planned),
+    (S.IN_TRANSIT, S.DIED): (),
     (S.REGISTERED, S.RETURNED): (_handover_recorded,),
     (S.IN_SHELTER, S.RETURNED): (_no_open_stay, _handover_recorded),
+    (S.IN_TRANSIT, S.RETURNED): (_handover_recorded,),
     (S.REFERRED, S.RETURNED): (_handover_recorded,),
     (S.RETURNED, S.CLOSED): (_outcome_set,),
     (S.LEFT, S.CLOSED): (_outcome_set,),

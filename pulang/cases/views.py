@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -41,11 +42,22 @@ def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
     screenings = list(case.screenings.all())
     user: Any = request.user
     can_sensitive = user.has_capability(Capability.SENSITIVE_VIEW)
+    from pulang.returns.models import HandoverMember, ReturnPlan
+    from pulang.returns.services import waiting_too_long
+
+    entry = HandoverMember.objects.filter(case=case).select_related("handover").first()
     return render(
         request,
         "cases/detail.html",
         {
             "case": case,
+            "plan": ReturnPlan.objects.filter(case=case).select_related("destination").first(),
+            "handover": entry.handover if entry else None,
+            "waiting": waiting_too_long(case=case),
+            "days_to_handover": (case.returned_at - case.opened_at).days
+            if case.returned_at
+            else None,
+            "target_days": settings.PULANG_RETURN_TARGET_DAYS,
             "person": case.person,
             "stay": stay,
             "timeline": case_timeline(user=request.user, case=case),

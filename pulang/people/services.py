@@ -11,6 +11,20 @@ from .models import Person
 LIST_AUDIT_LIMIT = 200
 
 
+def page_disclosure_record(
+    *, actor: Any, people: Iterable[Person], summary: str, target: Any
+) -> None:
+    """A page that names people records whom it showed; naming no one, it records the look at
+    `target` (the shelter, trip or batch it is about)."""
+    people = list(people)
+    if people:
+        person_disclosure_record(
+            actor=actor, action=AuditEvent.Action.VIEW, people=people, summary=summary
+        )
+    else:
+        audit_record(actor=actor, action=AuditEvent.Action.VIEW, target=target, summary=summary)
+
+
 def person_disclosure_record(
     *, actor: Any, action: str, people: Iterable[Person] | Person, summary: str = ""
 ) -> None:

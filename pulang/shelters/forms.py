@@ -25,6 +25,7 @@ class BoardFilterForm(forms.Form):
             ("disability", _("Disabilitas")),
             ("ill", _("Sakit")),
             ("trafficking", _("Korban perdagangan orang")),
+            ("waiting", _("Menunggu pulang terlalu lama")),
         ],
     )
     jk = forms.ChoiceField(
@@ -86,7 +87,7 @@ class DischargeForm(forms.Form):
         + [
             (r.value, r.label)
             for r in Stay.DischargeReason
-            if r != Stay.DischargeReason.TRANSFERRED
+            if r not in (Stay.DischargeReason.TRANSFERRED, Stay.DischargeReason.RETURNED_HOME)
         ],
     )
     note = forms.CharField(

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -134,10 +135,10 @@ class Board:
     by_category: dict[str, int] = field(default_factory=dict)
 
 
-FLAGS = ("child", "pregnant", "disability", "ill", "trafficking")
+FLAGS = ("child", "pregnant", "disability", "ill", "trafficking", "waiting")
 
 
-def _flags(case: Case, age: int | None, determination: str) -> list[str]:
+def _flags(case: Case, age: int | None, determination: str, waiting_days: int) -> list[str]:
     flags = []
     if case.is_child or (age is not None and age < CHILD_AGE):
         flags.append("child")
@@ -149,6 +150,8 @@ def _flags(case: Case, age: int | None, determination: str) -> list[str]:
         flags.append("ill")
     if determination in (Screening.Determination.CONFIRMED, Screening.Determination.PRESUMED):
         flags.append("trafficking")
+    if waiting_days > settings.PULANG_RETURN_TARGET_DAYS:
+        flags.append("waiting")
     return flags
 
 
@@ -178,6 +181,7 @@ def shelter_board(
             "case__is_pregnant",
             "case__has_disability",
             "case__is_ill",
+            "case__opened_at",
             "case__person__full_name",
             "case__person__sex",
             "case__person__birth_date",
@@ -203,7 +207,12 @@ def shelter_board(
                 case=case,
                 age=age,
                 days=(day - timezone.localtime(stay.admitted_at).date()).days,
-                flags=_flags(case, age, determination),
+                flags=_flags(
+                    case,
+                    age,
+                    determination,
+                    (today - timezone.localtime(case.opened_at).date()).days,
+                ),
                 tasks_due=stay.tasks_due,
                 determination=determination,
             )

@@ -27,7 +27,6 @@ R = Stay.DischargeReason
 
 # What a discharge reason makes of the case.
 DISCHARGE_STATUS: dict[str, str] = {
-    R.RETURNED_HOME: S.RETURNED,
     R.REFERRED_HOSPITAL: S.REFERRED,
     R.REFERRED_POLICE: S.REFERRED,
     R.REFERRED_CHILD_PROTECTION: S.REFERRED,
@@ -171,12 +170,44 @@ def stay_admit(
     return stays
 
 
+def stay_close(
+    *, actor: Any, stay: Stay, reason: str, note: str = "", at: datetime | None = None
+) -> Stay:
+    """End an open stay, without touching the case's status: the one place a stay ends.
+
+    Discharge, transfer, a trip's departure and a handover at the shelter call it inside their
+    own transaction, then move the case as each requires.
+    """
+    at = at or timezone.now()
+    stay = Stay.objects.select_for_update().select_related("case", "shelter").get(pk=stay.pk)
+    if stay.discharged_at is not None:
+        raise CaseError(_("Orang ini sudah keluar dari shelter."))
+    if at < stay.admitted_at:
+        raise CaseError(_("Waktu keluar tidak boleh sebelum waktu masuk."))
+    stay.discharged_at = at
+    stay.discharged_by = _user(actor)
+    stay.discharge_reason = reason
+    stay.discharge_note = (note or "").strip()[:500]
+    stay.save()
+    audit_record(
+        actor=actor, action=AuditEvent.Action.CHANGE, target=stay, summary=f"stay ended: {reason}"
+    )
+    return stay
+
+
 def stay_discharge(
     *, actor: Any, stay: Stay, reason: str, note: str = "", at: datetime | None = None
 ) -> Stay:
     """End a stay for a reason; the case's status follows it (see DISCHARGE_STATUS)."""
     if reason == R.TRANSFERRED:
         raise CaseError(_("Gunakan pemindahan untuk memindahkan ke shelter lain."))
+    if reason == R.RETURNED_HOME:
+        raise CaseError(
+            _(
+                "Kepulangan dicatat lewat keberangkatan perjalanan pulang atau serah terima, "
+                "bukan di sini."
+            )
+        )
     if reason not in DISCHARGE_STATUS:
         raise CaseError(_("Pilih alasan keluar."))
     note = (note or "").strip()
@@ -184,30 +215,14 @@ def stay_discharge(
         raise CaseError(
             _("Orang yang menolak layanan menandatangani surat pernyataan; catat nomornya.")
         )
-    at = at or timezone.now()
     with transaction.atomic():
-        stay = Stay.objects.select_for_update().select_related("case", "shelter").get(pk=stay.pk)
-        if stay.discharged_at is not None:
-            raise CaseError(_("Orang ini sudah keluar dari shelter."))
-        if at < stay.admitted_at:
-            raise CaseError(_("Waktu keluar tidak boleh sebelum waktu masuk."))
-        stay.discharged_at = at
-        stay.discharged_by = _user(actor)
-        stay.discharge_reason = reason
-        stay.discharge_note = note[:500]
-        stay.save()
+        stay = stay_close(actor=actor, stay=stay, reason=reason, note=note, at=at)
         case_transition(
             actor=actor,
             case=stay.case,
             to=DISCHARGE_STATUS[reason],
             reason=f"{R(reason).label}" + (f": {note}" if note else ""),
-            at=at,
-        )
-        audit_record(
-            actor=actor,
-            action=AuditEvent.Action.CHANGE,
-            target=stay,
-            summary=f"discharged: {reason}",
+            at=stay.discharged_at,
         )
     return stay
 
@@ -224,16 +239,15 @@ def stay_transfer(
     """Close this stay and open one at another shelter, as one step."""
     at = at or timezone.now()
     with transaction.atomic():
-        stay = Stay.objects.select_for_update().select_related("case").get(pk=stay.pk)
-        if stay.discharged_at is not None:
-            raise CaseError(_("Orang ini sudah keluar dari shelter."))
         if to_shelter.pk == stay.shelter_id:
             raise CaseError(_("Pilih shelter lain."))
-        stay.discharged_at = at
-        stay.discharged_by = _user(actor)
-        stay.discharge_reason = R.TRANSFERRED
-        stay.discharge_note = ((note or "").strip() or to_shelter.name)[:500]
-        stay.save()
+        stay = stay_close(
+            actor=actor,
+            stay=stay,
+            reason=R.TRANSFERRED,
+            note=(note or "").strip() or to_shelter.name,
+            at=at,
+        )
         [new] = _open_stays(
             actor=actor,
             shelter=to_shelter,
@@ -243,12 +257,6 @@ def stay_transfer(
         )
         if stay.case.owning_agency_id != to_shelter.agency_id:
             Case.objects.filter(pk=stay.case_id).update(owning_agency_id=to_shelter.agency_id)
-        audit_record(
-            actor=actor,
-            action=AuditEvent.Action.CHANGE,
-            target=stay,
-            summary=f"transferred to {to_shelter.code}",
-        )
     return new
 
 

@@ -15,7 +15,7 @@ from pulang.audit.models import AuditEvent
 from pulang.audit.services import audit_record
 from pulang.cases.models import Case
 from pulang.cases.services import CaseError
-from pulang.people.services import person_disclosure_record
+from pulang.people.services import page_disclosure_record
 
 from .forms import (
     AdmitForm,
@@ -48,13 +48,7 @@ from .services import (
 
 
 def _disclose(request: HttpRequest, people: list[Any], summary: str, target: Any) -> None:
-    """Pages that name residents record it; a page naming no one records the look."""
-    if people:
-        person_disclosure_record(
-            actor=request.user, action=AuditEvent.Action.VIEW, people=people, summary=summary
-        )
-    else:
-        audit_record(actor=request.user, action=AuditEvent.Action.VIEW, target=target)
+    page_disclosure_record(actor=request.user, people=people, summary=summary, target=target)
 
 
 @declare(Capability.PERSON_VIEW)
@@ -100,6 +94,7 @@ FLAG_LABELS = {
     "disability": gettext_lazy("Disabilitas"),
     "ill": gettext_lazy("Sakit"),
     "trafficking": gettext_lazy("Korban TPPO"),
+    "waiting": gettext_lazy("Menunggu pulang terlalu lama"),
 }
 
 
@@ -118,7 +113,7 @@ def _board_rows(board: Any) -> list[dict[str, Any]]:
             "age": "—" if r.age is None else r.age,
             "since": f"{timezone.localtime(r.stay.admitted_at):%d/%m/%Y} "
             f"({(one_day if r.days == 1 else days) % {'n': r.days}})",
-            "flags": [(flag_labels[flag], flag == "trafficking") for flag in r.flags],
+            "flags": [(flag_labels[flag], flag in ("trafficking", "waiting")) for flag in r.flags],
             "tasks_due": r.tasks_due,
         }
         for r in board.residents
@@ -130,7 +125,7 @@ def _waiting_cases(user: Any) -> Any:
     return (
         Case.objects.visible_to(user)
         .filter(status__in=[Case.Status.REGISTERED, Case.Status.REFERRED, Case.Status.LEFT])
-        .exclude(stays__discharged_at__isnull=True, stays__isnull=False)
+        .exclude(pk__in=Stay.objects.filter(discharged_at__isnull=True).values("case_id"))
         .select_related("person", "batch")
         .order_by("batch__arrived_at", "batch_id", "person__full_name")
     )

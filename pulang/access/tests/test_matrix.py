@@ -3,6 +3,7 @@ in scope and one out of scope. A view that declares nothing fails here before it
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from pulang.audit.models import AuditEvent
 from pulang.cases.tests.factories import CaseFactory
 from pulang.matching.models import DuplicateCandidate
 from pulang.people.tests.factories import PersonFactory
+from pulang.regions.tests.factories import regions
 
 from .matrix import Route, api_capabilities, page_capability, routes, undeclared
 
@@ -105,10 +107,48 @@ def world(db: Any) -> World:
     )
 
 
+def going_home(actor: Any, shelter: Any, agency: Any) -> tuple[Any, Any]:
+    """Another resident of the shelter on a trip home, handed over to the family."""
+    from django.utils import timezone
+
+    from pulang.regions.models import Region
+    from pulang.returns.services import handover_record, return_plan_save, trip_plan
+    from pulang.shelters.services import stay_admit
+
+    regency = (
+        Region.objects.filter(code="52.03").first()
+        or regions(("52", "Nusa Tenggara Barat"), ("52.03", "Kab. Lombok Timur"))[1]
+    )
+    case: Any = CaseFactory(owning_agency=agency, person__registered_by=agency)
+    stay_admit(actor=actor, shelter=shelter, cases=[case])
+    return_plan_save(
+        actor=actor, case=case, destination=regency, transport="bus", planned_date=date.today()
+    )
+    trip = trip_plan(
+        actor=actor,
+        shelter=shelter,
+        cases=[case],
+        destination="NTB",
+        transport="bus",
+        escort="Pendamping",
+        planned_departure=timezone.now(),
+    )
+    handover = handover_record(
+        actor=actor,
+        shelter=shelter,
+        cases=[case],
+        trip=trip,
+        place="Selong",
+        receiver_kind="family",
+        receiver_name="Keluarga",
+        receiver_relation="Ibu",
+        witness_name="Saksi",
+    )
+    return trip, handover
+
+
 def shelter_records(own: Any, other: Any) -> dict[str, tuple[Any, Any]]:
     """A shelter of each agency with one resident, a session, a screening and a task."""
-    from datetime import date
-
     from django.utils import timezone
 
     from pulang.cases.models import Case
@@ -141,6 +181,7 @@ def shelter_records(own: Any, other: Any) -> dict[str, tuple[Any, Any]]:
             determination="presumed",
         )
         task = task_add(actor=actor, case=case, title="Tugas", due_on=date(2026, 1, 1))
+        trip, handover = going_home(actor, shelter, agency)
         for name, record in (
             ("shelter_id", shelter),
             ("case_id", case),
@@ -148,6 +189,8 @@ def shelter_records(own: Any, other: Any) -> dict[str, tuple[Any, Any]]:
             ("session_id", session),
             ("screening_id", screening),
             ("task_id", task),
+            ("trip_id", trip),
+            ("handover_id", handover),
         ):
             records.setdefault(name, []).append(record)
     return {name: (pair[0], pair[1]) for name, pair in records.items()}

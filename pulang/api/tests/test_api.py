@@ -617,13 +617,26 @@ def test_openapi_is_served_as_json_without_a_token():
         "/api/v1/shelters/{shelter_id}/residents/",
         "/api/v1/shelters/{shelter_id}/admissions/",
         "/api/v1/shelters/{shelter_id}/meals/",
+        "/api/v1/shelters/{shelter_id}/day/",
+        "/api/v1/shelters/{shelter_id}/items/",
+        "/api/v1/shelters/{shelter_id}/sessions/",
+        "/api/v1/activity-kinds/",
+        "/api/v1/stays/{stay_id}/discharge/",
+        "/api/v1/stays/{stay_id}/transfer/",
+        "/api/v1/screenings/{screening_id}/review/",
         "/api/v1/cases/{case_id}/",
         "/api/v1/cases/{case_id}/screenings/",
+        "/api/v1/cases/{case_id}/needs/",
+        "/api/v1/cases/{case_id}/notes/",
+        "/api/v1/cases/{case_id}/tasks/",
+        "/api/v1/cases/{case_id}/close/",
         "/api/v1/sessions/{session_id}/attendance/",
+        "/api/v1/tasks/{task_id}/done/",
     }
     operations = [op for item in schema["paths"].values() for op in item.values()]
     assert all(op["security"] == [{"apiToken": []}] for op in operations)
     assert list(schema["paths"]["/api/v1/persons/{id}/reveal/"]) == ["post"]
+    assert sorted(schema["paths"]["/api/v1/shelters/{shelter_id}/sessions/"]) == ["get", "post"]
 
 
 def test_openapi_documents_the_error_body():

@@ -241,10 +241,140 @@ def test_shelter_life_conforms(world):
         },
     )
     assert screened.status_code == 201
-    detail = call(
-        world, "/api/v1/cases/{case_id}/", "GET", path_parameters={"case_id": resident.pk}
+    on_case = {"case_id": resident.pk}
+    item = call(
+        world,
+        "/api/v1/shelters/{shelter_id}/items/",
+        "POST",
+        path_parameters=on_shelter,
+        body={"stay": stay.pk, "kind": "hygiene_kit", "quantity": 2, "date": today},
     )
+    assert item.status_code == 201
+    sheet = call(
+        world,
+        "/api/v1/shelters/{shelter_id}/day/",
+        "GET",
+        path_parameters=on_shelter,
+        query={"date": today},
+    )
+    assert sheet.json()["served"] == {"breakfast": 1, "lunch": 0, "dinner": 0}
+    siti = next(row for row in sheet.json()["residents"] if row["stay_id"] == stay.pk)
+    assert siti["breakfast"] and [i["kind"] for i in siti["items"]] == ["hygiene_kit"]
+    assert NIK not in sheet.text
+    kinds = call(world, "/api/v1/activity-kinds/", "GET")
+    assert "sport-futsal" in {row["code"] for row in kinds.json()}
+    sessions_path = "/api/v1/shelters/{shelter_id}/sessions/"
+    scheduled = call(
+        world,
+        sessions_path,
+        "POST",
+        path_parameters=on_shelter,
+        body={
+            "kind": "sport-futsal",
+            "starts_at": timezone.now().isoformat(),
+            "facilitator": "Bu Rina",
+        },
+    )
+    assert scheduled.status_code == 201
+    listed = call(world, sessions_path, "GET", path_parameters=on_shelter)
+    assert [row["attended"] for row in listed.json()] == [0, 1]  # newest first
+    unknown_kind = call(
+        world,
+        sessions_path,
+        "POST",
+        path_parameters=on_shelter,
+        body={"kind": "menyanyi", "starts_at": timezone.now().isoformat(), "facilitator": "X"},
+    )
+    assert unknown_kind.status_code == 400
+    review_path = "/api/v1/screenings/{screening_id}/review/"
+    on_screening = {"screening_id": screened.json()["id"]}
+    own_review = call(
+        world,
+        review_path,
+        "POST",
+        path_parameters=on_screening,
+        body={"determination": "undetermined"},
+    )
+    assert own_review.status_code == 400
+    head = UserFactory(
+        is_service_account=True,
+        username="kepala-schema",
+        agency=world.agency,
+        roles=["shelter_head"],
+    )
+    head_token = api_token_create(actor=None, user=head, name="kepala")
+    reviewed = call(
+        world,
+        review_path,
+        "POST",
+        token=head_token,
+        path_parameters=on_screening,
+        body={"determination": "presumed", "note": "Paspor ditahan: indikator kuat"},
+    )
+    assert reviewed.json()["reviewed_determination"] == "presumed"
+    needs = call(
+        world,
+        "/api/v1/cases/{case_id}/needs/",
+        "POST",
+        path_parameters=on_case,
+        body={"needs": ["medical", "documents"], "is_ill": True},
+    )
+    assert needs.json()["flags"] == ["ill"]
+    note = call(
+        world,
+        "/api/v1/cases/{case_id}/notes/",
+        "POST",
+        path_parameters=on_case,
+        body={"text": "Keluarga di Lombok sudah dihubungi"},
+    )
+    assert note.status_code == 201
+    task = call(
+        world,
+        "/api/v1/cases/{case_id}/tasks/",
+        "POST",
+        path_parameters=on_case,
+        body={"title": "Urus KTP", "due_on": today, "goal": "Dokumen"},
+    )
+    done = call(
+        world,
+        "/api/v1/tasks/{task_id}/done/",
+        "POST",
+        path_parameters={"task_id": task.json()["id"]},
+    )
+    assert done.json()["done_at"] is not None
+    detail = call(world, "/api/v1/cases/{case_id}/", "GET", path_parameters=on_case)
     assert detail.json()["stay"]["id"] == stay.pk
-    assert {"arrival", "status", "stay", "care", "activity", "assessment"} <= {
+    assert {"arrival", "status", "stay", "care", "activity", "assessment", "note", "plan"} <= {
         event["kind"] for event in detail.json()["timeline"]
     }
+
+    waiting_stay = admitted.json()[0]["id"]
+    discharged = call(
+        world,
+        "/api/v1/stays/{stay_id}/discharge/",
+        "POST",
+        token=head_token,
+        path_parameters={"stay_id": waiting_stay},
+        body={"reason": "referred_hospital", "note": "RSUD Tanjung Pinang"},
+    )
+    assert discharged.json()["case_status"] == "referred"
+    closed = call(
+        world,
+        "/api/v1/cases/{case_id}/close/",
+        "POST",
+        token=head_token,
+        path_parameters={"case_id": waiting.pk},
+        body={"outcome": "lost_contact", "reason": "Tidak dapat dihubungi setelah dirujuk"},
+    )
+    assert closed.json()["status"] == "closed"
+    other = ShelterFactory(agency=world.agency, code="pos-schema", capacity_women=5)
+    moved = call(
+        world,
+        "/api/v1/stays/{stay_id}/transfer/",
+        "POST",
+        token=head_token,
+        path_parameters={"stay_id": stay.pk},
+        body={"to_shelter": "pos-schema"},
+    )
+    assert moved.status_code == 201
+    assert moved.json()["shelter_id"] == other.pk

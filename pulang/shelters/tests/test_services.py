@@ -124,10 +124,10 @@ def test_discharge_moves_the_case_by_its_reason(shelter, agency, worker, reason,
     assert stay.discharged_at is not None and stay.discharge_reason == reason
 
 
-def test_returned_home_is_refused_without_a_handover(shelter, agency, worker):
+def test_returned_home_is_not_a_discharge_but_a_departure_or_handover(shelter, agency, worker):
     [case] = cases(agency, 1)
     [stay] = stay_admit(actor=worker, shelter=shelter, cases=[case])
-    with pytest.raises(CaseError, match="serah terima"):
+    with pytest.raises(CaseError, match="perjalanan pulang atau serah terima"):
         stay_discharge(actor=worker, stay=stay, reason=Stay.DischargeReason.RETURNED_HOME)
     stay.refresh_from_db()
     assert stay.discharged_at is None, "the refused discharge left nothing behind"

@@ -48,14 +48,19 @@ def test_admitting_over_capacity_asks_for_the_reason_and_keeps_the_choice(client
     assert Stay.objects.filter(over_capacity_reason="kapal tiba malam").count() == 2
 
 
-def test_discharge_as_returned_home_is_refused_with_the_reason(client, head, shelter):
+def test_going_home_is_not_offered_as_a_discharge(client, head, shelter):
     case: Any = CaseFactory(owning_agency=head.agency, person__sex="F")
+    [stay] = stay_admit(actor=head, shelter=shelter, cases=[case])
+    response = client.post(f"/shelter/tinggal/{stay.pk}/keluar/", {"reason": "absconded"})
+    assert response.status_code == 302
     [stay] = stay_admit(actor=head, shelter=shelter, cases=[case])
     response = client.post(f"/shelter/tinggal/{stay.pk}/keluar/", {"reason": "returned_home"})
     assert response.status_code == 200
-    assert "berita acara serah terima" in response.content.decode()
+    body = response.content.decode()
+    assert 'value="returned_home"' not in body, "going home is a departure or a handover"
+    assert "bukan salah satu dari pilihan" in body
     case.refresh_from_db()
-    assert case.status == Case.Status.IN_SHELTER
+    assert case.status == Case.Status.IN_SHELTER, "readmitted, and not sent home by a discharge"
 
 
 def test_board_on_a_past_date_and_in_the_future(client, head, shelter):
