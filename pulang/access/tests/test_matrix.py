@@ -345,3 +345,46 @@ def test_admin_site_only_for_verified_administrators(caller, world, client, logi
     else:
         assert response.status_code == 302
         assert reverse("admin:login") in response["Location"]
+
+
+@pytest.mark.parametrize("route", ["cases:detail", "api:case-detail"])
+def test_after_a_handover_the_destinations_office_sees_the_case_and_another_does_not(
+    route, client, login_verified, db
+):
+    """The regional social office of the destination, and only that one, gains the case."""
+    from pulang.returns.services import handover_record
+    from pulang.returns.tests.helpers import residents_going_home, return_world
+
+    world = return_world()
+    [case] = residents_going_home(world, {"52.03": 1})
+    handover_record(
+        actor=world.head,
+        shelter=world.shelter,
+        cases=[case],
+        place="Selong",
+        receiver_kind="regional_social_office",
+        receiver_name="Lalu Pratama",
+        receiver_relation="Kepala Seksi",
+        witness_name="Baiq Nurul",
+    )
+    for code, expected in (("52.03", 200), ("35.27", 404)):
+        officer = UserFactory(
+            agency=world.offices[code],
+            roles=[Role.REGIONAL_SOCIAL_OFFICER],
+            is_service_account=route.startswith("api"),
+        )
+        url = reverse(route, kwargs={"case_id": case.pk})
+        headers = {}
+        if route.startswith("api"):
+            headers["Authorization"] = "Bearer " + api_token_create(
+                actor=None, user=officer, name="t"
+            )
+        else:
+            login_verified(client, officer)
+        before = denials()
+        response = client.get(url, headers=headers)
+        assert response.status_code == expected, (code, route)
+        if expected == 200:
+            assert case.person.full_name in body_of(response)
+        else:
+            assert denials() == before + 1, "the other office's attempt is recorded"
