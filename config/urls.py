@@ -14,6 +14,8 @@ urlpatterns = [
     path("shelter/", include("pulang.shelters.urls")),
     path("kasus/", include("pulang.cases.urls")),
     path("pulang/", include("pulang.returns.urls")),
+    path("rujukan/", include("pulang.sharing.urls")),
+    path("tindak-lanjut/", include("pulang.empowerment.urls")),
     path("verifikasi/", returns_views.verify_view, name="verify"),
     path("data-ganda/", include("pulang.matching.urls")),
     path("audit/", include("pulang.audit.urls")),

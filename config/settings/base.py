@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "pulang.cases",
     "pulang.shelters",
     "pulang.returns",
+    "pulang.sharing",
+    "pulang.empowerment",
     "pulang.matching",
     "pulang.demo",
     "pulang.api",
@@ -185,6 +187,13 @@ STORAGES = {
 PULANG_RETURN_TARGET_DAYS = int(os.environ.get("PULANG_RETURN_TARGET_DAYS", "7"))
 # How long a shelter keeps read access to a case after handing the person over.
 PULANG_SHELTER_RETENTION_DAYS = int(os.environ.get("PULANG_SHELTER_RETENTION_DAYS", "90"))
+
+# Months after a handover at which the regional social office follows the person up.
+PULANG_FOLLOWUP_MONTHS = [
+    int(m) for m in os.environ.get("PULANG_FOLLOWUP_MONTHS", "1,3,6,12").split(",") if m.strip()
+]
+# Days a referral may wait for an answer before it is flagged and reminded.
+PULANG_REFERRAL_REMINDER_DAYS = int(os.environ.get("PULANG_REFERRAL_REMINDER_DAYS", "3"))
 
 REDIS_URL = os.environ.get("PULANG_REDIS_URL", "")
 if REDIS_URL:

@@ -29,6 +29,16 @@ CATEGORY_CAPABILITY: dict[DataCategory, Capability] = {
 }
 
 
+# The agreement category (pulang/sharing) that opens each field category to another agency.
+AGREEMENT_CATEGORY: dict[DataCategory, str] = {
+    DataCategory.IDENTITY: "identity",
+    DataCategory.IDENTITY_NUMBER: "identity",
+    DataCategory.CONTACT: "contact",
+    DataCategory.HEALTH: "health",
+    DataCategory.TRAFFICKING: "trafficking_account",
+}
+
+
 @dataclass(frozen=True)
 class Shown:
     label: str
@@ -41,6 +51,8 @@ class Shown:
             return str(_("disamarkan"))
         if self.state == "hidden":
             return str(_("tidak untuk peran Anda"))
+        if self.state == "outside":
+            return str(_("di luar perjanjian"))
         return ""
 
 
@@ -52,9 +64,19 @@ def mask(value: str, *, keep: int = 4) -> str:
 
 
 def present(
-    user: Any, obj: Any, field: str, category: DataCategory, *, revealed: bool = False
+    user: Any,
+    obj: Any,
+    field: str,
+    category: DataCategory,
+    *,
+    revealed: bool = False,
+    allowed: frozenset[str] | None = None,
 ) -> Shown:
+    """How one field is shown; `allowed` is the agreement's categories when the user reaches
+    the person only through one (see `agreement_categories`), None otherwise."""
     label = str(obj._meta.get_field(field).verbose_name)
+    if allowed is not None and AGREEMENT_CATEGORY[category] not in allowed:
+        return Shown(label, "", "outside")
     raw = getattr(obj, f"get_{field}_display", lambda: getattr(obj, field))()
     value = raw.strftime("%d/%m/%Y") if isinstance(raw, date) else str(raw or "")
     if not user.has_capability(CATEGORY_CAPABILITY[category]):

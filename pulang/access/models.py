@@ -7,11 +7,21 @@ from django.utils.translation import gettext_lazy as _
 
 class AccessGrantQuerySet(QuerySet["AccessGrant"]):
     def live(self) -> "AccessGrantQuerySet":
+        """Grants in force now: started, not ended, not revoked, and — when given under an
+        agreement — that agreement valid today. An agreement that expires or is revoked ends
+        its grants on the next request, with nothing to clean up."""
         now = timezone.now()
+        today = timezone.localdate()
         return self.filter(
             Q(revoked_at__isnull=True),
             Q(starts_at__lte=now),
             Q(ends_at__isnull=True) | Q(ends_at__gt=now),
+            Q(agreement__isnull=True)
+            | Q(
+                agreement__revoked_at__isnull=True,
+                agreement__valid_from__lte=today,
+                agreement__valid_to__gte=today,
+            ),
         )
 
 
@@ -43,6 +53,15 @@ class AccessGrant(models.Model):
     starts_at = models.DateTimeField(_("berlaku sejak"), default=timezone.now)
     ends_at = models.DateTimeField(_("berlaku sampai"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("dicabut pada"), null=True, blank=True)
+    agreement = models.ForeignKey(
+        "sharing.Agreement",
+        verbose_name=_("perjanjian"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grants",
+    )
+    purpose = models.CharField(_("tujuan"), max_length=30, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )

@@ -17,6 +17,8 @@ class Capability(StrEnum):
     PERSON_EXPORT = "person.export"
     CARE_RECORD = "care.record"
     STAY_DISCHARGE = "stay.discharge"
+    REFERRAL_SEND = "referral.send"
+    EMPOWERMENT_RECORD = "empowerment.record"
     IDENTITY_REVEAL = "identity.reveal"
     SENSITIVE_VIEW = "sensitive.view"
     AGGREGATE_VIEW = "aggregate.view"
@@ -31,6 +33,10 @@ CAPABILITY_LABELS: dict[Capability, Promise] = {
     Capability.PERSON_EXPORT: _("Mengekspor daftar orang"),
     Capability.CARE_RECORD: _(
         "Menerima orang di shelter dan mencatat makan, barang, kegiatan, asesmen dan rencana kasus"
+    ),
+    Capability.REFERRAL_SEND: _("Merujuk kasus ke instansi lain berdasarkan perjanjian kerja sama"),
+    Capability.EMPOWERMENT_RECORD: _(
+        "Menanggapi rujukan, mendaftarkan ke program dan mencatat tindak lanjut"
     ),
     Capability.STAY_DISCHARGE: _("Mengeluarkan dan memindahkan penghuni, menutup kasus"),
     Capability.IDENTITY_REVEAL: _("Membuka nomor identitas (NIK, paspor, SPLP) yang disamarkan"),
@@ -71,6 +77,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             C.IDENTITY_REVEAL,
             C.SENSITIVE_VIEW,
             C.CARE_RECORD,
+            C.REFERRAL_SEND,
         }
     ),
     Role.SHELTER_HEAD: frozenset(
@@ -84,11 +91,16 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             C.AGGREGATE_VIEW,
             C.CARE_RECORD,
             C.STAY_DISCHARGE,
+            C.REFERRAL_SEND,
         }
     ),
     Role.HQ_ANALYST: frozenset({C.REGION_VIEW, C.AGGREGATE_VIEW}),
-    Role.MIGRANT_PROTECTION_OFFICER: frozenset({C.REGION_VIEW, C.PERSON_VIEW}),
-    Role.REGIONAL_SOCIAL_OFFICER: frozenset({C.REGION_VIEW, C.PERSON_VIEW, C.PERSON_CHANGE}),
+    Role.MIGRANT_PROTECTION_OFFICER: frozenset(
+        {C.REGION_VIEW, C.PERSON_VIEW, C.EMPOWERMENT_RECORD}
+    ),
+    Role.REGIONAL_SOCIAL_OFFICER: frozenset(
+        {C.REGION_VIEW, C.PERSON_VIEW, C.PERSON_CHANGE, C.REFERRAL_SEND, C.EMPOWERMENT_RECORD}
+    ),
     Role.DATA_PROTECTION_OFFICER: frozenset({C.REGION_VIEW, C.AUDIT_VIEW, C.AGGREGATE_VIEW}),
     Role.ADMINISTRATOR: frozenset({C.REGION_VIEW, C.ADMINISTER}),
 }

@@ -62,3 +62,34 @@ def _owned_case_people(agency_id: int) -> Any:
     from pulang.cases.models import Case
 
     return Case.objects.filter(owning_agency_id=agency_id).values("person_id")
+
+
+def agreement_categories(user: "User | Any", person_id: int) -> frozenset[str] | None:
+    """The categories of a person's data this user may see when the only way to the person is
+    an agreement (a referral): exactly the agreement's. None when the user's agency holds the
+    person itself (registered them, owns a case) or through a handover, which limit nothing."""
+    agency_id = naming_agency(user)
+    if agency_id is None:
+        return frozenset()
+    from pulang.cases.models import Case
+    from pulang.people.models import Person
+
+    from .models import AccessGrant
+
+    if (
+        Person.objects.filter(pk=person_id, registered_by_id=agency_id).exists()
+        or Case.objects.filter(person_id=person_id, owning_agency_id=agency_id).exists()
+    ):
+        return None
+    grants = list(
+        AccessGrant.objects.live()
+        .filter(agency_id=agency_id, person_id=person_id)
+        .select_related("agreement")
+    )
+    if any(grant.agreement is None for grant in grants):
+        return None
+    categories: set[str] = set()
+    for grant in grants:
+        if grant.agreement is not None:
+            categories |= set(grant.agreement.categories)
+    return frozenset(categories)

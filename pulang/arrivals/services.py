@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from pulang.audit.models import AuditEvent
 from pulang.audit.services import AuditEntry, audit_record, audit_record_many
 from pulang.cases.models import Case
+from pulang.cases.services import case_deported_again
 from pulang.people.models import Person, name_key
 from pulang.people.nik import nik_check
 from pulang.regions.models import Region
@@ -614,6 +615,8 @@ def _returning_case(
     )
     case.save()
     audit_record_many(actor=actor, entries=[_case_entry(case, batch)])
+    if case.previous_case is not None:
+        case_deported_again(actor=actor, earlier=case.previous_case, later=case)
     return case
 
 

@@ -80,6 +80,7 @@ class Case(models.Model):
     illness_note = models.CharField(_("keterangan sakit"), max_length=200, blank=True)
     notes = models.TextField(_("catatan"), blank=True)
     outcome = models.CharField(_("hasil akhir"), max_length=30, choices=Outcome.choices, blank=True)
+    outcome_evidence = models.CharField(_("bukti hasil akhir"), max_length=300, blank=True)
     closed_at = models.DateTimeField(_("ditutup pada"), null=True, blank=True)
     returned_at = models.DateTimeField(_("diserahterimakan pada"), null=True, blank=True)
     manifest_import = models.ForeignKey(

@@ -320,3 +320,34 @@ def task_done(*, actor: Any, task: Task) -> Task:
                 actor=actor, action=AuditEvent.Action.CHANGE, target=task, summary="task done"
             )
     return task
+
+
+def case_deported_again(*, actor: Any, earlier: Case, later: Case) -> None:
+    """The same person arrived in a new batch: evidence for the earlier episode's outcome.
+
+    Someone deported again went abroad irregularly again; unless an outcome was already
+    recorded, that becomes the earlier episode's outcome, with the new arrival as evidence.
+    Their follow-ups still planned are no longer reachable at home and are cancelled.
+    """
+    from pulang.empowerment.models import FollowUp
+
+    batch = later.batch.reference if later.batch is not None else "-"
+    evidence = _("Dideportasi lagi: kasus #%(case)s, rombongan %(batch)s") % {
+        "case": later.pk,
+        "batch": batch,
+    }
+    with transaction.atomic():
+        fields = {"outcome_evidence": evidence[:300]}
+        if not earlier.outcome:
+            fields["outcome"] = Case.Outcome.ABROAD_IRREGULAR
+        Case.objects.filter(pk=earlier.pk).update(**fields)
+        cancelled = FollowUp.objects.filter(
+            case=earlier, done_at__isnull=True, cancelled_at__isnull=True
+        ).update(cancelled_at=timezone.now())
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CHANGE,
+            target=earlier,
+            summary=f"outcome evidence from case {later.pk}; {cancelled} follow-ups cancelled",
+            changes={key: [getattr(earlier, key), value] for key, value in fields.items()},
+        )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from pulang.access.http import declare
 from pulang.access.roles import Capability
+from pulang.access.scope import agreement_categories
 from pulang.audit.models import AuditEvent
 from pulang.audit.services import audit_record
 from pulang.people.services import person_disclosure_record
@@ -38,6 +39,8 @@ def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
         people=case.person,
         summary=f"case {case.pk}",
     )
+    allowed = agreement_categories(request.user, case.person_id)
+    summary_allowed = allowed is None or "case_summary" in allowed
     stay = case.stays.filter(discharged_at__isnull=True).select_related("shelter").first()
     screenings = list(case.screenings.all())
     user: Any = request.user
@@ -54,14 +57,16 @@ def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
             "plan": ReturnPlan.objects.filter(case=case).select_related("destination").first(),
             "handover": entry.handover if entry else None,
             "waiting": waiting_too_long(case=case),
+            "referrals": case.referrals.select_related("to_agency").order_by("-sent_at"),
             "days_to_handover": (case.returned_at - case.opened_at).days
             if case.returned_at
             else None,
             "target_days": settings.PULANG_RETURN_TARGET_DAYS,
             "person": case.person,
             "stay": stay,
-            "timeline": case_timeline(user=request.user, case=case),
-            "screenings": screenings if can_sensitive else [],
+            "timeline": case_timeline(user=request.user, case=case) if summary_allowed else [],
+            "summary_allowed": summary_allowed,
+            "screenings": screenings if can_sensitive and summary_allowed else [],
             "open_tasks": case.tasks.filter(done_at__isnull=True),
             "note_form": NoteForm(),
             "task_form": TaskForm(),

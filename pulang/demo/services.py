@@ -135,6 +135,7 @@ def _demo_users() -> list[tuple[str, str, str, str, Role]]:
         ),
         ("analis.pusat", "Wulan", "Permata", "kemensos-rehsos", Role.HQ_ANALYST),
         ("kp2mi.officer", "Dewi", "Lestari", "kp2mi", Role.MIGRANT_PROTECTION_OFFICER),
+        ("bp3mi.ntb", "Baiq", "Mulyani", "bp3mi-ntb", Role.MIGRANT_PROTECTION_OFFICER),
         ("dinsos.lotim", "Lalu", "Pratama", "dinsos-lombok-timur", Role.REGIONAL_SOCIAL_OFFICER),
         ("dpo", "Indah", "Kusuma", "kemensos-rehsos", Role.DATA_PROTECTION_OFFICER),
     ]
@@ -199,7 +200,39 @@ def demo_load(*, people: int = DEMO_PEOPLE) -> DemoResult:
     if result.people_created:
         _demo_duplicate_review()
     _demo_shelter_life()
+    _demo_agreement(agencies)
     return result
+
+
+def _demo_agreement(agencies: dict[str, Agency]) -> None:
+    """The ministry–KP2MI agreement of the source article, as data, and a programme to enrol
+    returned people in."""
+    from django.utils import timezone
+
+    from pulang.empowerment.models import Programme
+    from pulang.sharing.models import Agreement
+
+    today = timezone.localdate()
+    agreement, _ = Agreement.objects.update_or_create(
+        reference="DEMO-PKS-KEMENSOS-KP2MI",
+        defaults={
+            "title": "Pemberdayaan pekerja migran korban perdagangan orang (data demo)",
+            "purposes": ["empowerment", "follow_up"],
+            "categories": ["identity", "contact", "case_summary"],
+            "valid_from": date(2020, 7, 2),
+            "valid_to": date(today.year + 2, 12, 31),
+        },
+    )
+    agreement.parties.set(list(agencies.values()))
+    Programme.objects.update_or_create(
+        code="modal-usaha-ntb",
+        defaults={
+            "name": "Bantuan modal usaha BP3MI NTB",
+            "kind": Programme.Kind.BUSINESS_CAPITAL,
+            "agency": agencies["bp3mi-ntb"],
+            "budget": 750_000_000,
+        },
+    )
 
 
 # (shelter code, social worker, shelter head or None, entry point, residents)

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from pulang.access.fields import Shown, present
 from pulang.access.http import visible_or_404
+from pulang.access.scope import agreement_categories
 
 from .models import Person, PersonQuerySet
 
@@ -27,7 +28,8 @@ def person_get(*, request: HttpRequest, person_id: Any) -> Person:
 
 
 def person_fields(*, user: Any, person: Person, revealed: bool = False) -> list[Shown]:
+    allowed = agreement_categories(user, person.pk)
     return [
-        present(user, person, field, category, revealed=revealed)
+        present(user, person, field, category, revealed=revealed, allowed=allowed)
         for field, category in Person.FIELD_CATEGORIES.items()
     ]

@@ -23,6 +23,7 @@ from pulang.audit.models import AuditEvent
 from pulang.audit.services import audit_record
 from pulang.cases.models import Case
 from pulang.cases.services import CaseError, case_transition
+from pulang.empowerment.services import followups_schedule
 from pulang.regions.models import Region
 from pulang.shelters.models import Stay
 from pulang.shelters.services import stay_close
@@ -291,7 +292,7 @@ def handover_record(
     with transaction.atomic():
         Shelter.objects.select_for_update().get(pk=shelter.pk)  # orders the numbering
         cases = list(
-            Case.objects.select_for_update()
+            Case.objects.select_for_update(of=("self",))  # PostgreSQL locks no outer-joined rows
             .filter(pk__in=[case.pk for case in cases])
             .select_related("person__origin_region", "return_plan__destination")
             .order_by("person__full_name", "pk")
@@ -373,6 +374,13 @@ def handover_record(
                     created_by=_user(actor),
                 )
                 Case.objects.filter(pk=case.pk).update(owning_agency=office)
+            if office is not None:
+                followups_schedule(
+                    case=case,
+                    agency=office,
+                    start=timezone.localtime(handed_at).date(),
+                    months=settings.PULANG_FOLLOWUP_MONTHS,
+                )
         audit_record(
             actor=actor,
             action=AuditEvent.Action.CREATE,

@@ -108,7 +108,7 @@ def stay_admit(
     at = at or timezone.now()
     with transaction.atomic():
         cases = list(
-            Case.objects.select_for_update()
+            Case.objects.select_for_update(of=("self",))
             .filter(pk__in=[case.pk for case in cases])
             .select_related("person")
             .order_by("pk")
@@ -179,7 +179,11 @@ def stay_close(
     own transaction, then move the case as each requires.
     """
     at = at or timezone.now()
-    stay = Stay.objects.select_for_update().select_related("case", "shelter").get(pk=stay.pk)
+    stay = (
+        Stay.objects.select_for_update(of=("self",))
+        .select_related("case", "shelter")
+        .get(pk=stay.pk)
+    )
     if stay.discharged_at is not None:
         raise CaseError(_("Orang ini sudah keluar dari shelter."))
     if at < stay.admitted_at:

@@ -107,6 +107,37 @@ def world(db: Any) -> World:
     )
 
 
+def shared(actor: Any, case: Any, agency: Any) -> tuple[Any, Any, Any]:
+    """A referral of the agency's case to a partner under an agreement, the consent it rests
+    on, and a follow-up the agency itself owes."""
+    from django.utils import timezone
+
+    from pulang.empowerment.services import followups_schedule
+    from pulang.sharing.models import Agreement
+    from pulang.sharing.services import consent_record, referral_send
+
+    partner: Any = AgencyFactory(
+        code=f"partner-of-{agency.code}", kind="migrant_protection_regional"
+    )
+    agreement = Agreement.objects.create(
+        reference=f"PKS-{agency.code}",
+        title="Pemberdayaan",
+        purposes=["empowerment"],
+        categories=["identity", "case_summary"],
+        valid_from=date(2020, 1, 1),
+        valid_to=date(2099, 12, 31),
+    )
+    agreement.parties.set([agency, partner])
+    consent = consent_record(
+        actor=actor, person=case.person, purpose="empowerment", basis="consent", given_by="Diri"
+    )
+    referral = referral_send(actor=actor, case=case, to_agency=partner, purpose="empowerment")
+    [followup, *_rest] = followups_schedule(
+        case=case, agency=agency, start=timezone.localdate(), months=[1]
+    )
+    return referral, consent, followup
+
+
 def going_home(actor: Any, shelter: Any, agency: Any) -> tuple[Any, Any]:
     """Another resident of the shelter on a trip home, handed over to the family."""
     from django.utils import timezone
@@ -182,6 +213,7 @@ def shelter_records(own: Any, other: Any) -> dict[str, tuple[Any, Any]]:
         )
         task = task_add(actor=actor, case=case, title="Tugas", due_on=date(2026, 1, 1))
         trip, handover = going_home(actor, shelter, agency)
+        referral, consent, followup = shared(actor, case, agency)
         for name, record in (
             ("shelter_id", shelter),
             ("case_id", case),
@@ -191,6 +223,9 @@ def shelter_records(own: Any, other: Any) -> dict[str, tuple[Any, Any]]:
             ("task_id", task),
             ("trip_id", trip),
             ("handover_id", handover),
+            ("referral_id", referral),
+            ("consent_id", consent),
+            ("followup_id", followup),
         ):
             records.setdefault(name, []).append(record)
     return {name: (pair[0], pair[1]) for name, pair in records.items()}

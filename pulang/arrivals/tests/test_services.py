@@ -123,6 +123,9 @@ def test_a_person_who_came_before_is_proposed_and_linking_opens_a_new_episode(wo
     assert summary.linked == 1 and Person.objects.count() == 1
     case = Case.objects.exclude(pk=first_case.pk).get()
     assert case.is_returning and case.previous_case == first_case
+    first_case.refresh_from_db()
+    assert first_case.outcome == Case.Outcome.ABROAD_IRREGULAR, "the new arrival is evidence"
+    assert f"kasus #{case.pk}" in first_case.outcome_evidence
 
 
 def test_a_row_fixed_in_the_preview_is_checked_again(worker, regions):

@@ -1,0 +1,45 @@
+"""Reads on empowerment: follow-ups due per agency and officer, programmes one may enrol in."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from pulang.access.http import visible_or_404
+from pulang.access.scope import naming_agency
+from pulang.cases.models import Case
+
+from .models import FollowUp, Programme
+
+
+def followup_list(*, user: Any) -> QuerySet[FollowUp]:
+    agency = naming_agency(user)
+    if agency is None:
+        return FollowUp.objects.none()
+    return FollowUp.objects.filter(
+        agency_id=agency, case__in=Case.objects.visible_to(user)
+    ).select_related("case__person", "enrolment__programme", "assigned_to")
+
+
+def followups_due(*, user: Any, horizon_days: int = 14) -> dict[str, Any]:
+    """Open follow-ups of the user's agency: overdue, due today and in the next two weeks;
+    those assigned to the user first."""
+    today = timezone.localdate()
+    open_ = followup_list(user=user).filter(done_at__isnull=True, cancelled_at__isnull=True)
+    upcoming = open_.filter(due_on__lte=today + timedelta(days=horizon_days))
+    rows = sorted(upcoming, key=lambda f: (f.assigned_to_id != user.pk, f.due_on, f.pk))
+    return {
+        "overdue": [f for f in rows if f.due_on < today],
+        "due": [f for f in rows if f.due_on >= today],
+        "today": today,
+    }
+
+
+def followup_get(*, request: Any, followup_id: Any) -> FollowUp:
+    return visible_or_404(request, followup_list(user=request.user), followup_id)
+
+
+def programmes_for(*, user: Any) -> QuerySet[Programme]:
+    agency = naming_agency(user)
+    return Programme.objects.filter(Q(agency_id=agency), is_active=True).order_by("name")

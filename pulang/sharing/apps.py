@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SharingConfig(AppConfig):
+    name = "pulang.sharing"
+    verbose_name = _("Berbagi data antarinstansi")
