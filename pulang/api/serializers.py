@@ -1,17 +1,20 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from pulang.access.fields import present
-from pulang.agencies.models import Shelter
+from pulang.access.fields import Shown, present
+from pulang.agencies.models import Agency, Shelter
 from pulang.cases.models import Case, NeedsAssessment, Screening
 from pulang.cases.selectors import Event
+from pulang.empowerment.models import Enrolment, FollowUp, Programme
 from pulang.people.models import Person
 from pulang.regions.models import Region
+from pulang.sharing.models import Consent, Purpose, Referral
 from pulang.shelters.models import ActivityKind, Provision, Stay
 from pulang.shelters.selectors import FLAGS
 
@@ -620,3 +623,319 @@ class CaseClosedSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Case.Status.choices)
     outcome = serializers.ChoiceField(choices=Case.Outcome.choices)
     closed_at = serializers.DateTimeField()
+
+
+# --- sharing: consent, referrals --------------------------------------------------------------
+
+SHOWN_STATES = [
+    ("shown", "shown"),
+    ("masked", "masked"),
+    ("empty", "empty"),
+    ("hidden", "hidden"),
+    ("outside", "outside"),
+]
+
+
+def _up_to_a_year_ahead(day: date) -> None:
+    if day > timezone.localdate() + SCHEDULE_AHEAD:
+        raise serializers.ValidationError(_("Tanggal paling lama setahun ke depan."))
+
+
+class ConsentCreateSerializer(serializers.Serializer):
+    purpose = serializers.ChoiceField(choices=Purpose.choices)
+    basis = serializers.ChoiceField(
+        choices=Consent.Basis.choices,
+        help_text="consent: the person's (or guardian's); legal_duty: a duty in law",
+    )
+    given_by = serializers.CharField(
+        max_length=200, help_text="Who gave it: the person, or for a child a guardian"
+    )
+    given_by_relation = serializers.CharField(
+        required=False,
+        default="diri sendiri",
+        max_length=100,
+        help_text="Relation to the person; `diri sendiri` (self) when left out",
+    )
+
+
+class ConsentSerializer(serializers.Serializer):
+    """A consent and its withdrawal. `given_by` is null for a caller who reaches the person
+    through an agreement that does not open both identity and contact data."""
+
+    id = serializers.IntegerField()
+    person_id = serializers.IntegerField()
+    purpose = serializers.ChoiceField(choices=Purpose.choices)
+    basis = serializers.ChoiceField(choices=Consent.Basis.choices)
+    given_by = serializers.CharField(allow_null=True)
+    given_by_relation = serializers.CharField()
+    given_at = serializers.DateTimeField()
+    withdrawn_at = serializers.DateTimeField(allow_null=True)
+
+    def to_representation(self, consent: Consent) -> dict[str, Any]:
+        data = super().to_representation(consent)
+        if not self.context.get("names", True):
+            data["given_by"] = None
+        return data
+
+
+class ReferralCreateSerializer(serializers.Serializer):
+    to_agency = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Agency.objects.filter(is_active=True),
+        help_text="Code of the receiving agency, party to a valid agreement with yours",
+    )
+    purpose = serializers.ChoiceField(choices=Purpose.choices)
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2000,
+        help_text="For the receiving agency",
+    )
+
+
+class ReferralSerializer(serializers.Serializer):
+    """A referral. The name is null when the caller reaches the person only through an agreement
+    that leaves identity out."""
+
+    id = serializers.IntegerField()
+    case_id = serializers.IntegerField()
+    person_id = serializers.IntegerField(source="case.person_id")
+    full_name = serializers.CharField(source="shown_name", allow_null=True)
+    purpose = serializers.ChoiceField(choices=Purpose.choices)
+    status = serializers.ChoiceField(choices=Referral.Status.choices)
+    from_agency = serializers.CharField(source="from_agency.code", help_text="Agency code")
+    to_agency = serializers.CharField(source="to_agency.code", help_text="Agency code")
+    agreement = serializers.CharField(
+        source="agreement.reference", help_text="The agreement's reference number"
+    )
+    note = serializers.CharField(allow_blank=True, help_text="The sender's note")
+    sent_at = serializers.DateTimeField()
+    overdue = serializers.BooleanField(
+        help_text="Waiting for an answer longer than the reminder limit"
+    )
+    responded_at = serializers.DateTimeField(allow_null=True)
+    response_note = serializers.CharField(
+        allow_blank=True, help_text="The receiver's note, or the reason it was declined or ended"
+    )
+    completed_at = serializers.DateTimeField(allow_null=True)
+
+
+class InboxSerializer(serializers.Serializer):
+    waiting = ReferralSerializer(many=True, help_text="Sent to your agency, not yet answered")
+    active = ReferralSerializer(many=True, help_text="Accepted by your agency, being worked")
+    sent = ReferralSerializer(many=True, help_text="Sent by your agency, latest 100")
+    reminder_days = serializers.IntegerField(
+        source="limit", help_text="Days a referral may wait before it is marked overdue"
+    )
+
+
+class ReferralAnswerSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class ReferralDeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, help_text="Why the referral is declined")
+
+
+class ShownFieldSerializer(serializers.Serializer):
+    """One field of the person as this caller may see it: identity numbers masked, categories
+    outside the agreement or the caller's role without a value."""
+
+    # DRF's metaclass takes declared fields off the class, so `label` (and `fields` below) do
+    # not shadow the Field and Serializer attributes of those names.
+    field = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    value = serializers.CharField(allow_blank=True)
+    state = serializers.ChoiceField(
+        choices=SHOWN_STATES,
+        help_text="shown; masked (identity numbers); empty; hidden (not for your role); "
+        "outside (not opened by the agreement)",
+    )
+
+
+class ReferredPersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    full_name = serializers.CharField(
+        allow_null=True, help_text="Null when the agreement does not open identity"
+    )
+    fields = ShownFieldSerializer(many=True)  # type: ignore[assignment]
+
+
+class ProgrammeSerializer(serializers.ModelSerializer):
+    followup_months = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Follow-ups planned this many months after"
+    )
+
+    class Meta:
+        model = Programme
+        fields = ["code", "name", "kind", "followup_months"]
+        read_only_fields = fields
+
+
+class EnrolmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    case_id = serializers.IntegerField()
+    referral_id = serializers.IntegerField(allow_null=True)
+    programme = serializers.CharField(source="programme.code", help_text="Programme code")
+    programme_name = serializers.CharField(source="programme.name")
+    enrolled_on = serializers.DateField()
+    amount = serializers.DecimalField(
+        max_digits=14, decimal_places=0, allow_null=True, help_text="Rupiah"
+    )
+    note = serializers.CharField(allow_blank=True)
+
+
+class FollowUpSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    case_id = serializers.IntegerField()
+    agency = serializers.CharField(source="agency.code", help_text="The agency that owes it")
+    programme = serializers.CharField(
+        source="enrolment.programme.code", allow_null=True, default=None
+    )
+    months_after = serializers.IntegerField()
+    due_on = serializers.DateField()
+    done_at = serializers.DateTimeField(allow_null=True)
+    cancelled_at = serializers.DateTimeField(allow_null=True)
+    reached = serializers.BooleanField(allow_null=True)
+    monthly_income = serializers.DecimalField(
+        max_digits=14, decimal_places=0, allow_null=True, help_text="Rupiah"
+    )
+    business_running = serializers.BooleanField(allow_null=True)
+    wants_abroad = serializers.BooleanField(allow_null=True)
+    abroad_channel = serializers.ChoiceField(choices=FollowUp.Channel.choices, allow_blank=True)
+    safe_migration_knowledge = serializers.ChoiceField(
+        choices=FollowUp.Knowledge.choices, allow_blank=True
+    )
+    needs = serializers.CharField(allow_blank=True)
+
+
+@dataclass(frozen=True)
+class ReferralDetail:
+    referral: Referral
+    receiving: bool
+    full_name: str | None
+    fields: list[tuple[str, Shown]]
+    enrolments: list[Enrolment]
+    followups: list[FollowUp]
+
+
+class ReferralDetailSerializer(serializers.Serializer):
+    """A referral, the person as far as the agreement and the caller's role open them, the
+    programmes they were enrolled in under it, and the follow-ups the caller's agency owes."""
+
+    referral = ReferralSerializer()
+    receiving = serializers.BooleanField(help_text="Whether your agency is the receiving one")
+    categories = serializers.ListField(
+        child=serializers.CharField(), help_text="The categories of data the agreement opens"
+    )
+    person = ReferredPersonSerializer()
+    enrolments = EnrolmentSerializer(many=True)
+    followups = FollowUpSerializer(many=True, help_text="Those your agency owes")
+
+    def to_representation(self, detail: ReferralDetail) -> dict[str, Any]:
+        referral = detail.referral
+        return {
+            "referral": ReferralSerializer(referral).data,
+            "receiving": detail.receiving,
+            "categories": list(referral.agreement.categories),
+            "person": {
+                "id": referral.case.person_id,
+                "full_name": detail.full_name,
+                "fields": [
+                    {
+                        "field": name,
+                        "label": shown.label,
+                        "value": shown.value,
+                        "state": shown.state,
+                    }
+                    for name, shown in detail.fields
+                ],
+            },
+            "enrolments": EnrolmentSerializer(detail.enrolments, many=True).data,
+            "followups": FollowUpSerializer(detail.followups, many=True).data,
+        }
+
+
+# --- empowerment: enrolments, follow-ups, outcomes ----------------------------------------------
+
+
+class EnrolCreateSerializer(serializers.Serializer):
+    programme = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Programme.objects.all(),
+        help_text="Code of an active programme your agency runs (GET programmes/)",
+    )
+    amount = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=0,
+        min_value=Decimal(0),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Rupiah given, where the programme gives money",
+    )
+    enrolled_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        validators=[_not_too_early, _up_to_a_year_ahead],
+        help_text="Today when left out; follow-ups are planned from this day",
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+
+
+class FollowUpRecordSerializer(serializers.Serializer):
+    reached = serializers.BooleanField(
+        help_text="Whether the person was reached; false is a result too"
+    )
+    monthly_income = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=0,
+        min_value=Decimal(0),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Rupiah a month",
+    )
+    business_running = serializers.BooleanField(required=False, allow_null=True, default=None)
+    wants_abroad = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Wants to work abroad again; then abroad_channel is needed",
+    )
+    abroad_channel = serializers.ChoiceField(
+        choices=FollowUp.Channel.choices, required=False, allow_blank=True, default=""
+    )
+    safe_migration_knowledge = serializers.ChoiceField(
+        choices=FollowUp.Knowledge.choices, required=False, allow_blank=True, default=""
+    )
+    needs = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class FollowUpRowSerializer(FollowUpSerializer):
+    """A follow-up due. The name is null when the agreement does not open identity."""
+
+    person_id = serializers.IntegerField(source="case.person_id")
+    full_name = serializers.CharField(source="shown_name", allow_null=True)
+    assigned_to_you = serializers.BooleanField()
+
+
+class FollowUpsDueSerializer(serializers.Serializer):
+    today = serializers.DateField()
+    overdue = FollowUpRowSerializer(many=True, help_text="Due before today, not yet done")
+    due = FollowUpRowSerializer(many=True, help_text="Due today or in the next two weeks")
+
+
+class OutcomeSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Case.Outcome.choices)
+    evidence = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=300, help_text="What shows it"
+    )
+
+
+class CaseOutcomeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Case.Status.choices)
+    outcome = serializers.ChoiceField(choices=Case.Outcome.choices)

@@ -15,6 +15,10 @@ router.register("stays", views.StayViewSet, basename="stay")
 router.register("screenings", views.ScreeningViewSet, basename="screening")
 router.register("tasks", views.TaskViewSet, basename="task")
 router.register("activity-kinds", views.ActivityKindViewSet, basename="activity-kind")
+router.register("referrals", views.ReferralViewSet, basename="referral")
+router.register("consents", views.ConsentViewSet, basename="consent")
+router.register("programmes", views.ProgrammeViewSet, basename="programme")
+router.register("followups", views.FollowUpViewSet, basename="followup")
 
 urlpatterns = [
     path("openapi.json", views.SchemaView.as_view(), name="openapi"),

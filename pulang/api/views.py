@@ -4,10 +4,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework import exceptions, serializers, status, viewsets
@@ -16,8 +18,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from pulang.access.fields import DataCategory, present
 from pulang.access.http import AUTHENTICATED, PUBLIC, record_denial
 from pulang.access.roles import Capability
+from pulang.access.scope import agreement_categories
 from pulang.agencies.models import Shelter
 from pulang.audit.models import AuditEvent
 from pulang.audit.services import audit_record
@@ -34,11 +38,24 @@ from pulang.cases.services import (
     task_done,
 )
 from pulang.core.text import search_query
+from pulang.empowerment.models import FollowUp, Programme
+from pulang.empowerment.selectors import followup_get, followups_due, programmes_for
+from pulang.empowerment.services import enrol, followup_record, outcome_set
 from pulang.people.models import Person
-from pulang.people.selectors import person_get, person_list
-from pulang.people.services import person_disclosure_record
+from pulang.people.selectors import person_fields, person_get, person_list
+from pulang.people.services import page_disclosure_record, person_disclosure_record
 from pulang.regions.models import Region
 from pulang.regions.selectors import region_search
+from pulang.sharing.models import Consent, Referral
+from pulang.sharing.selectors import consent_get, inbox, referral_get
+from pulang.sharing.services import (
+    consent_record,
+    consent_withdraw,
+    referral_accept,
+    referral_complete,
+    referral_decline,
+    referral_send,
+)
 from pulang.shelters.models import ActivityKind, ActivitySession, Stay
 from pulang.shelters.selectors import (
     day_sheet,
@@ -70,10 +87,19 @@ from .serializers import (
     CaseClosedSerializer,
     CaseDetail,
     CaseDetailSerializer,
+    CaseOutcomeSerializer,
     CloseSerializer,
+    ConsentCreateSerializer,
+    ConsentSerializer,
     DayQuerySerializer,
     DaySheetSerializer,
     DischargeSerializer,
+    EnrolCreateSerializer,
+    EnrolmentSerializer,
+    FollowUpRecordSerializer,
+    FollowUpsDueSerializer,
+    FollowUpSerializer,
+    InboxSerializer,
     ItemIssueSerializer,
     ItemSerializer,
     MealRollCallSerializer,
@@ -82,7 +108,15 @@ from .serializers import (
     NeedsSerializer,
     NoteCreateSerializer,
     NoteSerializer,
+    OutcomeSerializer,
     PersonSerializer,
+    ProgrammeSerializer,
+    ReferralAnswerSerializer,
+    ReferralCreateSerializer,
+    ReferralDeclineSerializer,
+    ReferralDetail,
+    ReferralDetailSerializer,
+    ReferralSerializer,
     RegionSerializer,
     ReviewedSerializer,
     ReviewSerializer,
@@ -515,9 +549,14 @@ class CaseViewSet(viewsets.GenericViewSet):
         "notes": Capability.CARE_RECORD,
         "tasks": Capability.CARE_RECORD,
         "close": Capability.STAY_DISCHARGE,
+        "referrals": Capability.REFERRAL_SEND,
+        "consents": Capability.PERSON_VIEW,
+        "consent_add": Capability.PERSON_CHANGE,
+        "outcome": Capability.EMPOWERMENT_RECORD,
     }
     queryset = Case.objects.none()
     lookup_url_kwarg = "case_id"
+    pagination_class = None  # no list of cases; a person's consents are a handful
 
     @extend_schema(
         responses={200: CaseDetailSerializer, **error_responses(401, 403, 404)},
@@ -615,6 +654,69 @@ class CaseViewSet(viewsets.GenericViewSet):
             case_close(actor=request.user, case=case, **data)
         case.refresh_from_db(fields=["status", "outcome", "closed_at"])
         return Response(CaseClosedSerializer(case).data)
+
+    @extend_schema(
+        request=ReferralCreateSerializer,
+        responses={
+            201: ReferralSerializer,
+            **refused_responses(
+                "Invalid body or unknown agency, or a referral refused (no valid agreement with "
+                "that agency for the purpose, no consent recorded where the purpose needs it, "
+                "already referred there)"
+            ),
+        },
+        summary="Refer the case to another agency under an agreement",
+    )
+    @action(detail=True, methods=["post"])
+    def referrals(self, request: Request, case_id: str) -> Response:
+        case = case_get(request=request, case_id=case_id)
+        data = valid(ReferralCreateSerializer, request.data)
+        with refusals_as_400():
+            referral = referral_send(actor=request.user, case=case, **data)
+        return Response(referral_data(request.user, referral), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={200: ConsentSerializer(many=True), **error_responses(401, 403, 404)},
+        summary="The person's consents, withdrawn ones too, newest first",
+    )
+    @action(detail=True, methods=["get"])
+    def consents(self, request: Request, case_id: str) -> Response:
+        case = case_get(request=request, case_id=case_id)
+        person_disclosure_record(
+            actor=request.user,
+            action=AuditEvent.Action.VIEW,
+            people=case.person,
+            summary=f"api consents of case {case.pk}",
+        )
+        consents = Consent.objects.filter(person=case.person).order_by("-given_at", "-id")
+        context = {"names": names_open(request.user, case.person_id)}
+        return Response(ConsentSerializer(consents, many=True, context=context).data)
+
+    @extend_schema(
+        request=ConsentCreateSerializer,
+        responses={201: ConsentSerializer, **refused_responses("Invalid body")},
+        summary="Record the person's consent to a purpose, or the legal duty it rests on",
+    )
+    @consents.mapping.post
+    def consent_add(self, request: Request, case_id: str) -> Response:
+        case = case_get(request=request, case_id=case_id)
+        data = valid(ConsentCreateSerializer, request.data)
+        with refusals_as_400():
+            consent = consent_record(actor=request.user, person=case.person, **data)
+        return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=OutcomeSerializer,
+        responses={200: CaseOutcomeSerializer, **refused_responses("Invalid or unknown outcome")},
+        summary="Record what became of the person, without closing the case",
+    )
+    @action(detail=True, methods=["post"])
+    def outcome(self, request: Request, case_id: str) -> Response:
+        case = case_get(request=request, case_id=case_id)
+        data = valid(OutcomeSerializer, request.data)
+        with refusals_as_400():
+            case = outcome_set(actor=request.user, case=case, **data)
+        return Response(CaseOutcomeSerializer(case).data)
 
 
 class SessionViewSet(viewsets.GenericViewSet):
@@ -761,3 +863,290 @@ class TaskViewSet(viewsets.GenericViewSet):
     def done(self, request: Request, task_id: str) -> Response:
         task = task_get(request=request, task_id=task_id)
         return Response(TaskSerializer(task_done(actor=request.user, task=task)).data)
+
+
+# --- sharing and empowerment ------------------------------------------------------------------
+
+
+def shown_name(user: Any, person: Person, names: dict[int, str | None]) -> str | None:
+    """The person's name if this caller may see it: not when the person is reached only
+    through an agreement that leaves identity out. Remembered in `names` per person."""
+    if person.pk not in names:
+        shown = present(
+            user,
+            person,
+            "full_name",
+            DataCategory.IDENTITY,
+            allowed=agreement_categories(user, person.pk),
+        )
+        names[person.pk] = shown.value if shown.state == "shown" else None
+    return names[person.pk]
+
+
+def named[T: Referral | FollowUp](user: Any, rows: list[T]) -> list[T]:
+    """Give each row the name of its person as this caller may see it (`shown_name`)."""
+    names: dict[int, str | None] = {}
+    for row in rows:
+        row.shown_name = shown_name(user, row.case.person, names)  # type: ignore[union-attr]
+    return rows
+
+
+def marked(user: Any, referral: Referral) -> Referral:
+    """The referral with what ReferralSerializer needs beyond its fields: the name as this
+    caller may see it and whether it waits too long for an answer (as the inbox marks it)."""
+    if not hasattr(referral, "overdue"):
+        referral.overdue = (  # type: ignore[attr-defined]
+            referral.status == Referral.Status.SENT
+            and referral.waiting_days() > settings.PULANG_REFERRAL_REMINDER_DAYS
+        )
+    [referral] = named(user, [referral])
+    return referral
+
+
+def referral_data(user: Any, referral: Referral) -> Any:
+    return ReferralSerializer(marked(user, referral)).data
+
+
+class GroupedListSchema(AutoSchema):
+    """For a viewset whose `list` answers one object grouping its rows (waiting, active, sent;
+    overdue, due), not an array; drf-spectacular would otherwise document an array."""
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        return False
+
+
+class ReferralViewSet(viewsets.GenericViewSet):
+    """Referrals the caller's agency sent or received, their answers and the enrolments made
+    under them. A receiving agency sees a referral only while its agreement is valid and the
+    consent it rests on stands."""
+
+    serializer_class = ReferralDetailSerializer
+    capabilities = {
+        "list": Capability.PERSON_VIEW,
+        "retrieve": Capability.PERSON_VIEW,
+        "accept": Capability.EMPOWERMENT_RECORD,
+        "decline": Capability.EMPOWERMENT_RECORD,
+        "complete": Capability.EMPOWERMENT_RECORD,
+        "enrolments": Capability.EMPOWERMENT_RECORD,
+    }
+    queryset = Referral.objects.none()
+    lookup_url_kwarg = "referral_id"
+    schema = GroupedListSchema()
+    pagination_class = None  # the inbox is bounded (waiting, active and the latest 100 sent)
+
+    @extend_schema(
+        operation_id="referrals_list",
+        responses={200: InboxSerializer, **error_responses(401, 403)},
+        summary="The referral inbox: waiting for your agency's answer, being worked, and sent",
+    )
+    def list(self, request: Request) -> Response:
+        boxes = inbox(user=request.user)
+        rows = named(request.user, [r for key in ("waiting", "active", "sent") for r in boxes[key]])
+        page_disclosure_record(
+            actor=request.user,
+            people=[r.case.person for r in rows],
+            summary="api referral inbox",
+            target=request.user,
+        )
+        return Response(InboxSerializer(boxes).data)
+
+    @extend_schema(
+        responses={200: ReferralDetailSerializer, **error_responses(401, 403, 404)},
+        summary="A referral with the person's data as far as the agreement opens it",
+    )
+    def retrieve(self, request: Request, referral_id: str) -> Response:
+        referral = referral_get(request=request, referral_id=referral_id)
+        user: Any = request.user
+        person = referral.case.person
+        receiving = user.agency_id == referral.to_agency_id
+        person_disclosure_record(
+            actor=user,
+            action=AuditEvent.Action.VIEW,
+            people=person,
+            summary=f"api referral {referral.pk} under agreement {referral.agreement.reference}"
+            if receiving
+            else f"api referral {referral.pk}",
+        )
+        # person_fields keeps the order of Person.FIELD_CATEGORIES.
+        fields = list(
+            zip(Person.FIELD_CATEGORIES, person_fields(user=user, person=person), strict=True)
+        )
+        detail = ReferralDetail(
+            referral=marked(user, referral),
+            receiving=receiving,
+            full_name=referral.shown_name,  # type: ignore[attr-defined]
+            fields=fields,
+            enrolments=list(referral.enrolments.select_related("programme")),
+            followups=list(
+                referral.case.followups.filter(agency_id=user.agency_id)
+                .select_related("agency", "enrolment__programme")
+                .order_by("due_on", "id")
+            ),
+        )
+        return Response(ReferralDetailSerializer(detail).data)
+
+    @extend_schema(
+        request=ReferralAnswerSerializer,
+        responses={
+            200: ReferralSerializer,
+            **refused_responses("Not your agency's to answer, or already answered"),
+        },
+        summary="Accept a referral sent to your agency",
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, referral_id: str) -> Response:
+        referral = referral_get(request=request, referral_id=referral_id)
+        data = valid(ReferralAnswerSerializer, request.data)
+        with refusals_as_400():
+            referral = referral_accept(actor=request.user, referral=referral, note=data["note"])
+        return Response(referral_data(request.user, referral))
+
+    @extend_schema(
+        request=ReferralDeclineSerializer,
+        responses={
+            200: ReferralSerializer,
+            **refused_responses("No reason, not your agency's to answer, or already answered"),
+        },
+        summary="Decline a referral sent to your agency, with a reason; its access ends",
+    )
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, referral_id: str) -> Response:
+        referral = referral_get(request=request, referral_id=referral_id)
+        data = valid(ReferralDeclineSerializer, request.data)
+        with refusals_as_400():
+            referral = referral_decline(
+                actor=request.user, referral=referral, reason=data["reason"]
+            )
+        return Response(referral_data(request.user, referral))
+
+    @extend_schema(
+        request=ReferralAnswerSerializer,
+        responses={
+            200: ReferralSerializer,
+            **refused_responses("Not your agency's, or not accepted"),
+        },
+        summary="Mark an accepted referral done",
+    )
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, referral_id: str) -> Response:
+        referral = referral_get(request=request, referral_id=referral_id)
+        data = valid(ReferralAnswerSerializer, request.data)
+        with refusals_as_400():
+            referral = referral_complete(actor=request.user, referral=referral, note=data["note"])
+        return Response(referral_data(request.user, referral))
+
+    @extend_schema(
+        request=EnrolCreateSerializer,
+        responses={
+            201: EnrolmentSerializer,
+            **refused_responses(
+                "Invalid body or unknown programme, or an enrolment refused (the referral not "
+                "accepted, a programme inactive or not your agency's, already enrolled)"
+            ),
+        },
+        summary="Enrol the referred person in a programme; its follow-ups are planned",
+    )
+    @action(detail=True, methods=["post"])
+    def enrolments(self, request: Request, referral_id: str) -> Response:
+        referral = referral_get(request=request, referral_id=referral_id)
+        data = valid(EnrolCreateSerializer, request.data)
+        with refusals_as_400():
+            enrolment = enrol(actor=request.user, case=referral.case, referral=referral, **data)
+        return Response(EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
+
+
+class ConsentViewSet(viewsets.GenericViewSet):
+    """Consents of people in the caller's scope."""
+
+    serializer_class = ConsentSerializer
+    capabilities = {"withdraw": Capability.PERSON_CHANGE}
+    queryset = Consent.objects.none()
+    lookup_url_kwarg = "consent_id"
+
+    @extend_schema(
+        request=None,
+        responses={200: ConsentSerializer, **refused_responses("Already withdrawn")},
+        summary="Withdraw a consent: the referrals, access and follow-ups it covered end now",
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, consent_id: str) -> Response:
+        consent = consent_get(request=request, consent_id=consent_id)
+        with refusals_as_400():
+            consent = consent_withdraw(actor=request.user, consent=consent)
+        context = {"names": names_open(request.user, consent.person_id)}
+        return Response(ConsentSerializer(consent, context=context).data)
+
+
+def names_open(user: Any, person_id: int) -> bool:
+    """Whether the caller may see who gave a consent: the person's own name or a guardian's,
+    so identity and contact data both, unless the caller holds the person itself."""
+    allowed = agreement_categories(user, person_id)
+    return allowed is None or {"identity", "contact"} <= allowed
+
+
+class ProgrammeViewSet(viewsets.GenericViewSet):
+    """The active programmes the caller's agency runs (reference data for enrolments)."""
+
+    capability = Capability.PERSON_VIEW
+    serializer_class = ProgrammeSerializer
+    queryset = Programme.objects.none()
+    pagination_class = None  # a short picker list
+
+    @extend_schema(
+        responses={200: ProgrammeSerializer(many=True), **error_responses(401, 403)},
+        summary="The active programmes your agency runs",
+    )
+    def list(self, request: Request) -> Response:
+        programmes = programmes_for(user=request.user)
+        return Response(ProgrammeSerializer(programmes, many=True).data)
+
+
+class FollowUpViewSet(viewsets.GenericViewSet):
+    """Follow-ups the caller's agency owes, and what they found."""
+
+    serializer_class = FollowUpSerializer
+    capabilities = {
+        "list": Capability.PERSON_VIEW,
+        "record": Capability.EMPOWERMENT_RECORD,
+    }
+    queryset = FollowUp.objects.none()
+    lookup_url_kwarg = "followup_id"
+    schema = GroupedListSchema()
+    pagination_class = None  # bounded by the two-week horizon
+
+    @extend_schema(
+        operation_id="followups_list",
+        responses={200: FollowUpsDueSerializer, **error_responses(401, 403)},
+        summary="Your agency's open follow-ups: overdue, and due within two weeks",
+    )
+    def list(self, request: Request) -> Response:
+        due = followups_due(user=request.user)
+        rows = named(request.user, due["overdue"] + due["due"])
+        for row in rows:
+            row.assigned_to_you = row.assigned_to_id == request.user.pk
+        page_disclosure_record(
+            actor=request.user,
+            people=[f.case.person for f in rows],
+            summary="api follow-ups due",
+            target=request.user,
+        )
+        return Response(FollowUpsDueSerializer(due).data)
+
+    @extend_schema(
+        request=FollowUpRecordSerializer,
+        responses={
+            200: FollowUpSerializer,
+            **refused_responses(
+                "Invalid body, or a record refused (wants abroad without the channel, already "
+                "recorded or cancelled)"
+            ),
+        },
+        summary="Record what a follow-up found; not reached is a result too",
+    )
+    @action(detail=True, methods=["post"])
+    def record(self, request: Request, followup_id: str) -> Response:
+        followup = followup_get(request=request, followup_id=followup_id)
+        data = valid(FollowUpRecordSerializer, request.data)
+        with refusals_as_400():
+            followup = followup_record(actor=request.user, followup=followup, **data)
+        return Response(FollowUpSerializer(followup).data)

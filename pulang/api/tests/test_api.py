@@ -632,11 +632,25 @@ def test_openapi_is_served_as_json_without_a_token():
         "/api/v1/cases/{case_id}/close/",
         "/api/v1/sessions/{session_id}/attendance/",
         "/api/v1/tasks/{task_id}/done/",
+        "/api/v1/cases/{case_id}/referrals/",
+        "/api/v1/cases/{case_id}/consents/",
+        "/api/v1/cases/{case_id}/outcome/",
+        "/api/v1/referrals/",
+        "/api/v1/referrals/{referral_id}/",
+        "/api/v1/referrals/{referral_id}/accept/",
+        "/api/v1/referrals/{referral_id}/decline/",
+        "/api/v1/referrals/{referral_id}/complete/",
+        "/api/v1/referrals/{referral_id}/enrolments/",
+        "/api/v1/consents/{consent_id}/withdraw/",
+        "/api/v1/programmes/",
+        "/api/v1/followups/",
+        "/api/v1/followups/{followup_id}/record/",
     }
     operations = [op for item in schema["paths"].values() for op in item.values()]
     assert all(op["security"] == [{"apiToken": []}] for op in operations)
     assert list(schema["paths"]["/api/v1/persons/{id}/reveal/"]) == ["post"]
     assert sorted(schema["paths"]["/api/v1/shelters/{shelter_id}/sessions/"]) == ["get", "post"]
+    assert sorted(schema["paths"]["/api/v1/cases/{case_id}/consents/"]) == ["get", "post"]
 
 
 def test_openapi_documents_the_error_body():

@@ -3,6 +3,7 @@ through the WSGI app with a shelter social worker's token, answers without a ser
 with bodies, statuses and content types the document describes."""
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -378,3 +379,152 @@ def test_shelter_life_conforms(world):
     )
     assert moved.status_code == 201
     assert moved.json()["shelter_id"] == other.pk
+
+
+def test_sharing_and_empowerment_conform(world):
+    from pulang.empowerment.models import Programme
+    from pulang.sharing.models import Agreement
+
+    unit: Any = AgencyFactory(code="bp3mi-schema", kind="migrant_protection_regional")
+    agreement = Agreement.objects.create(
+        reference="PKS-schema",
+        title="Pemberdayaan",
+        purposes=["empowerment"],
+        categories=["identity", "case_summary"],
+        valid_from=timezone.localdate(),
+        valid_to=timezone.localdate(),
+    )
+    agreement.parties.set([world.agency, unit])
+    Programme.objects.create(
+        code="modal-schema", name="Modal usaha", kind="business_capital", agency=unit
+    )
+    officer = UserFactory(
+        is_service_account=True,
+        username="bp3mi-officer-schema",
+        agency=unit,
+        roles=["migrant_protection_officer"],
+    )
+    unit_token = api_token_create(actor=None, user=officer, name="bp3mi")
+    siti = CaseFactory(owning_agency=world.agency, person=world.inside)
+    ani = CaseFactory(owning_agency=world.agency, person=world.bare)
+    on_siti = {"case_id": siti.pk}
+    refer = {"to_agency": "bp3mi-schema", "purpose": "empowerment", "note": "Modal warung"}
+
+    referrals_path = "/api/v1/cases/{case_id}/referrals/"
+    refused = call(world, referrals_path, "POST", path_parameters=on_siti, body=refer)
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "refused"
+    consents_path = "/api/v1/cases/{case_id}/consents/"
+    for case in (siti, ani):
+        consent = call(
+            world,
+            consents_path,
+            "POST",
+            path_parameters={"case_id": case.pk},
+            body={"purpose": "empowerment", "basis": "consent", "given_by": "Diri sendiri"},
+        )
+        assert consent.status_code == 201
+    consents = call(world, consents_path, "GET", path_parameters=on_siti)
+    assert [row["withdrawn_at"] for row in consents.json()] == [None]
+    sent = call(world, referrals_path, "POST", path_parameters=on_siti, body=refer)
+    assert sent.status_code == 201
+    other = call(world, referrals_path, "POST", path_parameters={"case_id": ani.pk}, body=refer)
+    assert other.status_code == 201
+    assert len(call(world, "/api/v1/referrals/", "GET").json()["sent"]) == 2
+
+    inbox = call(world, "/api/v1/referrals/", "GET", token=unit_token)
+    assert {row["full_name"] for row in inbox.json()["waiting"]} == {"Siti Aminah", "Ani"}
+    on_referral = {"referral_id": sent.json()["id"]}
+    detail_path = "/api/v1/referrals/{referral_id}/"
+    detail = call(world, detail_path, "GET", token=unit_token, path_parameters=on_referral)
+    assert detail.json()["receiving"] is True
+    assert NIK not in detail.text and "Luka di tangan" not in detail.text
+    own = call(world, detail_path, "GET", path_parameters=on_referral)
+    assert own.json()["receiving"] is False
+    accepted = call(
+        world,
+        "/api/v1/referrals/{referral_id}/accept/",
+        "POST",
+        token=unit_token,
+        path_parameters=on_referral,
+        body={"note": "Diterima"},
+    )
+    assert accepted.json()["status"] == "accepted"
+    programmes = call(world, "/api/v1/programmes/", "GET", token=unit_token)
+    assert [row["code"] for row in programmes.json()] == ["modal-schema"]
+    enrolled = call(
+        world,
+        "/api/v1/referrals/{referral_id}/enrolments/",
+        "POST",
+        token=unit_token,
+        path_parameters=on_referral,
+        body={
+            "programme": "modal-schema",
+            "amount": "3000000",
+            "enrolled_on": (timezone.localdate() - timedelta(days=35)).isoformat(),
+            "note": "Warung",
+        },
+    )
+    assert enrolled.status_code == 201
+    after = call(world, detail_path, "GET", token=unit_token, path_parameters=on_referral)
+    assert [row["months_after"] for row in after.json()["followups"]] == [1, 3, 6, 12]
+    due = call(world, "/api/v1/followups/", "GET", token=unit_token)
+    [first] = due.json()["overdue"]
+    recorded = call(
+        world,
+        "/api/v1/followups/{followup_id}/record/",
+        "POST",
+        token=unit_token,
+        path_parameters={"followup_id": first["id"]},
+        body={
+            "reached": True,
+            "monthly_income": "1500000",
+            "business_running": True,
+            "wants_abroad": True,
+            "abroad_channel": "legal",
+            "safe_migration_knowledge": "some",
+        },
+    )
+    assert recorded.json()["abroad_channel"] == "legal"
+    outcome = call(
+        world,
+        "/api/v1/cases/{case_id}/outcome/",
+        "POST",
+        token=unit_token,
+        path_parameters=on_siti,
+        body={"outcome": "independent", "evidence": "Warung berjalan"},
+    )
+    assert outcome.json()["outcome"] == "independent"
+    completed = call(
+        world,
+        "/api/v1/referrals/{referral_id}/complete/",
+        "POST",
+        token=unit_token,
+        path_parameters=on_referral,
+        body={},
+    )
+    assert completed.json()["status"] == "completed"
+
+    on_other = {"referral_id": other.json()["id"]}
+    decline_path = "/api/v1/referrals/{referral_id}/decline/"
+    no_reason = call(
+        world, decline_path, "POST", token=unit_token, path_parameters=on_other, body={}
+    )
+    assert no_reason.status_code == 400 and "reason" in no_reason.json()["error"]["fields"]
+    declined = call(
+        world,
+        decline_path,
+        "POST",
+        token=unit_token,
+        path_parameters=on_other,
+        body={"reason": "Di luar wilayah"},
+    )
+    assert declined.json()["status"] == "declined"
+    withdrawn = call(
+        world,
+        "/api/v1/consents/{consent_id}/withdraw/",
+        "POST",
+        path_parameters={"consent_id": consents.json()[0]["id"]},
+    )
+    assert withdrawn.json()["withdrawn_at"] is not None
+    gone = call(world, detail_path, "GET", token=unit_token, path_parameters=on_referral)
+    assert gone.status_code == 404
