@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "pulang.returns",
     "pulang.sharing",
     "pulang.empowerment",
+    "pulang.reports",
     "pulang.matching",
     "pulang.demo",
     "pulang.api",
@@ -194,6 +195,9 @@ PULANG_FOLLOWUP_MONTHS = [
 ]
 # Days a referral may wait for an answer before it is flagged and reminded.
 PULANG_REFERRAL_REMINDER_DAYS = int(os.environ.get("PULANG_REFERRAL_REMINDER_DAYS", "3"))
+
+# Published or exported aggregates show no count below this (CTDC's rule is 11).
+PULANG_SMALL_CELL = int(os.environ.get("PULANG_SMALL_CELL", "11"))
 
 REDIS_URL = os.environ.get("PULANG_REDIS_URL", "")
 if REDIS_URL:

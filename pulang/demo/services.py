@@ -118,6 +118,7 @@ class DemoLogin:
 class DemoResult:
     logins: list[DemoLogin] = field(default_factory=list)
     people_created: int = 0
+    story_cases: int = 0
 
 
 def _demo_users() -> list[tuple[str, str, str, str, Role]]:
@@ -148,7 +149,7 @@ def demo_otp_key(username: str) -> str:
 
 
 @transaction.atomic
-def demo_load(*, people: int = DEMO_PEOPLE) -> DemoResult:
+def demo_load(*, people: int = DEMO_PEOPLE, story_2020: bool = False) -> DemoResult:
     """Create or refresh the demo world; running it twice leaves the same world."""
     if not Region.objects.filter(level=Region.Level.REGENCY).exists():
         regions_load(include_villages=False)
@@ -201,6 +202,10 @@ def demo_load(*, people: int = DEMO_PEOPLE) -> DemoResult:
         _demo_duplicate_review()
     _demo_shelter_life()
     _demo_agreement(agencies)
+    if story_2020:
+        from .story2020 import story_2020_load
+
+        result.story_cases = story_2020_load()
     return result
 
 
@@ -315,7 +320,9 @@ def _demo_shelter_life() -> None:
         session = session_create(
             actor=worker,
             shelter=shelter,
-            kind=ActivityKind.objects.get(code="sport-futsal"),
+            kind=ActivityKind.objects.get_or_create(
+                code="sport-futsal", defaults={"name": "Futsal", "group": "sport"}
+            )[0],
             starts_at=now - timedelta(days=1, hours=2),
             facilitator="Pak Darto",
         )

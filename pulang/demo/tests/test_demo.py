@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_loads_the_four_shelters_and_people_once(capsys):
-    call_command("demo", people=50)
+    call_command("demo", people=50, without_2020=True)
     out = capsys.readouterr().out
     assert "peksos.bambuapus" in out and "pulang-demo-2026" in out
     assert set(Shelter.objects.values_list("name", flat=True)) == {
@@ -28,7 +28,7 @@ def test_demo_loads_the_four_shelters_and_people_once(capsys):
     assert pairs.exists()
     assert all(p.person_a.birth_date == p.person_b.birth_date for p in pairs)
 
-    call_command("demo", people=50)
+    call_command("demo", people=50, without_2020=True)
     assert Person.objects.count() == 52
     assert Shelter.objects.count() == 4
     worker = get_user_model().objects.get(username="peksos.bambuapus")
@@ -36,7 +36,7 @@ def test_demo_loads_the_four_shelters_and_people_once(capsys):
 
 
 def test_demo_has_one_login_per_role_and_second_factor_where_names_are_seen(capsys):
-    call_command("demo", people=5)
+    call_command("demo", people=5, without_2020=True)
     users = get_user_model().objects.exclude(roles=[])
     held = sorted(role for user in users for role in user.roles)
     assert held.count(Role.SHELTER_SOCIAL_WORKER) == 2  # two shelters, to show scoping
@@ -57,8 +57,8 @@ def test_demo_shelters_have_residents_with_a_day_of_care(capsys):
     from pulang.shelters.models import Provision, Stay
     from pulang.shelters.selectors import shelter_board
 
-    call_command("demo", people=300)
-    call_command("demo", people=300)  # twice: still one stay per case
+    call_command("demo", people=300, without_2020=True)
+    call_command("demo", people=300, without_2020=True)  # twice: still one stay per case
     bambu_apus = Shelter.objects.get(code="rptc-bambu-apus")
     worker = get_user_model().objects.get(username="peksos.bambuapus")
     board = shelter_board(user=worker, shelter=bambu_apus)

@@ -1,0 +1,190 @@
+"""The ministry's figures, counted from dated events for a period and a day, never typed in.
+
+"Returned home" is the people handed over in the period; "in the shelters" is the stays
+present at the end of the as-of day (admission ≤ D < discharge); "received" is the cases
+opened in the period with a stay in the shelters. The dashboard and `pulang stats` both read
+`figures()`; aggregates that leave the building pass through `suppressed()`.
+"""
+
+import statistics
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from pulang.agencies.models import Agency, Shelter
+from pulang.cases.models import Case
+from pulang.returns.models import HandoverMember
+from pulang.shelters.models import Stay
+from pulang.shelters.selectors import age_on, day_bounds
+
+REFERRED = ("referred_hospital", "referred_police", "referred_child_protection")
+
+
+@dataclass
+class Figures:
+    start: date
+    end: date
+    as_of: date
+    shelters: list[str]
+    received: int = 0
+    returned_home: int = 0
+    in_shelters: int = 0
+    transferred: int = 0
+    referred: int = 0
+    returned_by_shelter: dict[str, int] = field(default_factory=dict)
+    present_by_shelter: dict[str, int] = field(default_factory=dict)
+    received_by_entry_point: dict[str, int] = field(default_factory=dict)
+    received_by_country: dict[str, int] = field(default_factory=dict)
+    returned_by_province: dict[str, int] = field(default_factory=dict)
+    returned_by_sex: dict[str, int] = field(default_factory=dict)
+    returned_by_age_group: dict[str, int] = field(default_factory=dict)
+    returned_children: int = 0
+    stay_days_median: float | None = None
+    stay_days_p90: float | None = None
+    handover_days_median: float | None = None
+    handover_days_p90: float | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("start", "end", "as_of"):
+            data[key] = data[key].isoformat()
+        return data
+
+
+def report_shelters(user: Any) -> QuerySet[Shelter]:
+    """The shelters a user's figures cover: all of them for the ministry's headquarters and
+    aggregate-only roles, the agency's own for a shelter's staff."""
+    agency = getattr(user, "agency", None)
+    if agency is not None and agency.kind == Agency.Kind.MINISTRY_UNIT:
+        return Shelter.objects.all()
+    return Shelter.objects.filter(agency=agency) if agency is not None else Shelter.objects.none()
+
+
+def _p90(values: list[float]) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
+
+
+def _median(values: list[float]) -> float | None:
+    return float(statistics.median(values)) if values else None
+
+
+AGE_GROUPS = (("0-17", 0, 17), ("18-29", 18, 29), ("30-44", 30, 44), ("45+", 45, 200))
+
+
+def figures(*, shelters: QuerySet[Shelter], start: date, end: date, as_of: date) -> Figures:
+    """Every figure for these shelters, the period [start, end] and the day `as_of`."""
+    period_start, _ = day_bounds(start)
+    _, period_end = day_bounds(end)
+    _, as_of_end = day_bounds(as_of)
+    names = dict(shelters.values_list("pk", "name"))
+    result = Figures(start=start, end=end, as_of=as_of, shelters=sorted(names.values()))
+    stays = Stay.objects.filter(shelter__in=shelters)
+
+    received = Case.objects.filter(
+        opened_at__gte=period_start, opened_at__lt=period_end, stays__in=stays
+    ).distinct()
+    result.received = received.count()
+    by_batch = Counter(received.values_list("batch__entry_point", "batch__deporting_country"))
+    entry: Counter[str] = Counter()
+    country: Counter[str] = Counter()
+    for (point, nation), count in by_batch.items():
+        entry[point or "-"] += count
+        country[nation or "-"] += count
+    result.received_by_entry_point = dict(entry.most_common())
+    result.received_by_country = dict(country.most_common())
+
+    members = HandoverMember.objects.filter(
+        handover__shelter__in=shelters,
+        handover__handed_at__gte=period_start,
+        handover__handed_at__lt=period_end,
+    ).values_list(
+        "handover__shelter_id",
+        "handover__handed_at",
+        "case__opened_at",
+        "case__person__sex",
+        "case__person__birth_date",
+        "case__person__origin_region__parent__parent__name",
+        "case__person__origin_region__parent__name",
+        "case__person__origin_region__level",
+    )
+    result.returned_home = 0
+    by_shelter: Counter[str] = Counter()
+    by_province: Counter[str] = Counter()
+    by_sex: Counter[str] = Counter()
+    by_age: Counter[str] = Counter()
+    waits: list[float] = []
+    for shelter_id, handed_at, opened_at, sex, birth, grand, parent, level in members:
+        result.returned_home += 1
+        by_shelter[names[shelter_id]] += 1
+        province = parent if level == 2 else grand if level == 3 else parent
+        by_province[province or "-"] += 1
+        by_sex[sex or "?"] += 1
+        age = age_on(birth, handed_at.date())
+        group = next(
+            (g for g, low, high in AGE_GROUPS if age is not None and low <= age <= high), "?"
+        )
+        by_age[group] += 1
+        result.returned_children += group == "0-17"
+        waits.append((handed_at - opened_at).total_seconds() / 86400)
+    result.returned_by_shelter = dict(by_shelter.most_common())
+    result.returned_by_province = dict(by_province.most_common())
+    result.returned_by_sex = dict(by_sex.most_common())
+    result.returned_by_age_group = {g: by_age.get(g, 0) for g, _l, _h in AGE_GROUPS}
+    result.handover_days_median = _round(_median(waits))
+    result.handover_days_p90 = _round(_p90(waits))
+
+    present = stays.filter(admitted_at__lt=as_of_end).filter(
+        Q(discharged_at__isnull=True) | Q(discharged_at__gte=as_of_end)
+    )
+    result.in_shelters = present.count()
+    result.present_by_shelter = {
+        names[pk]: count
+        for pk, count in Counter(present.values_list("shelter_id", flat=True)).most_common()
+    }
+    ended = stays.filter(discharged_at__gte=period_start, discharged_at__lt=period_end)
+    result.transferred = ended.filter(discharge_reason="transferred").count()
+    result.referred = ended.filter(discharge_reason__in=REFERRED).count()
+    lengths = [
+        (out - into).total_seconds() / 86400
+        for into, out in ended.values_list("admitted_at", "discharged_at")
+        if out is not None
+    ]
+    result.stay_days_median = _round(_median(lengths))
+    result.stay_days_p90 = _round(_p90(lengths))
+    return result
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def small_cell_threshold() -> int:
+    return int(getattr(settings, "PULANG_SMALL_CELL", 11))
+
+
+def suppressed(data: Any, threshold: int | None = None) -> Any:
+    """The same figures with every count from 1 to threshold-1 replaced by "<threshold"
+    (CTDC's rule: no published cell identifies fewer than 11 people). Zero stays zero;
+    medians and percentiles of fewer than `threshold` people are withheld."""
+    limit = threshold or small_cell_threshold()
+    if isinstance(data, Figures):
+        data = data.as_dict()
+        if data["returned_home"] < limit:
+            data["handover_days_median"] = data["handover_days_p90"] = None
+    if isinstance(data, dict):
+        return {
+            key: suppressed(value, limit) if key not in ("start", "end", "as_of") else value
+            for key, value in data.items()
+        }
+    if isinstance(data, list):
+        return [suppressed(item, limit) for item in data]
+    if isinstance(data, bool) or not isinstance(data, int):
+        return data
+    return f"<{limit}" if 0 < data < limit else data

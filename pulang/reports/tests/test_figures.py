@@ -1,0 +1,126 @@
+"""Every figure checked against an independent count of a small random history, and small
+cells suppressed wherever an aggregate leaves the building."""
+
+import json
+import random
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from pulang.accounts.tests.factories import UserFactory
+from pulang.agencies.models import Agency, Shelter
+from pulang.reports.figures import figures, suppressed
+from pulang.returns.models import HandoverMember
+from pulang.returns.services import handover_record
+from pulang.returns.tests.helpers import residents_going_home, return_world
+from pulang.shelters.models import Stay
+from pulang.shelters.services import stay_discharge
+
+pytestmark = pytest.mark.django_db
+
+
+def at(day: date, hour: int = 10) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=hour))
+
+
+def history(seed: int):
+    """People admitted on random days of March 2026; some handed over, some referred, some
+    still there."""
+    rng = random.Random(seed)
+    world = return_world(capacity=500)
+    cases = residents_going_home(world, {"52.03": 12, "52.02": 9, "35.27": 7})
+    for case in cases:
+        arrived = at(date(2026, 3, 1) + timedelta(days=rng.randint(0, 20)), rng.randint(0, 22))
+        case.opened_at = arrived
+        case.save(update_fields=["opened_at"])
+        Stay.objects.filter(case=case).update(admitted_at=arrived + timedelta(hours=1))
+    for case in cases:
+        stay = Stay.objects.get(case=case)
+        fate = rng.random()
+        leave = stay.admitted_at + timedelta(days=rng.randint(1, 25), hours=rng.randint(0, 12))
+        if fate < 0.6:
+            handover_record(
+                actor=world.head,
+                shelter=world.shelter,
+                cases=[case],
+                place="Selong",
+                receiver_kind="family",
+                receiver_name="Keluarga",
+                receiver_relation="Ibu",
+                witness_name="Saksi",
+                handed_at=leave,
+            )
+        elif fate < 0.75:
+            stay_discharge(actor=world.head, stay=stay, reason="referred_hospital", at=leave)
+    return world
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_every_figure_matches_an_independent_count(seed):
+    world = history(seed)
+    start, end, as_of = date(2026, 3, 5), date(2026, 3, 25), date(2026, 3, 15)
+    result = figures(shelters=Shelter.objects.all(), start=start, end=end, as_of=as_of)
+
+    def local(moment):
+        return timezone.localtime(moment).date()
+
+    members = list(HandoverMember.objects.select_related("handover", "case__person"))
+    returned = [m for m in members if start <= local(m.handover.handed_at) <= end]
+    assert result.returned_home == len(returned)
+    stays = list(Stay.objects.select_related("case"))
+    assert result.in_shelters == sum(
+        1
+        for s in stays
+        if local(s.admitted_at) <= as_of
+        and (s.discharged_at is None or local(s.discharged_at) > as_of)
+    )
+    assert result.received == sum(1 for s in stays if start <= local(s.case.opened_at) <= end)
+    assert result.referred == sum(
+        1
+        for s in stays
+        if s.discharge_reason == "referred_hospital" and start <= local(s.discharged_at) <= end
+    )
+    assert sum(result.returned_by_province.values()) == result.returned_home
+    assert result.returned_by_sex.get("F", 0) == sum(
+        1 for m in returned if m.case.person.sex == "F"
+    )
+    assert result.present_by_shelter.get(world.shelter.name, 0) == result.in_shelters
+
+
+def test_small_cells_are_suppressed_in_every_aggregate_that_leaves():
+    data = {"returned_home": 10, "in_shelters": 11, "zero": 0, "by": {"a": 3, "b": 40}}
+    assert suppressed(data) == {
+        "returned_home": "<11",
+        "in_shelters": 11,
+        "zero": 0,
+        "by": {"a": "<11", "b": 40},
+    }
+    assert suppressed({"x": 4, "y": 5}, threshold=5) == {"x": "<5", "y": 5}
+
+
+def test_the_analyst_dashboard_and_stats_suppress_small_cells(client, login_verified, capsys):
+    world = history(7)
+    ministry = Agency.objects.create(code="kemensos", name="Kemensos", kind="ministry_unit")
+    analyst = UserFactory(agency=ministry, roles=["hq_analyst"])
+    client.force_login(analyst)
+    body = client.get("/laporan/?dari=2026-03-01&sampai=2026-03-31&per=2026-03-15").content.decode()
+    result = figures(
+        shelters=Shelter.objects.all(),
+        start=date(2026, 3, 1),
+        end=date(2026, 3, 31),
+        as_of=date(2026, 3, 15),
+    )
+    small = [v for v in result.returned_by_province.values() if 0 < v < 11]
+    assert small, "the history has small cells to hide"
+    assert "&lt;11" in body
+    for case in world.shelter.stays.select_related("case__person")[:5]:
+        assert case.case.person.full_name not in body, "aggregates only"
+    call_command("stats", "--from", "2026-03-01", "--to", "2026-03-31", "--format", "json")
+    printed = json.loads(capsys.readouterr().out)
+    assert all(v == "<11" or v >= 11 or v == 0 for v in printed["returned_by_province"].values())
+    head = UserFactory(agency=world.shelter.agency, roles=["shelter_head"])
+    login_verified(client, head)
+    exact = client.get("/laporan/?dari=2026-03-01&sampai=2026-03-31").content.decode()
+    assert f'data-testid="returned-home">{result.returned_home}<' in exact

@@ -1,0 +1,84 @@
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pulang.access.http import declare
+from pulang.access.roles import Capability
+from pulang.audit.models import AuditEvent
+from pulang.audit.services import audit_record
+
+from .figures import figures, report_shelters, small_cell_threshold, suppressed
+
+
+class PeriodForm(forms.Form):
+    dari = forms.DateField(label=_("Dari"), widget=forms.DateInput(attrs={"type": "date"}))
+    sampai = forms.DateField(label=_("Sampai"), widget=forms.DateInput(attrs={"type": "date"}))
+    per = forms.DateField(
+        label=_("Penghuni per tanggal"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("dari") and data.get("sampai") and data["dari"] > data["sampai"]:
+            raise forms.ValidationError(_("Tanggal awal sesudah tanggal akhir."))
+        return data
+
+
+def _bars(counts: dict[str, Any]) -> list[tuple[str, Any, int]]:
+    numbers = [v for v in counts.values() if isinstance(v, int)]
+    top = max(numbers, default=0) or 1
+    return [(k, v, round(100 * v / top) if isinstance(v, int) else 0) for k, v in counts.items()]
+
+
+@declare(Capability.AGGREGATE_VIEW)
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    """Aggregates only, for the user's scope; small cells suppressed for roles that see no
+    names (headquarters analysts), as in anything published."""
+    today = timezone.localdate()
+    form = PeriodForm(
+        request.GET or None, initial={"dari": date(today.year, 1, 1), "sampai": today}
+    )
+    start, end, as_of = date(today.year, 1, 1), today, today
+    if form.is_valid():
+        start, end = form.cleaned_data["dari"], form.cleaned_data["sampai"]
+        as_of = form.cleaned_data["per"] or end
+    shelters = report_shelters(request.user)
+    data: Any = figures(shelters=shelters, start=start, end=end, as_of=as_of)
+    user: Any = request.user
+    exact = user.has_capability(Capability.PERSON_VIEW)
+    shown = data.as_dict() if exact else suppressed(data)
+    audit_record(
+        actor=user,
+        action=AuditEvent.Action.VIEW,
+        object_type="reports.dashboard",
+        summary=f"dashboard {start}..{end} as of {as_of}" + ("" if exact else " (suppressed)"),
+    )
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "form": form,
+            "f": shown,
+            "exact": exact,
+            "threshold": small_cell_threshold(),
+            "charts": [
+                (_("Dipulangkan menurut shelter"), _bars(shown["returned_by_shelter"])),
+                (_("Penghuni menurut shelter"), _bars(shown["present_by_shelter"])),
+                (_("Dipulangkan menurut provinsi asal"), _bars(shown["returned_by_province"])),
+                (_("Dipulangkan menurut jenis kelamin"), _bars(shown["returned_by_sex"])),
+                (_("Dipulangkan menurut kelompok umur"), _bars(shown["returned_by_age_group"])),
+                (_("Diterima menurut tempat masuk"), _bars(shown["received_by_entry_point"])),
+                (
+                    _("Diterima menurut negara yang mendeportasi"),
+                    _bars(shown["received_by_country"]),
+                ),
+            ],
+        },
+    )
