@@ -43,6 +43,10 @@ class Figures:
     returned_by_sex: dict[str, int] = field(default_factory=dict)
     returned_by_age_group: dict[str, int] = field(default_factory=dict)
     returned_children: int = 0
+    received_by_determination: dict[str, int] = field(default_factory=dict)
+    followups_due: int = 0
+    followups_done: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
     stay_days_median: float | None = None
     stay_days_p90: float | None = None
     handover_days_median: float | None = None
@@ -158,7 +162,44 @@ def figures(*, shelters: QuerySet[Shelter], start: date, end: date, as_of: date)
     ]
     result.stay_days_median = _round(_median(lengths))
     result.stay_days_p90 = _round(_p90(lengths))
+    _screenings(result, received)
+    _empowerment(result, shelters, start, end)
     return result
+
+
+def _screenings(result: Figures, received: QuerySet[Case]) -> None:
+    """Received people by the trafficking determination of their latest screening."""
+    from pulang.cases.models import Screening
+
+    latest: dict[int, str] = {}
+    rows = (
+        Screening.objects.filter(case__in=received)
+        .order_by("case_id", "screened_at", "id")
+        .values_list("case_id", "determination", "reviewed_determination")
+    )
+    for case_id, determination, reviewed in rows:
+        latest[case_id] = reviewed or determination
+    counts = Counter(latest.values())
+    counts["unscreened"] = result.received - len(latest)
+    result.received_by_determination = {k: v for k, v in counts.most_common() if v}
+
+
+def _empowerment(result: Figures, shelters: QuerySet[Shelter], start: date, end: date) -> None:
+    """Follow-ups due and done in the period, and recorded outcomes, of the shelters' people."""
+    from pulang.empowerment.models import FollowUp
+
+    people = Case.objects.filter(stays__shelter__in=shelters).values("person_id")
+    followups = FollowUp.objects.filter(
+        case__person_id__in=people, due_on__gte=start, due_on__lte=end, cancelled_at__isnull=True
+    )
+    result.followups_due = followups.count()
+    result.followups_done = followups.filter(done_at__isnull=False).count()
+    outcomes = Counter(
+        Case.objects.filter(person_id__in=people)
+        .exclude(outcome="")
+        .values_list("outcome", flat=True)
+    )
+    result.outcomes = dict(outcomes.most_common())
 
 
 def _round(value: float | None) -> float | None:

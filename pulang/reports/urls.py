@@ -3,4 +3,7 @@ from django.urls import path
 from . import views
 
 app_name = "reports"
-urlpatterns = [path("", views.dashboard_view, name="dashboard")]
+urlpatterns = [
+    path("", views.dashboard_view, name="dashboard"),
+    path("ekspor/", views.export_view, name="export"),
+]

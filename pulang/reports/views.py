@@ -79,6 +79,66 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
                     _("Diterima menurut negara yang mendeportasi"),
                     _bars(shown["received_by_country"]),
                 ),
+                (
+                    _("Diterima menurut penetapan perdagangan orang"),
+                    _bars(shown["received_by_determination"]),
+                ),
+                (_("Hasil akhir pemberdayaan"), _bars(shown["outcomes"])),
             ],
         },
     )
+
+
+@declare(Capability.AGGREGATE_VIEW)
+def export_view(request: HttpRequest) -> HttpResponse:
+    """The dashboard's tables as CSV or XLSX: always suppressed (an export leaves the building),
+    formula-safe, and audited."""
+    import csv
+    import io
+
+    from openpyxl import Workbook
+
+    from pulang.core.exports import csv_safe
+
+    today = timezone.localdate()
+    form = PeriodForm(request.GET or None)
+    start, end, as_of = date(today.year, 1, 1), today, today
+    if form.is_valid():
+        start, end = form.cleaned_data["dari"], form.cleaned_data["sampai"]
+        as_of = form.cleaned_data["per"] or end
+    data = suppressed(
+        figures(shelters=report_shelters(request.user), start=start, end=end, as_of=as_of)
+    )
+    rows: list[list[Any]] = [["figure", "group", "value"]]
+    for key, value in data.items():
+        if isinstance(value, dict):
+            rows += [[key, str(group), count] for group, count in value.items()]
+        elif key != "shelters":
+            rows.append([key, "", value])
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.EXPORT,
+        object_type="reports.dashboard",
+        summary=f"aggregate export {start}..{end} as of {as_of} (suppressed)",
+    )
+    name = f"pulang-{start}-{end}"
+    if request.GET.get("format") == "xlsx":
+        book = Workbook()
+        sheet = book.active
+        for row in rows:
+            sheet.append([csv_safe(v) if isinstance(v, str) else v for v in row])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow([csv_safe(v) if isinstance(v, str) else v for v in row])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response

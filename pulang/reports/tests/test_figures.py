@@ -124,3 +124,28 @@ def test_the_analyst_dashboard_and_stats_suppress_small_cells(client, login_veri
     login_verified(client, head)
     exact = client.get("/laporan/?dari=2026-03-01&sampai=2026-03-31").content.decode()
     assert f'data-testid="returned-home">{result.returned_home}<' in exact
+
+
+def test_exports_of_aggregates_are_suppressed_formula_safe_and_audited(client, login_verified):
+    import csv
+    import io
+
+    import openpyxl
+
+    from pulang.audit.models import AuditEvent
+
+    world = history(11)
+    head = UserFactory(agency=world.shelter.agency, roles=["shelter_head"])
+    login_verified(client, head)
+    query = "dari=2026-03-01&sampai=2026-03-31&per=2026-03-15"
+    response = client.get(f"/laporan/ekspor/?{query}&format=csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["figure", "group", "value"]
+    values = [row[2] for row in rows[1:] if row[0].startswith("returned_by_")]
+    assert values and all(v == "<11" or v == "0" or int(v) >= 11 for v in values), (
+        "even a shelter head's export hides small cells"
+    )
+    response = client.get(f"/laporan/ekspor/?{query}&format=xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.active.cell(1, 1).value == "figure"
+    assert AuditEvent.objects.filter(action="export", object_type="reports.dashboard").count() == 2
