@@ -6,4 +6,5 @@ app_name = "reports"
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
     path("ekspor/", views.export_view, name="export"),
+    path("ctdc.csv", views.ctdc_export_view, name="ctdc"),
 ]

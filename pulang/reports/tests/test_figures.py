@@ -149,3 +149,35 @@ def test_exports_of_aggregates_are_suppressed_formula_safe_and_audited(client, l
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.active.cell(1, 1).value == "figure"
     assert AuditEvent.objects.filter(action="export", object_type="reports.dashboard").count() == 2
+
+
+def test_the_ctdc_export_is_anonymised_and_in_the_codebooks_names(client, login_verified):
+    import csv
+    import io
+
+    from pulang.cases.services import screening_record
+
+    world = history(5)
+    case = world.shelter.stays.select_related("case__person").first().case
+    screening_record(
+        actor=world.head,
+        case=case,
+        recruitment="unlicensed_agent",
+        recruiter_relation="friend",
+        sector="domestic_work",
+        determination="presumed",
+        means_of_control=["withholds_documents", "debt_bondage"],
+        exploitation_types=["forced_labour"],
+        account="Kisah Rahasia",
+    )
+    head = UserFactory(agency=world.shelter.agency, roles=["shelter_head"])
+    login_verified(client, head)
+    body = client.get("/laporan/ctdc.csv?dari=2026-03-01&sampai=2026-03-31").content.decode()
+    [row] = list(csv.DictReader(io.StringIO(body)))
+    assert row["meansOfControlWithholdsDocuments"] == "1"
+    assert row["meansOfControlDebtBondage"] == "1" and row["meansOfControlThreats"] == "0"
+    assert row["isForcedLabour"] == "1" and row["typeOfLabourDomesticWork"] == "1"
+    assert row["recruiterRelationFriend"] == "1" and row["CountryOfExploitation"] == "MY"
+    assert row["yearOfRegistration"] == "2026" and row["citizenship"] == "ID"
+    for secret in (case.person.full_name, "Kisah Rahasia", str(case.person.birth_date)):
+        assert secret not in body
