@@ -69,10 +69,15 @@ def audit_record(
     return audit_record_many(actor=actor, entries=[entry])[0]
 
 
+def acting_user(actor: Any) -> Any:
+    """The user behind an action, or None when the system acts (a command, the demo)."""
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
 def audit_record_many(*, actor: Any, entries: Sequence[AuditEntry]) -> list[AuditEvent]:
     """Append events in order under one lock and in few statements: an import of thousands of
     rows records every person and case without a round trip each."""
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    is_user = acting_user(actor) is not None
     request_id = request_id_var.get() if request_id_var.get() != "-" else ""
     now = timezone.now()
     events: list[AuditEvent] = []

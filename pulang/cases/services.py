@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pulang.audit.models import AuditEvent
-from pulang.audit.services import audit_record
+from pulang.audit.services import acting_user, audit_record
 
 from .models import Case, CaseNote, NeedsAssessment, Screening, StatusChange, Task
 
@@ -120,7 +120,7 @@ def case_transition(
             to_status=to,
             reason=reason[:500],
             changed_at=when,
-            changed_by=actor if getattr(actor, "is_authenticated", False) else None,
+            changed_by=acting_user(actor),
         )
         case.status = to
         fields = ["status"]

@@ -30,6 +30,14 @@ class PeriodForm(forms.Form):
             raise forms.ValidationError(_("Tanggal awal sesudah tanggal akhir."))
         return data
 
+    def period(self) -> tuple[date, date, date]:
+        """(start, end, as-of day): the chosen ones, else this year up to today."""
+        today = timezone.localdate()
+        if not self.is_valid():
+            return date(today.year, 1, 1), today, today
+        data = self.cleaned_data
+        return data["dari"], data["sampai"], data["per"] or data["sampai"]
+
 
 def _bars(counts: dict[str, Any]) -> list[tuple[str, Any, int]]:
     numbers = [v for v in counts.values() if isinstance(v, int)]
@@ -45,10 +53,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(
         request.GET or None, initial={"dari": date(today.year, 1, 1), "sampai": today}
     )
-    start, end, as_of = date(today.year, 1, 1), today, today
-    if form.is_valid():
-        start, end = form.cleaned_data["dari"], form.cleaned_data["sampai"]
-        as_of = form.cleaned_data["per"] or end
+    start, end, as_of = form.period()
     shelters = report_shelters(request.user)
     data: Any = figures(shelters=shelters, start=start, end=end, as_of=as_of)
     user: Any = request.user
@@ -100,12 +105,7 @@ def export_view(request: HttpRequest) -> HttpResponse:
 
     from pulang.core.exports import csv_safe
 
-    today = timezone.localdate()
-    form = PeriodForm(request.GET or None)
-    start, end, as_of = date(today.year, 1, 1), today, today
-    if form.is_valid():
-        start, end = form.cleaned_data["dari"], form.cleaned_data["sampai"]
-        as_of = form.cleaned_data["per"] or end
+    start, end, as_of = PeriodForm(request.GET or None).period()
     data = suppressed(
         figures(shelters=report_shelters(request.user), start=start, end=end, as_of=as_of)
     )
@@ -152,11 +152,7 @@ def ctdc_export_view(request: HttpRequest) -> HttpResponse:
 
     from .ctdc import COLUMNS, ctdc_rows
 
-    today = timezone.localdate()
-    form = PeriodForm(request.GET or None)
-    start, end = date(today.year, 1, 1), today
-    if form.is_valid():
-        start, end = form.cleaned_data["dari"], form.cleaned_data["sampai"]
+    start, end, _as_of = PeriodForm(request.GET or None).period()
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS)
     writer.writeheader()

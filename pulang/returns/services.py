@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from pulang.access.models import AccessGrant
 from pulang.agencies.models import Agency, Shelter
 from pulang.audit.models import AuditEvent
-from pulang.audit.services import audit_record
+from pulang.audit.services import acting_user, audit_record
 from pulang.cases.models import Case
 from pulang.cases.services import CaseError, case_transition
 from pulang.empowerment.services import followups_schedule
@@ -32,10 +32,6 @@ from .documents import handover_pdf
 from .models import Handover, HandoverMember, ReturnPlan, Trip, TripLeg, TripMember
 
 S = Case.Status
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def regional_office_for(region: Region | None) -> Agency | None:
@@ -80,13 +76,13 @@ def return_plan_save(
         plan.receiver = receiver
         if fit_to_travel and plan.fit_to_travel_at is None:
             plan.fit_to_travel_at = timezone.now()
-            plan.fit_to_travel_by = _user(actor)
+            plan.fit_to_travel_by = acting_user(actor)
         elif not fit_to_travel:
             plan.fit_to_travel_at = None
             plan.fit_to_travel_by = None
         plan.fit_to_travel_note = (fit_to_travel_note or "").strip()[:300]
         plan.updated_at = timezone.now()
-        plan.updated_by = _user(actor)
+        plan.updated_by = acting_user(actor)
         plan.save()
         audit_record(
             actor=actor,
@@ -154,7 +150,7 @@ def trip_plan(
             escort=escort.strip()[:200],
             planned_departure=planned_departure,
             created_at=timezone.now(),
-            created_by=_user(actor),
+            created_by=acting_user(actor),
         )
         TripMember.objects.bulk_create([TripMember(trip=trip, case=case) for case in cases])
         audit_record(
@@ -232,7 +228,7 @@ def trip_depart(*, actor: Any, trip: Trip, at: datetime | None = None) -> Trip:
                 at=at,
             )
         trip.departed_at = at
-        trip.departed_by = _user(actor)
+        trip.departed_by = acting_user(actor)
         trip.save(update_fields=["departed_at", "departed_by"])
         audit_record(actor=actor, action=AuditEvent.Action.CHANGE, target=trip, summary="departed")
     return trip
@@ -371,7 +367,7 @@ def handover_record(
                     basis=AccessGrant.Basis.SHELTER_RETENTION,
                     starts_at=handed_at,
                     ends_at=retention_ends,
-                    created_by=_user(actor),
+                    created_by=acting_user(actor),
                 )
                 Case.objects.filter(pk=case.pk).update(owning_agency=office)
             if office is not None:

@@ -11,16 +11,12 @@ from django.utils.translation import gettext as _
 from pulang.access.models import AccessGrant
 from pulang.agencies.models import Agency
 from pulang.audit.models import AuditEvent
-from pulang.audit.services import audit_record
+from pulang.audit.services import acting_user, audit_record
 from pulang.cases.models import Case
 from pulang.cases.services import CaseError
 from pulang.people.models import Person
 
 from .models import CONSENT_PURPOSES, Agreement, Consent, Purpose, Referral
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def agreement_for(*, from_agency: Agency, to_agency: Agency, purpose: str) -> Agreement | None:
@@ -75,7 +71,7 @@ def consent_record(
             given_by=given_by.strip()[:200],
             given_by_relation=(given_by_relation or "diri sendiri").strip()[:100],
             given_at=timezone.now(),
-            recorded_by=_user(actor),
+            recorded_by=acting_user(actor),
         )
         audit_record(
             actor=actor,
@@ -183,7 +179,7 @@ def referral_send(
             basis=AccessGrant.Basis.REFERRAL,
             agreement=agreement,
             purpose=purpose,
-            created_by=_user(actor),
+            created_by=acting_user(actor),
         )
         audit_record(
             actor=actor,

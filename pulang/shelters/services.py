@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from pulang.agencies.models import Shelter
 from pulang.audit.models import AuditEvent
-from pulang.audit.services import AuditEntry, audit_record, audit_record_many
+from pulang.audit.services import AuditEntry, acting_user, audit_record, audit_record_many
 from pulang.cases.models import Case
 from pulang.cases.services import CaseError, case_transition
 
@@ -34,10 +34,6 @@ DISCHARGE_STATUS: dict[str, str] = {
     R.ABSCONDED: S.LEFT,
     R.DIED: S.DIED,
 }
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _over_capacity(shelter: Shelter, cases: Sequence[Case], at: datetime) -> list[str]:
@@ -81,7 +77,7 @@ def _open_stays(
                 case=case,
                 shelter=shelter,
                 admitted_at=at,
-                admitted_by=_user(actor),
+                admitted_by=acting_user(actor),
                 over_capacity_reason=reason[:300] if over else "",
             )
         )
@@ -189,7 +185,7 @@ def stay_close(
     if at < stay.admitted_at:
         raise CaseError(_("Waktu keluar tidak boleh sebelum waktu masuk."))
     stay.discharged_at = at
-    stay.discharged_by = _user(actor)
+    stay.discharged_by = acting_user(actor)
     stay.discharge_reason = reason
     stay.discharge_note = (note or "").strip()[:500]
     stay.save()
@@ -299,7 +295,7 @@ def meal_roll_call(
                 quantity=1,
                 provided_on=day,
                 recorded_at=now,
-                recorded_by=_user(actor),
+                recorded_by=acting_user(actor),
             )
             for stay_id in present
             if stay_id not in absent_ids and stay_id not in already
@@ -348,7 +344,7 @@ def provision_issue(
             description=(description or "").strip()[:200],
             provided_on=day,
             recorded_at=timezone.now(),
-            recorded_by=_user(actor),
+            recorded_by=acting_user(actor),
         )
         audit_record(actor=actor, action=AuditEvent.Action.CREATE, target=provision)
     return provision
@@ -375,7 +371,7 @@ def session_create(
             starts_at=starts_at,
             facilitator=facilitator.strip()[:200],
             note=(note or "").strip()[:500],
-            created_by=_user(actor),
+            created_by=acting_user(actor),
         )
         audit_record(actor=actor, action=AuditEvent.Action.CREATE, target=session)
     return session
@@ -396,7 +392,7 @@ def attendance_mark(*, actor: Any, session: ActivitySession, stay_ids: Iterable[
     with transaction.atomic():
         known = set(Attendance.objects.filter(session=session).values_list("stay_id", flat=True))
         rows = [
-            Attendance(session=session, stay_id=stay_id, recorded_by=_user(actor))
+            Attendance(session=session, stay_id=stay_id, recorded_by=acting_user(actor))
             for stay_id in sorted(eligible - known)
         ]
         Attendance.objects.bulk_create(rows)
