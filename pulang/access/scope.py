@@ -5,6 +5,7 @@ Every list, detail, search, export and API call reaches people through
 is answered exactly as one that does not exist.
 """
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
@@ -68,28 +69,51 @@ def agreement_categories(user: "User | Any", person_id: int) -> frozenset[str] |
     """The categories of a person's data this user may see when the only way to the person is
     an agreement (a referral): exactly the agreement's. None when the user's agency holds the
     person itself (registered them, owns a case) or through a handover, which limit nothing."""
+    return agreement_categories_of(user, [person_id])[person_id]
+
+
+def agreement_categories_of(
+    user: "User | Any", person_ids: Iterable[int]
+) -> dict[int, frozenset[str] | None]:
+    """`agreement_categories` for many people at once, in at most three queries: a list of
+    referrals or follow-ups asks this once, not once per row."""
+    wanted = set(person_ids)
     agency_id = naming_agency(user)
     if agency_id is None:
-        return frozenset()
+        return dict.fromkeys(wanted, frozenset())
     from pulang.cases.models import Case
     from pulang.people.models import Person
 
     from .models import AccessGrant
 
-    if (
-        Person.objects.filter(pk=person_id, registered_by_id=agency_id).exists()
-        or Case.objects.filter(person_id=person_id, owning_agency_id=agency_id).exists()
-    ):
-        return None
-    grants = list(
-        AccessGrant.objects.live()
-        .filter(agency_id=agency_id, person_id=person_id)
-        .select_related("agreement")
-    )
-    if any(grant.agreement is None for grant in grants):
-        return None
-    categories: set[str] = set()
-    for grant in grants:
-        if grant.agreement is not None:
-            categories |= set(grant.agreement.categories)
-    return frozenset(categories)
+    result: dict[int, frozenset[str] | None] = {}
+    if wanted:
+        held = set(
+            Person.objects.filter(pk__in=wanted, registered_by_id=agency_id).values_list(
+                "pk", flat=True
+            )
+        )
+        if wanted - held:
+            held |= set(
+                Case.objects.filter(
+                    person_id__in=wanted - held, owning_agency_id=agency_id
+                ).values_list("person_id", flat=True)
+            )
+        result = dict.fromkeys(held)
+    rest = wanted - set(result)
+    categories: dict[int, set[str] | None] = {person_id: set() for person_id in rest}
+    if rest:
+        grants = (
+            AccessGrant.objects.live()
+            .filter(agency_id=agency_id, person_id__in=rest)
+            .select_related("agreement")
+        )
+        for grant in grants:
+            seen = categories[grant.person_id]
+            if grant.agreement is None or seen is None:
+                categories[grant.person_id] = None
+            else:
+                seen |= set(grant.agreement.categories)
+    for person_id, found in categories.items():
+        result[person_id] = None if found is None else frozenset(found)
+    return result

@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from pulang.access.fields import DataCategory, present
 from pulang.access.http import AUTHENTICATED, PUBLIC, record_denial
 from pulang.access.roles import Capability
-from pulang.access.scope import agreement_categories
+from pulang.access.scope import agreement_categories, agreement_categories_of
 from pulang.agencies.models import Shelter
 from pulang.audit.models import AuditEvent
 from pulang.audit.services import audit_record
@@ -868,26 +868,21 @@ class TaskViewSet(viewsets.GenericViewSet):
 # --- sharing and empowerment ------------------------------------------------------------------
 
 
-def shown_name(user: Any, person: Person, names: dict[int, str | None]) -> str | None:
+def shown_name(user: Any, person: Person, allowed: frozenset[str] | None) -> str | None:
     """The person's name if this caller may see it: not when the person is reached only
-    through an agreement that leaves identity out. Remembered in `names` per person."""
-    if person.pk not in names:
-        shown = present(
-            user,
-            person,
-            "full_name",
-            DataCategory.IDENTITY,
-            allowed=agreement_categories(user, person.pk),
-        )
-        names[person.pk] = shown.value if shown.state == "shown" else None
-    return names[person.pk]
+    through an agreement that leaves identity out (`allowed`, from agreement_categories)."""
+    shown = present(user, person, "full_name", DataCategory.IDENTITY, allowed=allowed)
+    return shown.value if shown.state == "shown" else None
 
 
 def named[T: Referral | FollowUp](user: Any, rows: list[T]) -> list[T]:
-    """Give each row the name of its person as this caller may see it (`shown_name`)."""
-    names: dict[int, str | None] = {}
+    """Give each row the name of its person as this caller may see it (`shown_name`); what the
+    agreements open is read once for all the rows' people."""
+    people = {row.case.person_id: row.case.person for row in rows}
+    allowed = agreement_categories_of(user, people)
+    names = {pk: shown_name(user, person, allowed[pk]) for pk, person in people.items()}
     for row in rows:
-        row.shown_name = shown_name(user, row.case.person, names)  # type: ignore[union-attr]
+        row.shown_name = names[row.case.person_id]  # type: ignore[union-attr]
     return rows
 
 

@@ -30,5 +30,8 @@ def manifest_import_get(*, request: Any, import_id: Any) -> ManifestImport:
 def candidate_people(*, user: Any, person_ids: list[int]) -> dict[int, Person]:
     """The candidates this user may see by name; others are shown without identity."""
     return {
-        person.pk: person for person in Person.objects.visible_to(user).filter(pk__in=person_ids)
+        person.pk: person
+        for person in Person.objects.visible_to(user)
+        .filter(pk__in=person_ids)
+        .select_related("origin_region")
     }

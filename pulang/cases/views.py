@@ -42,7 +42,7 @@ def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
     allowed = agreement_categories(request.user, case.person_id)
     summary_allowed = allowed is None or "case_summary" in allowed
     stay = case.stays.filter(discharged_at__isnull=True).select_related("shelter").first()
-    screenings = list(case.screenings.all())
+    screenings = list(case.screenings.select_related("screened_by", "reviewed_by"))
     user: Any = request.user
     can_sensitive = user.has_capability(Capability.SENSITIVE_VIEW)
     from pulang.returns.models import HandoverMember, ReturnPlan

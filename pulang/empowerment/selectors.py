@@ -19,7 +19,7 @@ def followup_list(*, user: Any) -> QuerySet[FollowUp]:
         return FollowUp.objects.none()
     return FollowUp.objects.filter(
         agency_id=agency, case__in=Case.objects.visible_to(user)
-    ).select_related("case__person", "enrolment__programme", "assigned_to")
+    ).select_related("case__person", "agency", "enrolment__programme", "assigned_to")
 
 
 def followups_due(*, user: Any, horizon_days: int = 14) -> dict[str, Any]:

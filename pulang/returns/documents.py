@@ -20,9 +20,9 @@ def _pdf(template: str, context: dict[str, Any]) -> bytes:
 def handover_pdf(*, handover: Handover, verify_url: str) -> bytes:
     members = [
         member.case
-        for member in handover.members.select_related("case__person__origin_region").order_by(
-            "case__person__full_name"
-        )
+        for member in handover.members.select_related(
+            "case__person__origin_region", "case__return_plan__destination"
+        ).order_by("case__person__full_name")
     ]
     return _pdf(
         "returns/pdf/handover.html",

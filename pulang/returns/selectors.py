@@ -71,15 +71,16 @@ def ready_to_travel(*, user: Any, shelter: Shelter) -> list[Group]:
 
 
 def _grouped(cases: Any) -> list[Group]:
-    from .services import regional_office_for
+    from .services import regional_offices_for
 
     groups: dict[str, Group] = {}
     for case in cases:
         regency = _regency_of(case.return_plan)
         group = groups.setdefault(regency.code, Group(regency))
         group.cases.append(case)
-    for group in groups.values():
-        group.office = regional_office_for(group.regency)
+    offices = regional_offices_for(group.regency for group in groups.values() if group.regency)
+    for code, group in groups.items():
+        group.office = offices.get(code)
     return sorted(groups.values(), key=lambda g: g.regency.name if g.regency else "")
 
 
