@@ -6,6 +6,7 @@ opened in the period with a stay in the shelters. The dashboard and `pulang stat
 `figures()`; aggregates that leave the building pass through `suppressed()`.
 """
 
+import math
 import statistics
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -13,13 +14,39 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    CharField,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models import Case as DbCase
+from django.db.models.functions import (
+    Coalesce,
+    ExtractDay,
+    ExtractMonth,
+    ExtractYear,
+    NullIf,
+    Substr,
+)
+from django.db.models.lookups import GreaterThan, LessThanOrEqual
 
 from pulang.agencies.models import Agency, Shelter
 from pulang.cases.models import Case
+from pulang.regions.models import Region
 from pulang.returns.models import HandoverMember
 from pulang.shelters.models import Stay
-from pulang.shelters.selectors import age_on, day_bounds
+from pulang.shelters.selectors import day_bounds
 
 REFERRED = ("referred_hospital", "referred_police", "referred_child_protection")
 
@@ -69,17 +96,79 @@ def report_shelters(user: Any) -> QuerySet[Shelter]:
 
 
 def _p90(values: list[float]) -> float | None:
+    """The nearest-rank 90th percentile (PostgreSQL's percentile_disc)."""
     if not values:
         return None
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
+    return ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]
 
 
 def _median(values: list[float]) -> float | None:
     return float(statistics.median(values)) if values else None
 
 
+class _Percentile(Aggregate):
+    """percentile_cont / percentile_disc on PostgreSQL: the database sorts, not Python."""
+
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression: Any, *, fraction: float, discrete: bool) -> None:
+        function = "PERCENTILE_DISC" if discrete else "PERCENTILE_CONT"
+        super().__init__(expression, function=function, fraction=fraction)
+        self.output_field = DurationField()
+
+
+def _days(queryset: QuerySet[Any], later: str, earlier: str) -> tuple[float | None, float | None]:
+    """Median and 90th percentile, in days, of `later - earlier` over the rows."""
+    if connection.vendor == "postgresql":
+        span = ExpressionWrapper(F(later) - F(earlier), output_field=DurationField())
+        found = queryset.aggregate(
+            median=_Percentile(span, fraction=0.5, discrete=False),
+            p90=_Percentile(span, fraction=0.9, discrete=True),
+        )
+        return tuple(  # type: ignore[return-value]
+            None if found[key] is None else found[key].total_seconds() / 86400
+            for key in ("median", "p90")
+        )
+    spans = [
+        (out - into).total_seconds() / 86400
+        for out, into in queryset.values_list(later, earlier)
+        if out is not None and into is not None
+    ]
+    return _median(spans), _p90(spans)
+
+
 AGE_GROUPS = (("0-17", 0, 17), ("18-29", 18, 29), ("30-44", 30, 44), ("45+", 45, 200))
+
+
+def _age_group(moment: str, birth: str) -> Any:
+    """The age group at the local day of `moment`, computed by the database."""
+    month_day = ExtractMonth(moment) * 100 + ExtractDay(moment)
+    birth_month_day = ExtractMonth(birth) * 100 + ExtractDay(birth)
+    age = (
+        ExtractYear(moment)
+        - ExtractYear(birth)
+        - DbCase(When(GreaterThan(birth_month_day, month_day), then=1), default=0)
+    )
+    return DbCase(
+        When(**{f"{birth}__isnull": True}, then=Value("?")),
+        *[
+            When(LessThanOrEqual(age, high), then=Value(group))
+            for group, _low, high in AGE_GROUPS[:-1]
+        ],
+        default=Value(AGE_GROUPS[-1][0]),
+        output_field=CharField(),
+    )
+
+
+def _grouped(queryset: QuerySet[Any], *fields: str, **expressions: Any) -> list[dict[str, Any]]:
+    """Counts per combination of the fields, grouped by the database."""
+    return list(
+        queryset.annotate(**expressions)
+        .values(*fields, *expressions)
+        .order_by()
+        .annotate(n=Count("id"))
+    )
 
 
 def figures(*, shelters: QuerySet[Shelter], start: date, end: date, as_of: date) -> Figures:
@@ -89,79 +178,67 @@ def figures(*, shelters: QuerySet[Shelter], start: date, end: date, as_of: date)
     _, as_of_end = day_bounds(as_of)
     names = dict(shelters.values_list("pk", "name"))
     result = Figures(start=start, end=end, as_of=as_of, shelters=sorted(names.values()))
-    stays = Stay.objects.filter(shelter__in=shelters)
+    stays = Stay.objects.filter(shelter_id__in=list(names))
 
     received = Case.objects.filter(
-        opened_at__gte=period_start, opened_at__lt=period_end, stays__in=stays
-    ).distinct()
-    result.received = received.count()
-    by_batch = Counter(received.values_list("batch__entry_point", "batch__deporting_country"))
+        Exists(stays.filter(case_id=OuterRef("pk"))),
+        opened_at__gte=period_start,
+        opened_at__lt=period_end,
+    )
     entry: Counter[str] = Counter()
     country: Counter[str] = Counter()
-    for (point, nation), count in by_batch.items():
-        entry[point or "-"] += count
-        country[nation or "-"] += count
+    for row in _grouped(received, "batch__entry_point", "batch__deporting_country"):
+        entry[row["batch__entry_point"] or "-"] += row["n"]
+        country[row["batch__deporting_country"] or "-"] += row["n"]
+        result.received += row["n"]
     result.received_by_entry_point = dict(entry.most_common())
     result.received_by_country = dict(country.most_common())
 
     members = HandoverMember.objects.filter(
-        handover__shelter__in=shelters,
+        handover__shelter_id__in=list(names),
         handover__handed_at__gte=period_start,
         handover__handed_at__lt=period_end,
-    ).values_list(
-        "handover__shelter_id",
-        "handover__handed_at",
-        "case__opened_at",
-        "case__person__sex",
-        "case__person__birth_date",
-        "case__person__origin_region__parent__parent__name",
-        "case__person__origin_region__parent__name",
-        "case__person__origin_region__level",
     )
-    result.returned_home = 0
+    provinces = dict(Region.objects.filter(level=Region.Level.PROVINCE).values_list("code", "name"))
     by_shelter: Counter[str] = Counter()
     by_province: Counter[str] = Counter()
     by_sex: Counter[str] = Counter()
     by_age: Counter[str] = Counter()
-    waits: list[float] = []
-    for shelter_id, handed_at, opened_at, sex, birth, grand, parent, level in members:
-        result.returned_home += 1
-        by_shelter[names[shelter_id]] += 1
-        province = parent if level == 2 else grand if level == 3 else parent
-        by_province[province or "-"] += 1
-        by_sex[sex or "?"] += 1
-        age = age_on(birth, handed_at.date())
-        group = next(
-            (g for g, low, high in AGE_GROUPS if age is not None and low <= age <= high), "?"
-        )
-        by_age[group] += 1
-        result.returned_children += group == "0-17"
-        waits.append((handed_at - opened_at).total_seconds() / 86400)
+    for row in _grouped(
+        members,
+        "handover__shelter_id",
+        "case__person__sex",
+        province=Substr("case__person__origin_region_id", 1, 2),
+        age_group=_age_group("handover__handed_at", "case__person__birth_date"),
+    ):
+        count = row["n"]
+        result.returned_home += count
+        by_shelter[names[row["handover__shelter_id"]]] += count
+        by_province[provinces.get(row["province"] or "", "-")] += count
+        by_sex[row["case__person__sex"] or "?"] += count
+        by_age[row["age_group"]] += count
+    result.returned_children = by_age.get("0-17", 0)
     result.returned_by_shelter = dict(by_shelter.most_common())
     result.returned_by_province = dict(by_province.most_common())
     result.returned_by_sex = dict(by_sex.most_common())
     result.returned_by_age_group = {g: by_age.get(g, 0) for g, _l, _h in AGE_GROUPS}
-    result.handover_days_median = _round(_median(waits))
-    result.handover_days_p90 = _round(_p90(waits))
+    median, p90 = _days(members, "handover__handed_at", "case__opened_at")
+    result.handover_days_median, result.handover_days_p90 = _round(median), _round(p90)
 
     present = stays.filter(admitted_at__lt=as_of_end).filter(
         Q(discharged_at__isnull=True) | Q(discharged_at__gte=as_of_end)
     )
-    result.in_shelters = present.count()
-    result.present_by_shelter = {
-        names[pk]: count
-        for pk, count in Counter(present.values_list("shelter_id", flat=True)).most_common()
-    }
+    for row in sorted(_grouped(present, "shelter_id"), key=lambda r: -r["n"]):
+        result.present_by_shelter[names[row["shelter_id"]]] = row["n"]
+        result.in_shelters += row["n"]
     ended = stays.filter(discharged_at__gte=period_start, discharged_at__lt=period_end)
-    result.transferred = ended.filter(discharge_reason="transferred").count()
-    result.referred = ended.filter(discharge_reason__in=REFERRED).count()
-    lengths = [
-        (out - into).total_seconds() / 86400
-        for into, out in ended.values_list("admitted_at", "discharged_at")
-        if out is not None
-    ]
-    result.stay_days_median = _round(_median(lengths))
-    result.stay_days_p90 = _round(_p90(lengths))
+    for row in _grouped(ended, "discharge_reason"):
+        if row["discharge_reason"] == "transferred":
+            result.transferred += row["n"]
+        elif row["discharge_reason"] in REFERRED:
+            result.referred += row["n"]
+    median, p90 = _days(ended, "discharged_at", "admitted_at")
+    result.stay_days_median, result.stay_days_p90 = _round(median), _round(p90)
     _screenings(result, received)
     _empowerment(result, shelters, start, end)
     return result
@@ -171,16 +248,18 @@ def _screenings(result: Figures, received: QuerySet[Case]) -> None:
     """Received people by the trafficking determination of their latest screening."""
     from pulang.cases.models import Screening
 
-    latest: dict[int, str] = {}
-    rows = (
-        Screening.objects.filter(case__in=received)
-        .order_by("case_id", "screened_at", "id")
-        .values_list("case_id", "determination", "reviewed_determination")
+    latest = Screening.objects.filter(case_id=OuterRef("pk")).order_by("-screened_at", "-id")
+    determination = Coalesce(
+        NullIf("reviewed_determination", Value("")), "determination", output_field=CharField()
     )
-    for case_id, determination, reviewed in rows:
-        latest[case_id] = reviewed or determination
-    counts = Counter(latest.values())
-    counts["unscreened"] = result.received - len(latest)
+    counts: Counter[str] = Counter()
+    for row in _grouped(
+        received,
+        determination=Subquery(
+            latest.annotate(final=determination).values("final")[:1], output_field=CharField()
+        ),
+    ):
+        counts[row["determination"] or "unscreened"] += row["n"]
     result.received_by_determination = {k: v for k, v in counts.most_common() if v}
 
 
@@ -188,17 +267,18 @@ def _empowerment(result: Figures, shelters: QuerySet[Shelter], start: date, end:
     """Follow-ups due and done in the period, and recorded outcomes, of the shelters' people."""
     from pulang.empowerment.models import FollowUp
 
+    everywhere = shelters.count() == Shelter.objects.count()
     people = Case.objects.filter(stays__shelter__in=shelters).values("person_id")
     followups = FollowUp.objects.filter(
-        case__person_id__in=people, due_on__gte=start, due_on__lte=end, cancelled_at__isnull=True
+        due_on__gte=start, due_on__lte=end, cancelled_at__isnull=True
     )
-    result.followups_due = followups.count()
-    result.followups_done = followups.filter(done_at__isnull=False).count()
-    outcomes = Counter(
-        Case.objects.filter(person_id__in=people)
-        .exclude(outcome="")
-        .values_list("outcome", flat=True)
-    )
+    cases = Case.objects.exclude(outcome="")
+    if not everywhere:  # nationally, every case is some shelter's: no need to ask which
+        followups = followups.filter(case__person_id__in=people)
+        cases = cases.filter(person_id__in=people)
+    done = followups.aggregate(due=Count("id"), done=Count("id", filter=Q(done_at__isnull=False)))
+    result.followups_due, result.followups_done = done["due"], done["done"]
+    outcomes = Counter({row["outcome"]: row["n"] for row in _grouped(cases, "outcome")})
     result.outcomes = dict(outcomes.most_common())
 
 

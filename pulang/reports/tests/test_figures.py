@@ -2,7 +2,9 @@
 cells suppressed wherever an aggregate leaves the building."""
 
 import json
+import math
 import random
+import statistics
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -11,11 +13,12 @@ from django.utils import timezone
 
 from pulang.accounts.tests.factories import UserFactory
 from pulang.agencies.models import Agency, Shelter
-from pulang.reports.figures import figures, suppressed
+from pulang.reports.figures import AGE_GROUPS, figures, suppressed
 from pulang.returns.models import HandoverMember
 from pulang.returns.services import handover_record
 from pulang.returns.tests.helpers import residents_going_home, return_world
 from pulang.shelters.models import Stay
+from pulang.shelters.selectors import age_on
 from pulang.shelters.services import stay_discharge
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +90,35 @@ def test_every_figure_matches_an_independent_count(seed):
         1 for m in returned if m.case.person.sex == "F"
     )
     assert result.present_by_shelter.get(world.shelter.name, 0) == result.in_shelters
+
+    # The groupings and spans the database computes, counted here by hand.
+    provinces = {"52": "NUSA TENGGARA BARAT", "35": "JAWA TIMUR"}
+    by_province: dict[str, int] = {}
+    for m in returned:
+        name = provinces[m.case.person.origin_region_id[:2]]
+        by_province[name] = by_province.get(name, 0) + 1
+    assert {k.upper(): v for k, v in result.returned_by_province.items()} == by_province
+    ages = [age_on(m.case.person.birth_date, local(m.handover.handed_at)) for m in returned]
+    groups = {"0-17": 0, "18-29": 0, "30-44": 0, "45+": 0}
+    for age in (a for a in ages if a is not None):
+        key = next(g for g, low, high in AGE_GROUPS if low <= age <= high)
+        groups[key] += 1
+    assert result.returned_by_age_group == groups
+    assert result.returned_children == groups["0-17"]
+    waits = sorted(
+        (m.handover.handed_at - m.case.opened_at).total_seconds() / 86400 for m in returned
+    )
+    assert result.handover_days_median == round(statistics.median(waits), 1)
+    assert result.handover_days_p90 == round(waits[math.ceil(0.9 * len(waits)) - 1], 1)
+    ended = sorted(
+        (s.discharged_at - s.admitted_at).total_seconds() / 86400
+        for s in stays
+        if s.discharged_at is not None and start <= local(s.discharged_at) <= end
+    )
+    assert result.stay_days_median == round(statistics.median(ended), 1)
+    assert result.stay_days_p90 == round(ended[math.ceil(0.9 * len(ended)) - 1], 1)
+    received = [s.case for s in stays if start <= local(s.case.opened_at) <= end]
+    assert result.received_by_determination == {"unscreened": len(received)}
 
 
 def test_small_cells_are_suppressed_in_every_aggregate_that_leaves():
