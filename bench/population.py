@@ -1434,7 +1434,11 @@ def generate(*, url: str, persons: int, seed: int, force: bool = False) -> dict[
             indexes = writer.secondary_indexes(target)
             for name, _definition in indexes:
                 cursor.execute(f'DROP INDEX "{name}"')
-            parameters = {"now": now, "first_stay": first_stay, "first_session": first_session}
+            parameters: dict[str, Any] = {
+                "now": now,
+                "first_stay": first_stay,
+                "first_session": first_session,
+            }
             cursor.execute(sql, parameters)
             counts[label] = rows = cursor.rowcount
             for _name, definition in indexes:

@@ -95,7 +95,7 @@ def test_every_figure_matches_an_independent_count(seed):
     provinces = {"52": "NUSA TENGGARA BARAT", "35": "JAWA TIMUR"}
     by_province: dict[str, int] = {}
     for m in returned:
-        name = provinces[m.case.person.origin_region_id[:2]]
+        name = provinces[str(m.case.person.origin_region_id)[:2]]
         by_province[name] = by_province.get(name, 0) + 1
     assert {k.upper(): v for k, v in result.returned_by_province.items()} == by_province
     ages = [age_on(m.case.person.birth_date, local(m.handover.handed_at)) for m in returned]
