@@ -245,7 +245,7 @@ class Population:
         while len(self.person_rows) < self.target:
             family_head = generator.identity()
             family = [family_head]
-            if rng.random() < 0.12:  # a family deported together: children travel with them
+            if rng.random() < 0.08:  # a family deported together: children travel with them
                 family += [
                     generator.identity(child=rng.random() < 0.6, family=family_head)
                     for _ in range(rng.choice([1, 1, 2, 3]))
@@ -301,7 +301,10 @@ class Population:
             indexes.sort(key=lambda i: self.episodes[i].when)
             position = 0
             while position < len(indexes):
-                size = min(int(rng.triangular(30, 300, 80)), len(indexes) - position)
+                left = len(indexes) - position
+                size = int(rng.triangular(30, 300, 80))
+                if left - size < 30:  # no batch of a handful at the end: take them along
+                    size = left if left <= 300 else left // 2
                 group = indexes[position : position + size]
                 middle = self.episodes[group[len(group) // 2]].when
                 arrived = middle.replace(minute=0, second=0, microsecond=0)
@@ -311,6 +314,20 @@ class Population:
                     self.episodes[i].when = arrived
                 batches.append((route, arrived, len(group)))
                 position += size
+        # A batch's time is its members' time now, so a person's episodes may have changed
+        # order: the links follow the calendar.
+        chains: dict[int, list[int]] = {}
+        for episode in self.episodes:
+            if episode.returning or episode.previous is not None:
+                chains.setdefault(episode.person, [])
+        for index, episode in enumerate(self.episodes):
+            if episode.person in chains:
+                chains[episode.person].append(index)
+        for chain in chains.values():
+            chain.sort(key=lambda i: (self.episodes[i].when, i))
+            for position, index in enumerate(chain):
+                self.episodes[index].returning = position > 0
+                self.episodes[index].previous = chain[position - 1] if position else None
         self.say(f"planned {len(batches):,} batches")
         return batches
 
