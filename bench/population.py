@@ -19,6 +19,7 @@ Run: `bench/generate --persons 1000000` (see docs/performance.md).
 
 import argparse
 import hashlib
+import itertools
 import json
 import os
 import random
@@ -241,7 +242,7 @@ class Population:
         generator = Generator(self.seed)
         rng = self.rng
         span = (self.now - START).total_seconds()
-        route_weights = [r[6] for r in ROUTES]
+        route_weights = list(itertools.accumulate(r[6] for r in ROUTES))
         while len(self.person_rows) < self.target:
             family_head = generator.identity()
             family = [family_head]
@@ -253,7 +254,7 @@ class Population:
             for identity in family:
                 count = 1
                 if rng.random() < 0.3:
-                    count += rng.choices([1, 2, 3], [0.7, 0.2, 0.1])[0]
+                    count += rng.choices((1, 2, 3), cum_weights=(0.7, 0.9, 1.0))[0]
                 born = datetime(identity.birth_date.year, identity.birth_date.month, 1, tzinfo=UTC)
                 earliest = max(START, born + timedelta(days=400))
                 window = max(1.0, (self.now - earliest).total_seconds())
@@ -261,7 +262,7 @@ class Population:
                     earliest + timedelta(seconds=rng.random() * min(window, span))
                     for _ in range(count)
                 )
-                route = rng.choices(range(len(ROUTES)), route_weights)[0]
+                route = rng.choices(range(len(ROUTES)), cum_weights=route_weights)[0]
                 previous_episode: int | None = None
                 person_index = -1
                 for index, values in enumerate(generator.records(identity, count)):
@@ -335,12 +336,13 @@ class Population:
         """Stays, fates, departures and handovers; the owner of each case at the end."""
         rng = self.rng
         now = self.now
+        fate_weights = list(itertools.accumulate(FATES[1]))
         for episode in self.episodes:
             shelter = ROUTES[episode.route][2]
             admitted = episode.when + timedelta(hours=2)
             days = max(0.3, rng.lognormvariate(0.95, 0.75))
             leaves = admitted + timedelta(days=days)
-            fate = rng.choices(*FATES)[0]
+            fate = rng.choices(FATES[0], cum_weights=fate_weights)[0]
             episode.fate = fate
             episode.owner = shelter
             if leaves > now:

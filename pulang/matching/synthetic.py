@@ -13,6 +13,7 @@ toward the provinces most deportees come from.
 
 import csv
 import gzip
+import itertools
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -149,6 +150,8 @@ class Generator:
             else:
                 weight = share * population / province_population[province]
             self.regency_weights.append(weight)
+        # The same draws as weights= would make, without summing 514 weights on every call.
+        self.regency_cumulative = list(itertools.accumulate(self.regency_weights))
         self.used_numbers: set[str] = set()
         self.next_person = 1
 
@@ -167,7 +170,7 @@ class Generator:
         return "01" + self.rng.choice("0123456789") + self._digits(7)
 
     def _district(self) -> str:
-        regency = self.rng.choices(self.regencies, self.regency_weights)[0]
+        regency = self.rng.choices(self.regencies, cum_weights=self.regency_cumulative)[0]
         return self.rng.choice(self.districts[regency])
 
     def _given_names(self, sex: str) -> list[str]:
