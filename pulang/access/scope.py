@@ -93,3 +93,43 @@ def agreement_categories(user: "User | Any", person_id: int) -> frozenset[str] |
         if grant.agreement is not None:
             categories |= set(grant.agreement.categories)
     return frozenset(categories)
+
+
+def agreement_categories_many(
+    user: "User | Any", person_ids: "list[int]"
+) -> dict[int, frozenset[str] | None]:
+    """`agreement_categories` for many people in three queries: what a list or an export of
+    hundreds of rows asks per row."""
+    agency_id = naming_agency(user)
+    if agency_id is None:
+        return dict.fromkeys(person_ids, frozenset())
+    from pulang.cases.models import Case
+    from pulang.people.models import Person
+
+    from .models import AccessGrant
+
+    held = set(
+        Person.objects.filter(pk__in=person_ids, registered_by_id=agency_id).values_list(
+            "pk", flat=True
+        )
+    ) | set(
+        Case.objects.filter(person_id__in=person_ids, owning_agency_id=agency_id).values_list(
+            "person_id", flat=True
+        )
+    )
+    open_to_all: set[int] = set()
+    categories: dict[int, set[str]] = {}
+    grants = (
+        AccessGrant.objects.live()
+        .filter(agency_id=agency_id, person_id__in=set(person_ids) - held)
+        .select_related("agreement")
+    )
+    for grant in grants:
+        if grant.agreement is None:
+            open_to_all.add(grant.person_id)
+        else:
+            categories.setdefault(grant.person_id, set()).update(grant.agreement.categories)
+    return {
+        pk: None if pk in held or pk in open_to_all else frozenset(categories.get(pk, frozenset()))
+        for pk in person_ids
+    }
