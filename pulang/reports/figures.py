@@ -14,9 +14,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from pulang.agencies.models import Agency, Shelter
 from pulang.cases.models import Case
+from pulang.cases.selectors import AGE_GROUPS
 from pulang.returns.models import HandoverMember
 from pulang.shelters.models import Stay
 from pulang.shelters.selectors import age_on, day_bounds
@@ -47,6 +49,8 @@ class Figures:
     followups_due: int = 0
     followups_done: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)
+    # One row per month of the period: what follow-ups found, and who was deported again.
+    empowerment_by_month: list[dict[str, Any]] = field(default_factory=list)
     stay_days_median: float | None = None
     stay_days_p90: float | None = None
     handover_days_median: float | None = None
@@ -57,6 +61,13 @@ class Figures:
         for key in ("start", "end", "as_of"):
             data[key] = data[key].isoformat()
         return data
+
+
+def province_names(codes: set[str]) -> dict[str, str]:
+    """{province code: name}; a region's province is the first two digits of its code."""
+    from pulang.regions.models import Region
+
+    return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
 
 
 def report_shelters(user: Any) -> QuerySet[Shelter]:
@@ -77,9 +88,6 @@ def _p90(values: list[float]) -> float | None:
 
 def _median(values: list[float]) -> float | None:
     return float(statistics.median(values)) if values else None
-
-
-AGE_GROUPS = (("0-17", 0, 17), ("18-29", 18, 29), ("30-44", 30, 44), ("45+", 45, 200))
 
 
 def figures(*, shelters: QuerySet[Shelter], start: date, end: date, as_of: date) -> Figures:
@@ -104,33 +112,33 @@ def figures(*, shelters: QuerySet[Shelter], start: date, end: date, as_of: date)
     result.received_by_entry_point = dict(entry.most_common())
     result.received_by_country = dict(country.most_common())
 
-    members = HandoverMember.objects.filter(
-        handover__shelter__in=shelters,
-        handover__handed_at__gte=period_start,
-        handover__handed_at__lt=period_end,
-    ).values_list(
-        "handover__shelter_id",
-        "handover__handed_at",
-        "case__opened_at",
-        "case__person__sex",
-        "case__person__birth_date",
-        "case__person__origin_region__parent__parent__name",
-        "case__person__origin_region__parent__name",
-        "case__person__origin_region__level",
+    members = list(
+        HandoverMember.objects.filter(
+            handover__shelter__in=shelters,
+            handover__handed_at__gte=period_start,
+            handover__handed_at__lt=period_end,
+        ).values_list(
+            "handover__shelter_id",
+            "handover__handed_at",
+            "case__opened_at",
+            "case__person__sex",
+            "case__person__birth_date",
+            "case__person__origin_region_id",
+        )
     )
+    provinces = province_names({str(row[5])[:2] for row in members if row[5]})
     result.returned_home = 0
     by_shelter: Counter[str] = Counter()
     by_province: Counter[str] = Counter()
     by_sex: Counter[str] = Counter()
     by_age: Counter[str] = Counter()
     waits: list[float] = []
-    for shelter_id, handed_at, opened_at, sex, birth, grand, parent, level in members:
+    for shelter_id, handed_at, opened_at, sex, birth, origin in members:
         result.returned_home += 1
         by_shelter[names[shelter_id]] += 1
-        province = parent if level == 2 else grand if level == 3 else parent
-        by_province[province or "-"] += 1
+        by_province[provinces.get(str(origin or "")[:2], "-")] += 1
         by_sex[sex or "?"] += 1
-        age = age_on(birth, handed_at.date())
+        age = age_on(birth, timezone.localdate(handed_at))
         group = next(
             (g for g, low, high in AGE_GROUPS if age is not None and low <= age <= high), "?"
         )
@@ -200,6 +208,67 @@ def _empowerment(result: Figures, shelters: QuerySet[Shelter], start: date, end:
         .values_list("outcome", flat=True)
     )
     result.outcomes = dict(outcomes.most_common())
+    result.empowerment_by_month = _empowerment_by_month(shelters, people, start, end)
+
+
+def months(start: date, end: date) -> list[date]:
+    """The first day of every month from start's to end's."""
+    first, result = date(start.year, start.month, 1), []
+    while first <= end:
+        result.append(first)
+        first = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return result
+
+
+def _empowerment_by_month(
+    shelters: QuerySet[Shelter], people: Any, start: date, end: date
+) -> list[dict[str, Any]]:
+    """Per month: follow-ups done and what they found (reached, business running, wish to go
+    abroad irregularly, median monthly income), and people of these shelters deported again,
+    which the ministry's aim is to prevent."""
+    from pulang.empowerment.models import FollowUp
+
+    period_start, _ = day_bounds(start)
+    _, period_end = day_bounds(end)
+    rows: dict[str, dict[str, Any]] = {
+        first.strftime("%Y-%m"): {
+            "month": first.strftime("%Y-%m"),
+            "followups_done": 0,
+            "reached": 0,
+            "business_running": 0,
+            "wants_abroad_irregular": 0,
+            "deported_again": 0,
+            "income_median": None,
+        }
+        for first in months(start, end)
+    }
+    incomes: dict[str, list[float]] = {}
+    done = FollowUp.objects.filter(
+        case__person_id__in=people,
+        cancelled_at__isnull=True,
+        done_at__gte=period_start,
+        done_at__lt=period_end,
+    ).values_list(
+        "done_at", "reached", "business_running", "wants_abroad", "abroad_channel", "monthly_income"
+    )
+    for done_at, reached, running, abroad, channel, income in done:
+        row = rows[timezone.localtime(done_at).strftime("%Y-%m")]
+        row["followups_done"] += 1
+        row["reached"] += bool(reached)
+        row["business_running"] += bool(running)
+        row["wants_abroad_irregular"] += bool(abroad and channel == FollowUp.Channel.IRREGULAR)
+        if income is not None:
+            incomes.setdefault(row["month"], []).append(float(income))
+    again = Case.objects.filter(
+        previous_case__in=Case.objects.filter(stays__shelter__in=shelters),
+        opened_at__gte=period_start,
+        opened_at__lt=period_end,
+    ).values_list("opened_at", flat=True)
+    for opened_at in again:
+        rows[timezone.localtime(opened_at).strftime("%Y-%m")]["deported_again"] += 1
+    for month, values in incomes.items():
+        rows[month]["income_median"] = _median(values)
+    return list(rows.values())
 
 
 def _round(value: float | None) -> float | None:
@@ -219,6 +288,9 @@ def suppressed(data: Any, threshold: int | None = None) -> Any:
         data = data.as_dict()
         if data["returned_home"] < limit:
             data["handover_days_median"] = data["handover_days_p90"] = None
+        for row in data["empowerment_by_month"]:
+            if row["followups_done"] < limit:
+                row["income_median"] = None
     if isinstance(data, dict):
         return {
             key: suppressed(value, limit) if key not in ("start", "end", "as_of") else value
