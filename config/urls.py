@@ -17,6 +17,7 @@ urlpatterns = [
     path("rujukan/", include("pulang.sharing.urls")),
     path("tindak-lanjut/", include("pulang.empowerment.urls")),
     path("laporan/", include("pulang.reports.urls")),
+    path("ekspor/", include("pulang.exports.urls")),
     path("verifikasi/", returns_views.verify_view, name="verify"),
     path("data-ganda/", include("pulang.matching.urls")),
     path("audit/", include("pulang.audit.urls")),

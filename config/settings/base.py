@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "pulang.sharing",
     "pulang.empowerment",
     "pulang.reports",
+    "pulang.exports",
     "pulang.matching",
     "pulang.demo",
     "pulang.api",
@@ -198,6 +199,9 @@ PULANG_REFERRAL_REMINDER_DAYS = int(os.environ.get("PULANG_REFERRAL_REMINDER_DAY
 
 # Published or exported aggregates show no count below this (CTDC's rule is 11).
 PULANG_SMALL_CELL = int(os.environ.get("PULANG_SMALL_CELL", "11"))
+# A list export up to this many rows is written in the request; a longer one by a background
+# job whose page shows its progress and then the download link.
+PULANG_EXPORT_INLINE_ROWS = int(os.environ.get("PULANG_EXPORT_INLINE_ROWS", "5000"))
 
 REDIS_URL = os.environ.get("PULANG_REDIS_URL", "")
 if REDIS_URL:

@@ -17,6 +17,7 @@ class DataCategory(StrEnum):
     CONTACT = "contact"
     HEALTH = "health"
     TRAFFICKING = "trafficking"
+    CASE_SUMMARY = "case_summary"  # a case's status, dates, flags and outcome
 
 
 # What a user must hold to see a category at all; identity numbers also need a reveal.
@@ -26,6 +27,7 @@ CATEGORY_CAPABILITY: dict[DataCategory, Capability] = {
     DataCategory.CONTACT: Capability.PERSON_VIEW,
     DataCategory.HEALTH: Capability.SENSITIVE_VIEW,
     DataCategory.TRAFFICKING: Capability.SENSITIVE_VIEW,
+    DataCategory.CASE_SUMMARY: Capability.PERSON_VIEW,
 }
 
 
@@ -36,6 +38,7 @@ AGREEMENT_CATEGORY: dict[DataCategory, str] = {
     DataCategory.CONTACT: "contact",
     DataCategory.HEALTH: "health",
     DataCategory.TRAFFICKING: "trafficking_account",
+    DataCategory.CASE_SUMMARY: "case_summary",
 }
 
 
@@ -54,6 +57,14 @@ class Shown:
         if self.state == "outside":
             return str(_("di luar perjanjian"))
         return ""
+
+    @property
+    def text(self) -> str:
+        """The cell of an export: the value as shown (masked where masked), the reason for a
+        field outside the agreement, nothing for an empty or hidden one."""
+        if self.state in ("shown", "masked"):
+            return self.value
+        return self.hint if self.state == "outside" else ""
 
 
 def mask(value: str, *, keep: int = 4) -> str:
@@ -75,9 +86,22 @@ def present(
     """How one field is shown; `allowed` is the agreement's categories when the user reaches
     the person only through one (see `agreement_categories`), None otherwise."""
     label = str(obj._meta.get_field(field).verbose_name)
+    raw = getattr(obj, f"get_{field}_display", lambda: getattr(obj, field))()
+    return present_value(user, label, raw, category, revealed=revealed, allowed=allowed)
+
+
+def present_value(
+    user: Any,
+    label: str,
+    raw: Any,
+    category: DataCategory,
+    *,
+    revealed: bool = False,
+    allowed: frozenset[str] | None = None,
+) -> Shown:
+    """`present` for a value that is not one model field (a list column, an export cell)."""
     if allowed is not None and AGREEMENT_CATEGORY[category] not in allowed:
         return Shown(label, "", "outside")
-    raw = getattr(obj, f"get_{field}_display", lambda: getattr(obj, field))()
     value = raw.strftime("%d/%m/%Y") if isinstance(raw, date) else str(raw or "")
     if not user.has_capability(CATEGORY_CAPABILITY[category]):
         return Shown(label, "", "hidden")

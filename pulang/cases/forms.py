@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -78,3 +80,86 @@ class TaskForm(forms.Form):
 class CloseForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Hasil akhir"), choices=[("", "—"), *Case.Outcome.choices])
     reason = forms.CharField(label=_("Alasan"), max_length=500)
+
+
+YES_NO = [("", "—"), ("ya", _("Ya")), ("tidak", _("Tidak"))]
+
+
+class CaseFilterForm(forms.Form):
+    """The case list's filters. The period applies to the chosen event: opened, received in
+    a shelter, handed over; or, for "in a shelter", the one day `per`. The dashboard links
+    here with the filters that select the cases behind a figure."""
+
+    EVENTS = [
+        ("", _("Dibuka dalam periode")),
+        ("diterima", _("Diterima di shelter dalam periode")),
+        ("dipulangkan", _("Diserahterimakan dalam periode")),
+        ("di_shelter", _("Di shelter pada tanggal")),
+    ]
+
+    q = forms.CharField(label=_("Cari nama"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", "—"), *Case.Status.choices]
+    )
+    shelter: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Shelter"), required=False, queryset=None, empty_label="—"
+    )
+    rombongan = forms.CharField(label=_("Nomor rombongan"), required=False, max_length=40)
+    peristiwa = forms.ChoiceField(label=_("Peristiwa"), required=False, choices=EVENTS)
+    dari = forms.DateField(
+        label=_("Dari"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sampai = forms.DateField(
+        label=_("Sampai"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    per = forms.DateField(
+        label=_("Pada tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    kembali = forms.ChoiceField(
+        label=_("Pernah dideportasi sebelumnya"), required=False, choices=YES_NO
+    )
+    anak = forms.ChoiceField(label=_("Anak"), required=False, choices=YES_NO)
+    jk = forms.ChoiceField(label=_("Jenis kelamin"), required=False, choices=())
+    umur = forms.ChoiceField(label=_("Kelompok umur"), required=False, choices=())
+    provinsi: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Provinsi asal"), required=False, queryset=None, empty_label="—"
+    )
+    tempat_masuk = forms.ChoiceField(label=_("Tempat masuk"), required=False, choices=())
+    negara = forms.CharField(label=_("Negara yang mendeportasi"), required=False, max_length=2)
+    hasil = forms.ChoiceField(
+        label=_("Hasil akhir"), required=False, choices=[("", "—"), *Case.Outcome.choices]
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from pulang.agencies.models import Shelter
+        from pulang.arrivals.models import ArrivalBatch
+        from pulang.people.models import Person
+        from pulang.regions.models import Region
+
+        from .selectors import AGE_GROUPS
+
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["shelter"].queryset = Shelter.objects.order_by("name")
+        fields["provinsi"].queryset = Region.objects.filter(level=Region.Level.PROVINCE)
+        fields["provinsi"].label_from_instance = lambda region: region.name
+        fields["jk"].choices = [("", "—"), *Person.Sex.choices]
+        fields["umur"].choices = [
+            ("", "—"),
+            *[(group, group) for group, _low, _high in AGE_GROUPS],
+            ("?", _("Tidak diketahui")),
+        ]
+        fields["tempat_masuk"].choices = [("", "—"), *ArrivalBatch.EntryPoint.choices]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("dari") and data.get("sampai") and data["dari"] > data["sampai"]:
+            raise forms.ValidationError(_("Tanggal awal sesudah tanggal akhir."))
+        return data
+
+    def filters(self) -> dict[str, Any] | None:
+        """The filters given, empty ones left out; None when one is wrong, which lists
+        nothing rather than quietly widening the list."""
+        if not self.is_valid():
+            return None
+        return {key: value for key, value in self.cleaned_data.items() if value not in (None, "")}

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,9 +14,117 @@ from pulang.access.roles import Capability
 
 from .models import Case, Screening, Task
 
+# Age groups of the ministry's figures (pulang/reports) and of the case list's filter.
+AGE_GROUPS = (("0-17", 0, 17), ("18-29", 18, 29), ("30-44", 30, 44), ("45+", 45, 200))
 
-def case_list(*, user: Any) -> QuerySet[Case]:
-    return Case.objects.visible_to(user).select_related("person", "batch")
+
+def case_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Case]:
+    """The cases this user may see, filtered (see `CaseFilterForm`), newest first. `None`
+    filters (a wrong value) list nothing."""
+    cases = Case.objects.visible_to(user).select_related("person__origin_region", "batch")
+    if filters is None:
+        return cases.none()
+    return _filtered(cases, filters).order_by("-opened_at", "-id")
+
+
+def _day_key(year: Any, month: Any, day: Any) -> Any:
+    """yyyymmdd as a number: the difference of two such keys, divided by 10,000, is the age
+    in whole years, on any database."""
+    return year * 10000 + month * 100 + day
+
+
+def _filtered(cases: QuerySet[Case], f: dict[str, Any]) -> QuerySet[Case]:
+    from pulang.returns.models import HandoverMember
+    from pulang.shelters.models import Stay
+    from pulang.shelters.selectors import day_bounds
+
+    start = day_bounds(f["dari"])[0] if "dari" in f else None
+    end = day_bounds(f["sampai"])[1] if "sampai" in f else None
+    shelter = f.get("shelter")
+    event = f.get("peristiwa", "")
+
+    def in_period(field: str) -> Q:
+        q = Q()
+        if start is not None:
+            q &= Q(**{f"{field}__gte": start})
+        if end is not None:
+            q &= Q(**{f"{field}__lt": end})
+        return q
+
+    stays = Stay.objects.filter(case=OuterRef("pk"))
+    if shelter is not None:
+        stays = stays.filter(shelter=shelter)
+    reference: Any = F("opened_at")
+    if event == "dipulangkan":
+        handed = HandoverMember.objects.filter(case=OuterRef("pk")).filter(
+            in_period("handover__handed_at")
+        )
+        if shelter is not None:
+            handed = handed.filter(handover__shelter=shelter)
+        cases = cases.filter(Exists(handed))
+        reference = F("handover_entry__handover__handed_at")
+    elif event == "di_shelter":
+        day = f.get("per") or timezone.localdate()
+        _start, day_end = day_bounds(day)
+        present = stays.filter(admitted_at__lt=day_end).filter(
+            Q(discharged_at__isnull=True) | Q(discharged_at__gte=day_end)
+        )
+        cases = cases.filter(Exists(present))
+        reference = Value(day)
+    else:
+        cases = cases.filter(in_period("opened_at"))
+        if event == "diterima" or shelter is not None:
+            cases = cases.filter(Exists(stays))
+
+    if "q" in f:
+        for word in f["q"].split()[:5]:
+            cases = cases.filter(person__full_name__icontains=word)
+    if "status" in f:
+        cases = cases.filter(status=f["status"])
+    if "rombongan" in f:
+        cases = cases.filter(batch__reference__iexact=f["rombongan"].strip())
+    if "kembali" in f:
+        cases = cases.filter(is_returning=f["kembali"] == "ya")
+    if "anak" in f:
+        cases = cases.filter(is_child=f["anak"] == "ya")
+    if "jk" in f:
+        cases = cases.filter(person__sex=f["jk"])
+    if "provinsi" in f:
+        code = f["provinsi"].pk
+        cases = cases.filter(
+            Q(person__origin_region_id=code) | Q(person__origin_region__code__startswith=f"{code}.")
+        )
+    if "tempat_masuk" in f:
+        cases = cases.filter(batch__entry_point=f["tempat_masuk"])
+    if "negara" in f:
+        cases = cases.filter(batch__deporting_country=f["negara"].strip().upper())
+    if "hasil" in f:
+        cases = cases.filter(outcome=f["hasil"])
+    if "umur" in f:
+        cases = _aged(cases, f["umur"], reference)
+    return cases
+
+
+def _aged(cases: QuerySet[Case], group: str, reference: Any) -> QuerySet[Case]:
+    """Cases whose person's age on the reference day (handover, opening, the chosen day)
+    falls in the group, as `age_on` counts it."""
+    if group == "?":
+        return cases.filter(person__birth_date__isnull=True)
+    low, high = next((low, high) for name, low, high in AGE_GROUPS if name == group)
+    if isinstance(reference, Value):
+        day = reference.value
+        on: Any = Value(_day_key(day.year, day.month, day.day))
+    else:
+        name = reference.name
+        on = _day_key(ExtractYear(name), ExtractMonth(name), ExtractDay(name))
+    born = _day_key(
+        ExtractYear("person__birth_date"),
+        ExtractMonth("person__birth_date"),
+        ExtractDay("person__birth_date"),
+    )
+    return cases.alias(_age_key=on - born).filter(
+        _age_key__gte=low * 10000, _age_key__lt=(high + 1) * 10000
+    )
 
 
 def case_get(*, request: Any, case_id: Any) -> Case:

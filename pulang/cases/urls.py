@@ -4,6 +4,8 @@ from . import views
 
 app_name = "cases"
 urlpatterns = [
+    path("", views.case_list_view, name="list"),
+    path("ekspor/", views.case_export_view, name="export"),
     path("<int:case_id>/", views.case_detail_view, name="detail"),
     path("<int:case_id>/skrining/", views.screening_create_view, name="screening"),
     path("<int:case_id>/kebutuhan/", views.needs_view, name="needs"),

@@ -2,7 +2,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -11,6 +12,7 @@ from pulang.access.roles import Capability
 from pulang.access.scope import agreement_categories
 from pulang.audit.models import AuditEvent
 from pulang.audit.services import audit_record
+from pulang.exports.views import export_response, list_query
 from pulang.people.services import person_disclosure_record
 
 from .forms import CloseForm, NeedsForm, NoteForm, ReviewForm, ScreeningForm, TaskForm
@@ -26,8 +28,43 @@ from .services import (
     task_add,
     task_done,
 )
+from .tables import case_filter_form, case_table
 
 CLOSABLE = (Case.Status.RETURNED, Case.Status.LEFT, Case.Status.REFERRED, Case.Status.DIED)
+PAGE_SIZE = 50
+
+
+@declare(Capability.PERSON_VIEW)
+def case_list_view(request: HttpRequest) -> HttpResponse:
+    """Cases in the user's scope, filtered; the dashboard links here for the cases behind a
+    figure."""
+    form = case_filter_form(params=request.GET)
+    table = case_table(user=request.user, params=request.GET)
+    page = Paginator(table.queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = list_query(request)
+    person_disclosure_record(
+        actor=request.user,
+        action=AuditEvent.Action.SEARCH if filters else AuditEvent.Action.VIEW,
+        people=[case.person for case in page.object_list],
+        summary=f"case list {filters or '-'} page={page.number}",
+    )
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "form": form,
+            "page": page,
+            "headers": table.page_headers(),
+            "rows": table.page_rows(page.object_list),
+            "filters": filters,
+        },
+    )
+
+
+@declare(Capability.PERSON_EXPORT)
+def case_export_view(request: HttpRequest) -> HttpResponseBase:
+    """The case list as filtered, as CSV or XLSX (`?format=`); long lists as a job."""
+    return export_response(request, kind="cases")
 
 
 @declare(Capability.PERSON_VIEW)

@@ -23,6 +23,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FloatField,
     OuterRef,
     Q,
     QuerySet,
@@ -38,11 +39,13 @@ from django.db.models.functions import (
     ExtractYear,
     NullIf,
     Substr,
+    TruncMonth,
 )
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 
 from pulang.agencies.models import Agency, Shelter
 from pulang.cases.models import Case
+from pulang.cases.selectors import AGE_GROUPS
 from pulang.regions.models import Region
 from pulang.returns.models import HandoverMember
 from pulang.shelters.models import Stay
@@ -74,6 +77,8 @@ class Figures:
     followups_due: int = 0
     followups_done: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)
+    # One row per month of the period: what follow-ups found, and who was deported again.
+    empowerment_by_month: list[dict[str, Any]] = field(default_factory=list)
     stay_days_median: float | None = None
     stay_days_p90: float | None = None
     handover_days_median: float | None = None
@@ -112,10 +117,12 @@ class _Percentile(Aggregate):
 
     template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
 
-    def __init__(self, expression: Any, *, fraction: float, discrete: bool) -> None:
+    def __init__(
+        self, expression: Any, *, fraction: float, discrete: bool, days: bool = True
+    ) -> None:
         function = "PERCENTILE_DISC" if discrete else "PERCENTILE_CONT"
         super().__init__(expression, function=function, fraction=fraction)
-        self.output_field = DurationField()
+        self.output_field = DurationField() if days else FloatField()
 
 
 def _days(queryset: QuerySet[Any], later: str, earlier: str) -> tuple[float | None, float | None]:
@@ -136,9 +143,6 @@ def _days(queryset: QuerySet[Any], later: str, earlier: str) -> tuple[float | No
         if out is not None and into is not None
     ]
     return _median(spans), _p90(spans)
-
-
-AGE_GROUPS = (("0-17", 0, 17), ("18-29", 18, 29), ("30-44", 30, 44), ("45+", 45, 200))
 
 
 def _age_group(moment: str, birth: str) -> Any:
@@ -267,19 +271,95 @@ def _empowerment(result: Figures, shelters: QuerySet[Shelter], start: date, end:
     """Follow-ups due and done in the period, and recorded outcomes, of the shelters' people."""
     from pulang.empowerment.models import FollowUp
 
-    everywhere = shelters.count() == Shelter.objects.count()
-    people = Case.objects.filter(stays__shelter__in=shelters).values("person_id")
-    followups = FollowUp.objects.filter(
-        due_on__gte=start, due_on__lte=end, cancelled_at__isnull=True
-    )
-    cases = Case.objects.exclude(outcome="")
-    if not everywhere:  # nationally, every case is some shelter's: no need to ask which
+    followups = FollowUp.objects.filter(cancelled_at__isnull=True)
+    cases = Case.objects.all()
+    again = Case.objects.filter(previous_case__isnull=False)
+    if shelters.count() != Shelter.objects.count():  # nationally, every case is some shelter's
+        people = Case.objects.filter(stays__shelter__in=shelters).values("person_id")
         followups = followups.filter(case__person_id__in=people)
         cases = cases.filter(person_id__in=people)
-    done = followups.aggregate(due=Count("id"), done=Count("id", filter=Q(done_at__isnull=False)))
+        again = again.filter(previous_case__stays__shelter__in=shelters)
+    done = followups.filter(due_on__gte=start, due_on__lte=end).aggregate(
+        due=Count("id"), done=Count("id", filter=Q(done_at__isnull=False))
+    )
     result.followups_due, result.followups_done = done["due"], done["done"]
-    outcomes = Counter({row["outcome"]: row["n"] for row in _grouped(cases, "outcome")})
+    outcomes = Counter(
+        {row["outcome"]: row["n"] for row in _grouped(cases.exclude(outcome=""), "outcome")}
+    )
     result.outcomes = dict(outcomes.most_common())
+    result.empowerment_by_month = _empowerment_by_month(followups, again, start, end)
+
+
+def months(start: date, end: date) -> list[date]:
+    """The first day of every month from start's to end's."""
+    first, result = date(start.year, start.month, 1), []
+    while first <= end:
+        result.append(first)
+        first = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return result
+
+
+def _empowerment_by_month(
+    followups: QuerySet[Any], again: QuerySet[Case], start: date, end: date
+) -> list[dict[str, Any]]:
+    """Per month: follow-ups done and what they found (reached, business running, wish to go
+    abroad irregularly, median monthly income), and people deported again, which the
+    ministry's aim is to prevent. Counted per month by the database."""
+    from pulang.empowerment.models import FollowUp
+
+    period_start, _ = day_bounds(start)
+    _, period_end = day_bounds(end)
+    rows: dict[str, dict[str, Any]] = {
+        first.strftime("%Y-%m"): {
+            "month": first.strftime("%Y-%m"),
+            "followups_done": 0,
+            "reached": 0,
+            "business_running": 0,
+            "wants_abroad_irregular": 0,
+            "deported_again": 0,
+            "income_median": None,
+        }
+        for first in months(start, end)
+    }
+    done = followups.filter(done_at__gte=period_start, done_at__lt=period_end)
+    irregular = Q(wants_abroad=True, abroad_channel=FollowUp.Channel.IRREGULAR)
+    by_month = (
+        done.annotate(month=TruncMonth("done_at"))
+        .values("month")
+        .order_by()
+        .annotate(
+            n=Count("id"),
+            reached_n=Count("id", filter=Q(reached=True)),
+            running_n=Count("id", filter=Q(business_running=True)),
+            irregular_n=Count("id", filter=irregular),
+        )
+    )
+    for found in by_month:
+        row = rows[found["month"].strftime("%Y-%m")]
+        row["followups_done"] = found["n"]
+        row["reached"] = found["reached_n"]
+        row["business_running"] = found["running_n"]
+        row["wants_abroad_irregular"] = found["irregular_n"]
+    incomes = done.filter(monthly_income__isnull=False).annotate(month=TruncMonth("done_at"))
+    if connection.vendor == "postgresql":
+        for found in (
+            incomes.values("month")
+            .order_by()
+            .annotate(
+                median=_Percentile(F("monthly_income"), fraction=0.5, discrete=False, days=False)
+            )
+        ):
+            rows[found["month"].strftime("%Y-%m")]["income_median"] = float(found["median"])
+    else:
+        spread: dict[str, list[float]] = {}
+        for month, income in incomes.values_list("month", "monthly_income"):
+            spread.setdefault(month.strftime("%Y-%m"), []).append(float(income))
+        for month, values in spread.items():
+            rows[month]["income_median"] = _median(values)
+    returned = again.filter(opened_at__gte=period_start, opened_at__lt=period_end)
+    for found in _grouped(returned, month=TruncMonth("opened_at")):
+        rows[found["month"].strftime("%Y-%m")]["deported_again"] = found["n"]
+    return list(rows.values())
 
 
 def _round(value: float | None) -> float | None:
@@ -299,6 +379,9 @@ def suppressed(data: Any, threshold: int | None = None) -> Any:
         data = data.as_dict()
         if data["returned_home"] < limit:
             data["handover_days_median"] = data["handover_days_p90"] = None
+        for row in data["empowerment_by_month"]:
+            if row["followups_done"] < limit:
+                row["income_median"] = None
     if isinstance(data, dict):
         return {
             key: suppressed(value, limit) if key not in ("start", "end", "as_of") else value

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
     path("ekspor/", views.export_view, name="export"),
     path("ctdc.csv", views.ctdc_export_view, name="ctdc"),
+    path("bulanan.pdf", views.monthly_pdf_view, name="monthly"),
 ]

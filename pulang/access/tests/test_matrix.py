@@ -93,7 +93,7 @@ def test_page_matrix(route: Route, caller: str | None, world: World, client, log
     scopes = ["in", "out"] if route.kwargs else ["none"]
     for method in route.callback.pulang_methods:
         for scope in scopes:
-            url = reverse(route.name, kwargs=world.kwargs_for(route.kwargs, scope))
+            url = reverse(route.name, kwargs=world.kwargs_for(route.kwargs, scope, caller))
             before = denials()
             events_before = AuditEvent.objects.count()
             response = client.generic(method, url)

@@ -30,8 +30,10 @@ class World:
     imports: tuple[Any, Any] = (None, None)
     pairs: tuple[Any, Any] = (None, None)
     records: dict[str, tuple[Any, Any]] | None = None  # URL argument -> (in scope, out of scope)
+    # An export job is its owner's alone: per caller, (the caller's own, someone else's).
+    jobs: dict[str, tuple[Any, Any]] | None = None
 
-    def kwargs_for(self, names: list[str], scope: str) -> dict[str, Any]:
+    def kwargs_for(self, names: list[str], scope: str, caller: str | None = None) -> dict[str, Any]:
         person = self.inside if scope == "in" else self.outside
         pick = 0 if scope == "in" else 1
         samples = {
@@ -44,6 +46,8 @@ class World:
             "candidate_id": self.pairs[pick].pk,
             **{name: pair[pick].pk for name, pair in (self.records or {}).items()},
         }
+        if self.jobs:
+            samples["job_id"] = self.jobs[caller or Role.SHELTER_HEAD.value][pick].pk
         unknown = [name for name in names if name not in samples]
         assert not unknown, f"Add a sample object for URL argument(s) {unknown} to World.records"
         return {name: samples[name] for name in names}
@@ -86,8 +90,33 @@ def matrix_world() -> World:
         ),
     )
     return World(
-        inside, outside, users, systems, batches, imports, pairs, shelter_records(own, other)
+        inside,
+        outside,
+        users,
+        systems,
+        batches,
+        imports,
+        pairs,
+        shelter_records(own, other),
+        export_jobs(users, other),
     )
+
+
+def export_jobs(users: dict[str, Any], other: Any) -> dict[str, tuple[Any, Any]]:
+    """A finished export for each caller, and one of a user of another agency."""
+    from django.core.files.base import ContentFile
+
+    from pulang.exports.models import ExportJob
+
+    def finished(owner: Any) -> Any:
+        job = ExportJob.objects.create(
+            owner=owner, kind="cases", format="csv", status="done", done=1, total=1
+        )
+        job.file.save("kasus.csv", ContentFile(b"ID\r\n1\r\n"))
+        return job
+
+    theirs = finished(UserFactory(agency=other, roles=[Role.SHELTER_HEAD]))
+    return {role: (finished(user), theirs) for role, user in users.items()}
 
 
 def shared(actor: Any, case: Any, agency: Any) -> tuple[Any, Any, Any]:

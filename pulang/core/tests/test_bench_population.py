@@ -17,7 +17,7 @@ def plan() -> Population:
         persons=3000, seed=7, now=datetime(2026, 11, 28, tzinfo=UTC), say=lambda _m: None
     )
     population.plan_people()
-    population.batches = population.plan_batches()  # type: ignore[attr-defined]
+    population.batches = population.plan_batches()
     population.plan_journeys({})
     return population
 

@@ -214,6 +214,26 @@ def more_in_batch(s: Scene, n: int) -> dict[str, Any]:
     return {"batch_id": batch.pk}
 
 
+def more_cases(s: Scene, n: int) -> dict[str, Any]:
+    """Cases of the agency in a batch, for the case list (which takes no URL argument)."""
+    more_in_batch(s, n)
+    return {}
+
+
+def more_export_jobs(s: Scene, n: int) -> dict[str, Any]:
+    """Finished exports of the shelter head, who asks for the list of them."""
+    from django.core.files.base import ContentFile
+
+    from pulang.exports.models import ExportJob
+
+    for _ in range(n):
+        job = ExportJob.objects.create(
+            owner=s.head, kind="cases", format="csv", status="done", done=1, total=1
+        )
+        job.file.save("kasus.csv", ContentFile(b"ID\r\n1\r\n"))
+    return {}
+
+
 def more_manifest_rows(s: Scene, n: int) -> dict[str, Any]:
     """Rows of the checked manifest, each with someone registered before as a candidate."""
     record = s.world.imports[0]
@@ -547,7 +567,10 @@ LISTS: dict[str, Recipe] = {
     # pages
     "regions:picker": Recipe(more_regions, found(r"<li><code>"), query="?q=ujicoba"),
     "people:list": Recipe(more_people, found(r'<tr><td><a href="/orang/\d+/"')),
-    "people:export": Recipe(more_people, csv_rows),
+    "people:export": Recipe(more_people, csv_rows, query="?format=csv"),
+    "cases:list": Recipe(more_cases, found(r'<tr><td><a href="/kasus/\d+/"')),
+    "cases:export": Recipe(more_cases, csv_rows, query="?format=csv"),
+    "exports:list": Recipe(more_export_jobs, found(r'<tr><td><a href="/ekspor/\d+/"')),
     "people:detail": Recipe(more_episodes, found(r">Kasus #\d+<")),
     "arrivals:batches": Recipe(more_batches, found(r'<tr><td><a href="/kedatangan/\d+/"')),
     "arrivals:batch": Recipe(more_in_batch, found(r'<tr><td><a href="/kasus/\d+/"')),
@@ -620,6 +643,9 @@ ONE_RECORD: dict[str, str] = {
     "api:openapi": "the API's description",
     "api:me": "the caller",
     "api:person-detail": "one person",
+    "reports:monthly": "a month's aggregates, whatever the number of cases behind them",
+    "exports:job": "one export job's progress",
+    "exports:download": "one finished file, written by the job",
 }
 
 

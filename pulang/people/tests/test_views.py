@@ -71,7 +71,7 @@ def test_export_is_scoped_audited_and_safe_in_a_spreadsheet(client, login_verifi
     PersonFactory(full_name='=HYPERLINK("http://x")', registered_by=shelter)
     PersonFactory(full_name="Orang Lain", registered_by=AgencyFactory())
     login_verified(client, UserFactory(agency=shelter, roles=[Role.SHELTER_HEAD]))
-    response = client.get("/orang/ekspor.csv")
+    response = client.get("/orang/ekspor/")
     assert response["Content-Type"].startswith("text/csv")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
@@ -95,11 +95,11 @@ def test_a_guessed_id_of_another_agency_looks_like_nothing_is_there(client, logi
 
     assert normal(guessed, f"/orang/{person.pk}/") == normal(missing, "/orang/999999/")
     assert "Siti Aminah" not in client.get("/orang/", {"q": "Siti"}).text
-    assert "Siti Aminah" not in b"".join(client.get("/orang/ekspor.csv").streaming_content).decode()
+    assert "Siti Aminah" not in b"".join(client.get("/orang/ekspor/").streaming_content).decode()
 
 
 def test_control_characters_in_a_search_are_ignored(client, login_verified, shelter, person):
     login_verified(client, UserFactory(agency=shelter, roles=[Role.SHELTER_HEAD]))
     response = client.get("/orang/", {"q": "Siti\x00"})
     assert response.status_code == 200 and "Siti Aminah" in response.text
-    assert client.get("/orang/ekspor.csv", {"q": "\x00"}).status_code == 200
+    assert client.get("/orang/ekspor/", {"q": "\x00"}).status_code == 200

@@ -1,0 +1,146 @@
+"""Large exports: a job with progress, its owner's alone, audited from request to download."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+
+from pulang.accounts.tests.factories import UserFactory
+from pulang.agencies.tests.factories import AgencyFactory
+from pulang.audit.models import AuditEvent
+from pulang.exports.models import ExportJob
+from pulang.exports.services import export_job_run
+from pulang.people.tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def agency():
+    return AgencyFactory()
+
+
+@pytest.fixture
+def head(agency, client, login_verified):
+    return login_verified(client, UserFactory(agency=agency, roles=["shelter_head"]))
+
+
+@pytest.fixture
+def many(agency, settings):
+    settings.PULANG_EXPORT_INLINE_ROWS = 5
+    people = [PersonFactory(full_name=f"Orang {i:02d}", registered_by=agency) for i in range(12)]
+    PersonFactory(full_name="=1+1 Rumus", registered_by=agency)
+    PersonFactory(full_name="Orang Lain", registered_by=AgencyFactory())
+    return people
+
+
+class Queued:
+    """A queue whose worker has not picked the task up yet."""
+
+    def __init__(self):
+        self.jobs = []
+
+    def enqueue(self, **kwargs):
+        self.jobs.append(kwargs)
+
+
+def test_a_long_list_becomes_a_job_that_shows_progress_then_a_download(
+    client, head, many, monkeypatch, django_capture_on_commit_callbacks
+):
+    from pulang.exports import tasks
+
+    queue = Queued()
+    monkeypatch.setattr(tasks, "export_job_task", queue)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get("/orang/ekspor/", {"q": "orang", "format": "xlsx"})
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/ekspor/{job.pk}/"
+    assert queue.jobs == [{"job_id": job.pk}], "queued once the request's writes committed"
+    assert (job.owner, job.kind, job.format, job.query) == (head, "people", "xlsx", "q=orang")
+    assert (job.done, job.total) == (0, 12), "the page can say how long the list is"
+    created = AuditEvent.objects.get(action=AuditEvent.Action.CREATE, object_id=str(job.pk))
+    assert "people xlsx" in created.summary
+
+    page = client.get(f"/ekspor/{job.pk}/")
+    assert 'hx-trigger="every 1s"' in page.text and "<script>" not in page.text
+    poll = client.get(f"/ekspor/{job.pk}/", HTTP_HX_REQUEST="true")
+    assert "<html" not in poll.text and "<progress" in poll.text
+
+    from pulang.core import exports
+
+    seen = []
+    write = exports.table_write
+
+    def watched(**kwargs):
+        def progress(done, total):
+            kwargs["progress"](done, total)
+            seen.append(ExportJob.objects.values_list("status", "done", "total").get())
+
+        return write(**{**kwargs, "progress": progress, "chunk_size": 4})
+
+    monkeypatch.setattr("pulang.exports.services.table_write", watched)
+    export_job_run(job_id=job.pk)  # what the worker does
+    assert seen == [("running", 4, 12), ("running", 8, 12), ("running", 12, 12)]
+
+    done = client.get(f"/ekspor/{job.pk}/", HTTP_HX_REQUEST="true")
+    assert "hx-trigger" not in done.text and f"/ekspor/{job.pk}/unduh/" in done.text
+    download = client.get(f"/ekspor/{job.pk}/unduh/")
+    assert download["Content-Disposition"].startswith('attachment; filename="orang-')
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    names = [row[1].value for row in book.active.iter_rows(min_row=2)]
+    assert names == [f"Orang {i:02d}" for i in range(12)], "exactly the filtered list"
+    exported = AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).order_by("id")
+    assert [e.object_type for e in exported] == ["people.person", "exports.exportjob"]
+    assert exported[0].changes["count"] == 12 and "downloaded" in exported[1].summary
+    assert client.get("/ekspor/").text.count(f"/ekspor/{job.pk}/unduh/") == 1
+
+
+def test_on_the_embedded_queue_the_job_runs_in_the_request(
+    client, head, many, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get("/orang/ekspor/", {"format": "csv"})
+    job = ExportJob.objects.get()
+    assert job.status == "done" and job.total == 13
+    page = client.get(response["Location"]).text
+    assert "Unduh CSV" in page
+    text = b"".join(client.get(f"/ekspor/{job.pk}/unduh/").streaming_content).decode("utf-8-sig")
+    names = [row[1] for row in csv.reader(io.StringIO(text))][1:]
+    assert "'=1+1 Rumus" in names and "Orang Lain" not in names
+
+
+def test_only_the_owner_sees_or_downloads_a_job(client, head, agency, many, login_verified):
+    job = ExportJob.objects.create(owner=head, kind="people", format="csv")
+    export_job_run(job_id=job.pk)
+    colleague = UserFactory(agency=agency, roles=["shelter_head"])
+    login_verified(client, colleague)
+    for url in (f"/ekspor/{job.pk}/", f"/ekspor/{job.pk}/unduh/"):
+        assert client.get(url).status_code == 404
+    assert AuditEvent.objects.filter(action="denied", object_id=str(job.pk)).count() == 2
+    assert f"/ekspor/{job.pk}/" not in client.get("/ekspor/").text
+
+
+def test_a_job_whose_owner_lost_the_right_to_export_fails_without_a_file(head, many):
+    job = ExportJob.objects.create(owner=head, kind="people", format="csv")
+    head.roles = ["shelter_social_worker"]
+    head.save()
+    job = export_job_run(job_id=job.pk)
+    assert job.status == "failed" and not job.file and "tidak lagi berhak" in job.error
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
+
+
+def test_a_job_runs_once_even_if_the_task_is_delivered_twice(head, many):
+    job = ExportJob.objects.create(owner=head, kind="people", format="csv")
+    export_job_run(job_id=job.pk)
+    export_job_run(job_id=job.pk)
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).count() == 1
+
+
+def test_a_list_longer_than_a_worksheet_is_refused_as_xlsx_and_offered_as_csv(
+    head, many, monkeypatch
+):
+    monkeypatch.setattr("pulang.exports.services.XLSX_MAX_ROWS", 10)
+    job = ExportJob.objects.create(owner=head, kind="people", format="xlsx")
+    job = export_job_run(job_id=job.pk)
+    assert job.status == "failed" and "unduh CSV" in job.error and not job.file

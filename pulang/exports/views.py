@@ -1,0 +1,83 @@
+import tempfile
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+
+from pulang.access.http import declare
+from pulang.access.roles import Capability
+from pulang.audit.models import AuditEvent
+from pulang.audit.services import audit_record
+from pulang.core.exports import CONTENT_TYPES, FORMATS, table_pks
+
+from .selectors import export_job_get, export_job_list
+from .services import (
+    export_filename,
+    export_inline_limit,
+    export_job_create,
+    export_job_download_record,
+    export_table,
+    export_write,
+)
+
+# Kept in memory up to this size, then in a temporary file.
+SPOOL_BYTES = 8 * 1024 * 1024
+
+
+def list_query(request: HttpRequest) -> str:
+    """The list's filters as a query string, without the page number or the format."""
+    params = request.GET.copy()
+    for key in ("page", "format"):
+        params.pop(key, None)
+    return params.urlencode()
+
+
+def export_response(request: HttpRequest, *, kind: str) -> HttpResponseBase:
+    """The filtered list as a file: written now when it is short, otherwise queued as a job
+    whose page shows its progress. Either way exactly the rows the list shows."""
+    fmt = request.GET.get("format", "csv")
+    if fmt not in FORMATS:
+        fmt = "csv"
+    query = list_query(request)
+    table = export_table(user=request.user, kind=kind, query=query)
+    pks = table_pks(table)
+    if len(pks) > export_inline_limit():
+        job = export_job_create(actor=request.user, kind=kind, query=query, fmt=fmt, total=len(pks))
+        return redirect(job)
+    # FileResponse closes it once sent.
+    out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
+    export_write(actor=request.user, table=table, kind=kind, query=query, fmt=fmt, out=out, pks=pks)
+    out.seek(0)
+    return FileResponse(
+        out,
+        as_attachment=True,
+        filename=export_filename(table=table, fmt=fmt),
+        content_type=CONTENT_TYPES[fmt],
+    )
+
+
+@declare(Capability.PERSON_EXPORT)
+def export_list_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "exports/list.html", {"jobs": export_job_list(user=request.user)})
+
+
+@declare(Capability.PERSON_EXPORT)
+def export_job_view(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = export_job_get(request=request, job_id=job_id)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "exports/_status.html", {"job": job})
+    audit_record(actor=request.user, action=AuditEvent.Action.VIEW, target=job)
+    return render(request, "exports/job.html", {"job": job})
+
+
+@declare(Capability.PERSON_EXPORT)
+def export_download_view(request: HttpRequest, job_id: int) -> HttpResponseBase:
+    job = export_job_get(request=request, job_id=job_id)
+    if job.status != job.Status.DONE or not job.file:
+        raise Http404
+    export_job_download_record(actor=request.user, job=job)
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=(job.file.name or "").rsplit("/", 1)[-1].split("-", 1)[-1],
+        content_type=CONTENT_TYPES[job.format],
+    )
