@@ -39,6 +39,7 @@ BEGIN, END = "<!-- bench/run: begin -->", "<!-- bench/run: end -->"
 TARGETS: dict[str, float | None] = {
     "case page": 100,
     "person list": 300,
+    "case list": 300,
     "person search": 300,
     "shelter board": 300,
     "dashboard, a year": 500,
@@ -227,6 +228,32 @@ class Benches:
             "person list",
             *timed(page, self.rounds),
             "bare view: 50 of the agency's people",
+            *timed(bare, self.rounds),
+        )
+
+    def case_list(self) -> Figure:
+        from pulang.cases.models import Case
+
+        def page(i: int) -> None:
+            _ok(self.client.get("/kasus/", {"page": 1 + i % 5}))
+
+        def bare(i: int) -> None:
+            start = (i % 5) * 50
+            rows = (
+                Case.objects.filter(owning_agency=self.shelter.agency)
+                .select_related("person")
+                .order_by("-opened_at", "id")[start : start + 50]
+            )
+            _bare(
+                "{% for c in rows %}{{ c.person.full_name }} {{ c.status }} {{ c.opened_at }}"
+                "{% endfor %}",
+                rows,
+            )
+
+        return Figure(
+            "case list",
+            *timed(page, self.rounds),
+            "bare view: 50 of the agency's cases",
             *timed(bare, self.rounds),
         )
 
@@ -504,6 +531,7 @@ def run(
     plan: list[tuple[str, Callable[[], Figure | list[Figure]]]] = [
         ("case", benches.case_page),
         ("list", benches.person_list),
+        ("cases", benches.case_list),
         ("search", benches.person_search),
         ("board", benches.shelter_board),
         ("dashboard", benches.dashboard),

@@ -101,7 +101,11 @@ class Case(models.Model):
         verbose_name = _("kasus")
         verbose_name_plural = _("kasus")
         ordering = ["-opened_at", "-id"]
-        indexes = [models.Index(fields=["owning_agency", "status"])]
+        indexes = [
+            models.Index(fields=["owning_agency", "status"]),
+            # The case list walks cases newest first and stops at a page.
+            models.Index(fields=["opened_at", "id"], name="case_opened_order"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["manifest_import", "manifest_row"], name="case_once_per_manifest_row"

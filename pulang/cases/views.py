@@ -2,7 +2,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from pulang.access.roles import Capability
 from pulang.access.scope import agreement_categories
 from pulang.audit.models import AuditEvent
 from pulang.audit.services import audit_record
+from pulang.core.paging import CappedPaginator
 from pulang.exports.views import export_response, list_query
 from pulang.people.services import person_disclosure_record
 
@@ -40,7 +40,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     figure."""
     form = case_filter_form(params=request.GET)
     table = case_table(user=request.user, params=request.GET)
-    page = Paginator(table.queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(table.queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     filters = list_query(request)
     person_disclosure_record(
         actor=request.user,
