@@ -25,9 +25,11 @@ class PersonQuerySet(QuerySet["Person"]):
         return self.none() if scope is None else self.filter(scope)
 
     def matching(self, query: str) -> "PersonQuerySet":
+        """People whose name has every word of the query in it, ignoring case, punctuation and
+        bin/binti. Searched in the name key, which PostgreSQL's trigram index answers."""
         qs = self
-        for word in query.split()[:5]:
-            qs = qs.filter(full_name__icontains=word)
+        for word in name_key(query).split()[:5]:
+            qs = qs.filter(name_key__contains=word)
         return qs
 
 
