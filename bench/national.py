@@ -574,7 +574,9 @@ def _database_label(connection: Any) -> str:
 
 def table(result: dict[str, Any]) -> str:
     counts = (result.get("scale") or {}).get("counts", {})
-    provisions = counts.get("meals", 0) + counts.get("hygiene kits", 0)
+    provisions = counts.get("meals and hygiene kits") or (
+        counts.get("meals", 0) + counts.get("hygiene kits", 0)
+    )
     lines = [
         f"Measured {result['date'][:10]} on {result['database']}: {result['persons']:,} persons, "
         f"{counts.get('cases', 0):,} cases, {provisions:,} provisions; "

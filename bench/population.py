@@ -1249,7 +1249,7 @@ def _followup_row(
 
 DAILY_SQL = [
     (
-        "meals",
+        "meals and hygiene kits",
         """
         INSERT INTO shelters_provision
             (stay_id, shelter_id, kind, quantity, description, provided_on, recorded_at,
@@ -1263,14 +1263,7 @@ DAILY_SQL = [
             interval '1 day') AS d
         CROSS JOIN (VALUES ('breakfast'), ('lunch'), ('dinner')) AS m(kind)
         WHERE s.id >= %(first_stay)s
-        """,
-    ),
-    (
-        "hygiene kits",
-        """
-        INSERT INTO shelters_provision
-            (stay_id, shelter_id, kind, quantity, description, provided_on, recorded_at,
-             recorded_by_id)
+        UNION ALL
         SELECT s.id, s.shelter_id, 'hygiene_kit', 1, '',
                (s.admitted_at AT TIME ZONE 'Asia/Jakarta')::date, s.admitted_at, s.admitted_by_id
         FROM shelters_stay s
