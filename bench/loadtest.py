@@ -643,6 +643,7 @@ def main(argv: list[str] | None = None) -> int:
         "PULANG_SECRET_KEY": secrets.token_urlsafe(64),
         "PULANG_ALLOWED_HOSTS": "127.0.0.1",
         "PULANG_VAR_DIR": str(var_dir),
+        "PULANG_LOG_LEVEL": os.environ.get("PULANG_LOG_LEVEL", "WARNING"),
     }
     env.pop("PULANG_REDIS_URL", None)
     os.environ.update(env)
@@ -743,34 +744,37 @@ def main(argv: list[str] | None = None) -> int:
             "web": cpu_seconds([server.pid]),
             "worker": cpu_seconds([worker.pid]) if worker else 0.0,
         }
-        locust = subprocess.run(  # noqa: S603 - our own command line
-            [
-                sys.executable,
-                "-m",
-                "locust",
-                "-f",
-                str(ROOT / "bench" / "locustfile.py"),
-                "--headless",
-                "--users",
-                str(args.users),
-                "--spawn-rate",
-                str(args.spawn_rate),
-                "--run-time",
-                args.run_time,
-                "--host",
-                f"http://127.0.0.1:{port}",
-                "--only-summary",
-                "--stop-timeout",
-                "60",
-                "--csv",
-                str(run_dir / "locust"),
-                "--loglevel",
-                "WARNING",
-            ],
-            cwd=ROOT,
-            env=locust_env,
-            check=False,
-        )
+        with (run_dir / "locust.log").open("wb") as locust_log:
+            locust = subprocess.run(  # noqa: S603 - our own command line
+                [
+                    sys.executable,
+                    "-m",
+                    "locust",
+                    "-f",
+                    str(ROOT / "bench" / "locustfile.py"),
+                    "--headless",
+                    "--users",
+                    str(args.users),
+                    "--spawn-rate",
+                    str(args.spawn_rate),
+                    "--run-time",
+                    args.run_time,
+                    "--host",
+                    f"http://127.0.0.1:{port}",
+                    "--only-summary",
+                    "--stop-timeout",
+                    "60",
+                    "--csv",
+                    str(run_dir / "locust"),
+                    "--loglevel",
+                    "WARNING",
+                ],
+                cwd=ROOT,
+                env=locust_env,
+                stdout=locust_log,
+                stderr=subprocess.STDOUT,
+                check=False,
+            )
         seconds = time.monotonic() - started
         cpu_after = psutil.cpu_times()
         ours = {
@@ -789,7 +793,7 @@ def main(argv: list[str] | None = None) -> int:
         plan_path.unlink(missing_ok=True)
 
     if not log_path.exists():
-        print(f"Locust wrote no statistics (exit {locust.returncode}); logs in {run_dir}")
+        print(f"Locust logged no request (exit {locust.returncode}): see {run_dir}/locust.log")
         return 2
     rows = summarise(requests_read(log_path))
     result = {
