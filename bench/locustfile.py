@@ -132,6 +132,10 @@ class StaffUser(HttpUser):
         self.resident_case_ids: list[str] = []
         self.entry_point: str = agency["entry_point"]
         self.rng = random.Random(_RNG.random())
+        # One connection per request, as a reverse proxy such as nginx talks to gunicorn by
+        # default: each request goes to whichever worker accepts it first. Kept-alive
+        # connections would pin each user to one worker process, busy or not.
+        self.client.headers["Connection"] = "close"
         self.login()
 
     # -- plumbing -------------------------------------------------------------------------
