@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,11 +63,22 @@ class CommitSummary:
 
 @transaction.atomic
 def batch_create(*, actor: Any, **fields: Any) -> ArrivalBatch:
-    """Record a batch's arrival for the actor's agency."""
+    """Record a batch's arrival for the actor's agency. Without a reference it gets the next
+    free one of its entry point and day (TAN-20261127-03); two staff recording batches at the
+    same moment get two numbers, not an error."""
     fields.setdefault("receiving_agency", actor.agency)
-    if not fields.get("reference"):
-        fields["reference"] = _next_reference(fields["entry_point"], fields["arrived_at"])
-    batch = ArrivalBatch.objects.create(created_by=actor, **fields)
+    given = fields.get("reference")
+    for attempt in range(10):
+        if not given:
+            fields["reference"] = _next_reference(fields["entry_point"], fields["arrived_at"])
+        try:
+            with transaction.atomic():
+                batch = ArrivalBatch.objects.create(created_by=actor, **fields)
+            break
+        except IntegrityError:
+            # Someone else's batch took that number between reading and saving: take the next.
+            if given or attempt == 9:
+                raise
     audit_record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
@@ -79,9 +90,20 @@ def batch_create(*, actor: Any, **fields: Any) -> ArrivalBatch:
 
 
 def _next_reference(entry_point: str, arrived_at: datetime) -> str:
+    """One more than the highest number of the entry point's day (not the count: a number
+    may have been taken out of turn)."""
     prefix = f"{entry_point[:3].upper()}-{timezone.localtime(arrived_at):%Y%m%d}"
-    taken = ArrivalBatch.objects.filter(reference__startswith=prefix).count()
-    return f"{prefix}-{taken + 1:02d}"
+    numbers = [
+        int(suffix)
+        for suffix in (
+            reference.removeprefix(f"{prefix}-")
+            for reference in ArrivalBatch.objects.filter(
+                reference__startswith=f"{prefix}-"
+            ).values_list("reference", flat=True)
+        )
+        if suffix.isdigit()
+    ]
+    return f"{prefix}-{max(numbers, default=0) + 1:02d}"
 
 
 # ---------------------------------------------------------------------------------------------

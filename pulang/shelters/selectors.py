@@ -243,23 +243,34 @@ class DaySheet:
 
 
 def day_sheet(*, user: Any, shelter: Shelter, day: date) -> DaySheet:
-    """What was served and given on a day, to whom."""
+    """What was served and given on a day, to whom. Reads only the residents' names and which
+    meals each had, not whole rows: a sheet of 200 residents has 600 meals a day."""
+    meals = [str(meal) for meal in Provision.MEALS]
     stays = list(
         present_during(shelter=shelter, day=day)
         .filter(case__in=Case.objects.visible_to(user))
         .select_related("case__person")
+        .only("case", "case__person", "case__person__full_name")
         .order_by("case__person__full_name", "pk")
     )
-    provisions = Provision.objects.filter(shelter=shelter, provided_on=day).order_by("pk")
-    by_stay: dict[int, list[Provision]] = {}
-    for provision in provisions:
-        by_stay.setdefault(provision.stay_id, []).append(provision)
+    had: dict[int, set[str]] = {}
+    for stay_id, kind in Provision.objects.filter(
+        shelter=shelter, provided_on=day, kind__in=meals
+    ).values_list("stay_id", "kind"):
+        had.setdefault(stay_id, set()).add(kind)
+    items: dict[int, list[Provision]] = {}
+    for item in (
+        Provision.objects.filter(shelter=shelter, provided_on=day)
+        .exclude(kind__in=meals)
+        .order_by("pk")
+    ):
+        items.setdefault(item.stay_id, []).append(item)
     rows = []
-    served = dict.fromkeys((str(meal) for meal in Provision.MEALS), 0)
+    served = dict.fromkeys(meals, 0)
     for stay in stays:
-        given = by_stay.get(stay.pk, [])
-        meals = {str(meal): any(p.kind == meal for p in given) for meal in Provision.MEALS}
-        for meal, had in meals.items():
-            served[meal] += had
-        rows.append((stay, meals, [p for p in given if p.kind not in Provision.MEALS]))
+        eaten = had.get(stay.pk, set())
+        flags = {meal: meal in eaten for meal in meals}
+        for meal in eaten:
+            served[meal] += 1
+        rows.append((stay, flags, items.get(stay.pk, [])))
     return DaySheet(day=day, rows=rows, served=served)

@@ -272,7 +272,9 @@ def meal_roll_call(
 ) -> RollCall:
     """Record one meal for everyone present that day except the absent (stay ids).
 
-    Calling it again for the same meal adds only those not yet recorded.
+    Calling it again for the same meal adds only those not yet recorded. Two staff saving a
+    roll call of one shelter at the same moment take turns (a lock on the shelter's row), so
+    the second adds only whom the first did not.
     """
     if meal not in Provision.MEALS:
         raise CaseError(_("Pilih makan pagi, siang atau malam."))
@@ -281,6 +283,7 @@ def meal_roll_call(
     absent_ids = set(absent)
     present = list(present_during(shelter=shelter, day=day).values_list("pk", flat=True))
     with transaction.atomic():
+        Shelter.objects.select_for_update(no_key=True).filter(pk=shelter.pk).first()
         already = set(
             Provision.objects.filter(
                 shelter=shelter, provided_on=day, kind=meal, stay_id__in=present
@@ -378,7 +381,9 @@ def session_create(
 
 
 def attendance_mark(*, actor: Any, session: ActivitySession, stay_ids: Iterable[int]) -> int:
-    """Mark these residents present at the session; returns how many were newly marked."""
+    """Mark these residents present at the session; returns how many were newly marked.
+    Two staff marking one session at the same moment take turns (a lock on the session's row),
+    so someone both ticked is marked once."""
     wanted = set(stay_ids)
     day = timezone.localtime(session.starts_at).date()
     eligible = set(
@@ -390,6 +395,7 @@ def attendance_mark(*, actor: Any, session: ActivitySession, stay_ids: Iterable[
     if strangers:
         raise CaseError(_("Sebagian orang yang dipilih tidak tinggal di shelter ini hari itu."))
     with transaction.atomic():
+        ActivitySession.objects.select_for_update(no_key=True).filter(pk=session.pk).first()
         known = set(Attendance.objects.filter(session=session).values_list("stay_id", flat=True))
         rows = [
             Attendance(session=session, stay_id=stay_id, recorded_by=acting_user(actor))

@@ -1,15 +1,18 @@
 import json
-from datetime import date
+from datetime import date, datetime
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
 
 from pulang.access.roles import Role
 from pulang.accounts.tests.factories import UserFactory
+from pulang.arrivals import services as arrival_services
 from pulang.arrivals.manifest import ManifestRow
 from pulang.arrivals.models import ManifestImport
 from pulang.arrivals.services import (
+    batch_create,
     manifest_commit,
     manifest_preview,
     manifest_row_recheck,
@@ -41,6 +44,34 @@ def regions():
 @pytest.fixture
 def worker():
     return UserFactory(roles=[Role.SHELTER_SOCIAL_WORKER])
+
+
+def new_batch(worker):
+    return batch_create(
+        actor=worker,
+        entry_point="tanjung_pinang",
+        transport="ship",
+        arrived_at=datetime(2026, 11, 27, 14, 30, tzinfo=ZoneInfo("Asia/Jakarta")),
+    )
+
+
+def test_a_new_batch_takes_the_next_free_number_of_its_entry_point_and_day(worker):
+    BatchFactory(reference="TAN-20261127-02")  # e.g. numbered by hand, out of turn
+    assert new_batch(worker).reference == "TAN-20261127-03"
+    assert new_batch(worker).reference == "TAN-20261127-04"
+
+
+def test_a_number_taken_meanwhile_by_another_worker_is_no_error(worker, monkeypatch):
+    """Two staff recording batches at the same moment both read the same next number."""
+    BatchFactory(reference="TAN-20261127-01")
+    real = arrival_services._next_reference
+    answers = iter(["TAN-20261127-01"])  # what the slower of the two read
+    monkeypatch.setattr(
+        arrival_services,
+        "_next_reference",
+        lambda *args: next(answers, None) or real(*args),
+    )
+    assert new_batch(worker).reference == "TAN-20261127-02"
 
 
 def preview(worker, text, *, batch=None, name="manifest.csv"):
