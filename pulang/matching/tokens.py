@@ -1,15 +1,27 @@
-"""The name-token index: which registered persons share a sound-folded name word and a birth
-year with a new record. Kept in step with Person on every save and after bulk inserts."""
+"""The matching index, derived from Person and kept in step with it on every save and after bulk
+inserts (`match_index_rebuild`):
+
+- name tokens: which registered persons share a sound-folded name word and a birth year with a
+  new record (retrieval);
+- match rows: each person's Splink input row, ready for scoring (`MatchRow`).
+"""
 
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import connection, transaction
 
+from pulang.core.bulk import bulk_insert
 from pulang.people.models import Person, name_key
 
-from .models import NameToken
-from .records import name_skeleton_word
+from .models import MatchRow, NameToken
+from .records import (
+    PERSON_FIELDS,
+    match_row,
+    match_row_json,
+    name_skeleton_word,
+    record_from_person_values,
+)
 
 # The rarest this many tokens of a new name are looked up (a misspelt one is often rarest).
 TOKENS_PER_NAME = 2
@@ -21,21 +33,43 @@ def tokens_of(full_name: str, aliases: Iterable[str] = ()) -> set[str]:
     return {s for s in (name_skeleton_word(word) for word in words) if len(s) >= 2}
 
 
-def name_tokens_rebuild(*, person_ids: Sequence[int]) -> None:
-    """Replace the tokens of these persons; merged-away records keep none."""
+def match_index_rebuild(*, person_ids: Sequence[int]) -> None:
+    """Replace the name tokens and match rows of these persons; merged-away records keep none.
+    Call it after updating persons in bulk (which sends no `post_save`)."""
     with transaction.atomic():
         NameToken.objects.filter(person_id__in=person_ids).delete()
-        rows = Person.objects.filter(pk__in=person_ids, merged_into__isnull=True).values_list(
-            "pk", "full_name", "aliases", "birth_date"
+        MatchRow.objects.filter(person_id__in=person_ids).delete()
+        _index(
+            Person.objects.filter(pk__in=person_ids, merged_into__isnull=True).values(
+                *PERSON_FIELDS
+            )
         )
-        NameToken.objects.bulk_create(
-            [
-                NameToken(person_id=pk, token=token, birth_year=birth.year if birth else None)
-                for pk, full_name, aliases, birth in rows
-                for token in tokens_of(full_name, aliases or ())
-            ],
-            batch_size=5000,
-        )
+
+
+def match_index_add(*, people: Sequence[Person]) -> None:
+    """Index persons just inserted in bulk (`bulk_create` sends no `post_save`), from the
+    instances in hand rather than reading them back."""
+    _index(
+        {name: person.pk if name == "id" else getattr(person, name) for name in PERSON_FIELDS}
+        for person in people
+        if person.merged_into_id is None
+    )
+
+
+def _index(people: Iterable[Mapping[str, Any]]) -> None:
+    """Add the tokens and match rows of these persons (`PERSON_FIELDS` values)."""
+    tokens: list[NameToken] = []
+    rows: list[MatchRow] = []
+    for values in people:
+        birth = values["birth_date"]
+        tokens += [
+            NameToken(person_id=values["id"], token=token, birth_year=birth.year if birth else None)
+            for token in tokens_of(values["full_name"], values["aliases"] or ())
+        ]
+        record = record_from_person_values(values)
+        rows.append(MatchRow(person_id=values["id"], row=match_row_json(match_row(record, 0))))
+    bulk_insert(tokens, batch_size=5000)
+    bulk_insert(rows, batch_size=2000)
 
 
 def candidates_by_tokens(rows: Sequence[Mapping[str, Any]]) -> list[set[int]]:
@@ -93,4 +127,4 @@ def _lookup(wanted: list[tuple[int, str, int | None]], found: list[set[int]]) ->
 
 
 def person_saved(sender: Any, instance: Person, **kwargs: Any) -> None:
-    name_tokens_rebuild(person_ids=[instance.pk])
+    match_index_rebuild(person_ids=[instance.pk])
