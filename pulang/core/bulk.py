@@ -3,13 +3,16 @@
 `bulk_create` sends one multi-row INSERT per batch, and with psycopg's client-side binding most
 of its time goes to building and splitting that statement in Python. On PostgreSQL,
 `bulk_insert` draws the ids from the table's sequence first (in list order), then streams the
-rows with COPY; the instances get their ids as with `bulk_create`. Elsewhere (SQLite) it is
-`bulk_create`. Like `bulk_create`, it sends no signals and calls no `save()`.
+rows with COPY (from `COPY_FROM` rows; fewer go in one INSERT); the instances get their ids as
+with `bulk_create`. Elsewhere (SQLite) it is `bulk_create`. Like `bulk_create`, it sends no
+signals and calls no `save()`.
 """
 
 from collections.abc import Sequence
 
 from django.db import connections, models, router
+
+COPY_FROM = 20
 
 
 def bulk_insert(objs: Sequence[models.Model], *, batch_size: int = 1000) -> None:
@@ -27,6 +30,7 @@ def bulk_insert(objs: Sequence[models.Model], *, batch_size: int = 1000) -> None
     generated = isinstance(pk, models.AutoField)
     if (
         connection.vendor != "postgresql"
+        or len(objs) < COPY_FROM  # one INSERT is quicker than a sequence query and a COPY
         or missing not in (0, len(objs))
         or (missing and not generated)
     ):

@@ -120,14 +120,29 @@ def _exact_lookup(
         return
     from pulang.people.models import Person
 
-    query = Q()
-    for name in field_names:
-        query |= Q(**{f"{name}__in": values})
-    rows = (
-        Person.objects.filter(query, merged_into__isnull=True)
-        .exclude(id__in=list(exclude))
-        .values_list("id", *field_names)[: EXACT_PER_KEY * len(values)]
-    )
+    limit = EXACT_PER_KEY * len(values)
+    rows: Iterable[Sequence[Any]]
+    if connection.vendor == "postgresql":  # arrays as parameters: no statement of thousands
+        meta = Person._meta
+        columns = [str(getattr(meta.get_field(name), "column", name)) for name in field_names]
+        sql = f"""
+            SELECT id, {", ".join(columns)} FROM {meta.db_table}
+            WHERE ({" OR ".join(f"{column} = ANY(%s)" for column in columns)})
+              AND merged_into_id IS NULL AND NOT id = ANY(%s::bigint[])
+            ORDER BY full_name, id LIMIT %s
+        """  # noqa: S608 - names from the model, values as parameters
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*(values for _ in columns), list(exclude), limit])
+            rows = cursor.fetchall()
+    else:
+        query = Q()
+        for name in field_names:
+            query |= Q(**{f"{name}__in": values})
+        rows = (
+            Person.objects.filter(query, merged_into__isnull=True)
+            .exclude(id__in=list(exclude))
+            .values_list("id", *field_names)[:limit]
+        )
     per_record: dict[int, int] = {}
     for person_id, *stored in rows:
         for value in stored:

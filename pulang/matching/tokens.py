@@ -80,12 +80,21 @@ def candidates_by_tokens(rows: Sequence[Mapping[str, Any]]) -> list[set[int]]:
         return [set() for _ in rows]
     frequency: dict[str, int] = dict.fromkeys(tokens, 0)
     token_list = sorted(tokens)
-    for start in range(0, len(token_list), 500):
-        chunk = token_list[start : start + 500]
-        for token, count in (
-            NameToken.objects.filter(token__in=chunk).values_list("token").annotate(n=_count())
-        ):
-            frequency[token] = count
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT token, count(*) FROM {NameToken._meta.db_table} "  # noqa: S608
+                "WHERE token = ANY(%s) GROUP BY token",
+                [token_list],
+            )
+            frequency.update(cursor.fetchall())
+    else:
+        for start in range(0, len(token_list), 500):
+            chunk = token_list[start : start + 500]
+            for token, count in (
+                NameToken.objects.filter(token__in=chunk).values_list("token").annotate(n=_count())
+            ):
+                frequency[token] = count
     found: list[set[int]] = [set() for _ in rows]
     wanted: list[tuple[int, str, int | None]] = []
     for index, row in enumerate(rows):
@@ -104,11 +113,13 @@ def _count() -> Any:
 
 def _lookup(wanted: list[tuple[int, str, int | None]], found: list[set[int]]) -> None:
     table = NameToken._meta.db_table
-    values = ", ".join("(CAST(%s AS INTEGER), %s, CAST(%s AS INTEGER))" for _ in wanted)
-    params: list[Any] = [value for item in wanted for value in item]
+    # A VALUES list, not arrays: PostgreSQL then knows how few names it looks up, and probes
+    # the index instead of scanning the whole table.
+    query = "VALUES " + ", ".join("(CAST(%s AS INTEGER), %s, CAST(%s AS INTEGER))" for _ in wanted)
+    params = [value for item in wanted for value in item]
     # Ranked within each (record, token): same birth year first, then the nearest.
     sql = f"""
-        WITH q(i, token, birth_year) AS (VALUES {values})
+        WITH q(i, token, birth_year) AS ({query})
         SELECT i, person_id FROM (
             SELECT q.i, t.person_id, ROW_NUMBER() OVER (
                 PARTITION BY q.i, q.token

@@ -26,7 +26,7 @@ def test_new_rows_get_ids_in_order_and_every_value_round_trips():
             languages=["Bahasa Indonesia", "Melayu"],
             registered_by=agency,
         )
-        for n in range(5)
+        for n in range(25)
     ]
 
     bulk_insert(people)
