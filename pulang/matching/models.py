@@ -55,7 +55,11 @@ class NameToken(models.Model):
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["token", "birth_year"], name="nametoken_token_year")]
+        indexes = [
+            models.Index(
+                fields=["token", "birth_year", "person"], name="nametoken_token_year_person"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.token} {self.birth_year} → {self.person_id}"

@@ -112,27 +112,50 @@ def _count() -> Any:
 
 
 def _lookup(wanted: list[tuple[int, str, int | None]], found: list[set[int]]) -> None:
+    """Up to PER_TOKEN persons per (record, token): same birth year first, then within a year
+    (or of unknown year), each group by person id."""
     table = NameToken._meta.db_table
     # A VALUES list, not arrays: PostgreSQL then knows how few names it looks up, and probes
     # the index instead of scanning the whole table.
-    query = "VALUES " + ", ".join("(CAST(%s AS INTEGER), %s, CAST(%s AS INTEGER))" for _ in wanted)
-    params = [value for item in wanted for value in item]
-    # Ranked within each (record, token): same birth year first, then the nearest.
-    sql = f"""
-        WITH q(i, token, birth_year) AS ({query})
-        SELECT i, person_id FROM (
-            SELECT q.i, t.person_id, ROW_NUMBER() OVER (
-                PARTITION BY q.i, q.token
-                ORDER BY CASE WHEN t.birth_year = q.birth_year THEN 0 ELSE 1 END, t.person_id
-            ) AS rank
-            FROM q JOIN {table} t ON t.token = q.token
-            WHERE q.birth_year IS NULL OR t.birth_year IS NULL
-               OR t.birth_year BETWEEN q.birth_year - 1 AND q.birth_year + 1
-        ) ranked
-        WHERE rank <= %s
-    """  # noqa: S608 - table name from the model, values as parameters
+    values = "VALUES " + ", ".join("(CAST(%s AS INTEGER), %s, CAST(%s AS INTEGER))" for _ in wanted)
+    params: list[Any] = [value for item in wanted for value in item]
+    if connection.vendor == "postgresql":
+        # Each group read in index order (token, birth_year, person_id) and cut at the limit,
+        # rather than every holder of a common token ("siti") sorted to keep sixty.
+        groups = " UNION ALL ".join(
+            f"(SELECT t.person_id, {rank} AS k FROM {table} t "  # noqa: S608
+            f"WHERE t.token = q.token AND {condition} ORDER BY t.person_id LIMIT {PER_TOKEN})"
+            for rank, condition in (
+                (0, "t.birth_year = q.birth_year"),
+                (1, "t.birth_year = q.birth_year - 1"),
+                (1, "t.birth_year = q.birth_year + 1"),
+                (1, "t.birth_year IS NULL AND q.birth_year IS NOT NULL"),
+                (1, "q.birth_year IS NULL"),
+            )
+        )
+        sql = f"""
+            WITH q(i, token, birth_year) AS ({values})
+            SELECT q.i, p.person_id FROM q CROSS JOIN LATERAL (
+                SELECT person_id FROM ({groups}) AS c ORDER BY k, person_id LIMIT {PER_TOKEN}
+            ) AS p
+        """  # noqa: S608 - table name and limit from the code, values as parameters
+    else:
+        sql = f"""
+            WITH q(i, token, birth_year) AS ({values})
+            SELECT i, person_id FROM (
+                SELECT q.i, t.person_id, ROW_NUMBER() OVER (
+                    PARTITION BY q.i, q.token
+                    ORDER BY CASE WHEN t.birth_year = q.birth_year THEN 0 ELSE 1 END, t.person_id
+                ) AS rank
+                FROM q JOIN {table} t ON t.token = q.token
+                WHERE q.birth_year IS NULL OR t.birth_year IS NULL
+                   OR t.birth_year BETWEEN q.birth_year - 1 AND q.birth_year + 1
+            ) ranked
+            WHERE rank <= %s
+        """  # noqa: S608 - table name from the model, values as parameters
+        params.append(PER_TOKEN)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, PER_TOKEN])
+        cursor.execute(sql, params)
         for index, person_id in cursor.fetchall():
             found[index].add(person_id)
 
