@@ -240,11 +240,11 @@ def load_registry(registry: int, seed: int) -> tuple[list[Any], dict[int, int]]:
             batch, truth = [], []
     Person.objects.bulk_create(batch)
     db_ids.update((t, p.pk) for t, p in zip(truth, batch, strict=True))
-    from pulang.matching.tokens import name_tokens_rebuild
+    from pulang.matching.tokens import match_index_rebuild
 
     ids = sorted(db_ids.values())
     for start in range(0, len(ids), 20_000):
-        name_tokens_rebuild(person_ids=ids[start : start + 20_000])
+        match_index_rebuild(person_ids=ids[start : start + 20_000])
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE people_person")

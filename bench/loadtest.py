@@ -272,7 +272,7 @@ def residents_top_up(*, shelter: Any, target: int, rng: random.Random) -> int:
 
     from pulang.arrivals.models import ArrivalBatch
     from pulang.cases.models import Case
-    from pulang.matching.tokens import name_tokens_rebuild
+    from pulang.matching.tokens import match_index_rebuild
     from pulang.people.models import Person, name_key
     from pulang.regions.models import Region
     from pulang.shelters.models import Provision, Stay
@@ -305,7 +305,7 @@ def residents_top_up(*, shelter: Any, target: int, rng: random.Random) -> int:
             )
         )
     Person.objects.bulk_create(people)
-    name_tokens_rebuild(person_ids=[person.pk for person in people])
+    match_index_rebuild(person_ids=[person.pk for person in people])
     taken = ArrivalBatch.objects.filter(reference__startswith=f"UJI-{shelter.code}").count()
     batch = ArrivalBatch.objects.create(
         reference=f"UJI-{shelter.code}-{taken + 1}"[:40],

@@ -174,7 +174,8 @@ class Writer:
         """Rows may be a generator, but it must not query: the connection is busy copying.
         Secondary indexes are dropped first and built again after, which is many times faster
         than keeping them up to date row by row (a trigram index above all)."""
-        self.next_id(table)
+        if "id" in columns:
+            self.next_id(table)
         started = time.perf_counter()
         indexes = self.secondary_indexes(table)
         for name, _definition in indexes:
@@ -376,6 +377,7 @@ class Population:
     # -- writing ---------------------------------------------------------------------------
 
     def write(self, writer: Writer, context: dict[str, Any]) -> dict[str, int]:
+        from pulang.matching.records import match_row, match_row_json, record_from_person_values
         from pulang.matching.tokens import tokens_of
         from pulang.people.models import name_key
         from pulang.returns.services import verification_code_for
@@ -472,6 +474,28 @@ class Population:
             writer.next_ids["matching_nametoken"] = token_id
 
         writer.copy("matching_nametoken", ("id", "person_id", "token", "birth_year"), token_rows())
+
+        def match_rows() -> Iterable[tuple[Any, ...]]:
+            for index, p in enumerate(self.person_rows):
+                values = {
+                    "id": first_person + index,
+                    "full_name": p["full_name"],
+                    "aliases": list(p["aliases"]),
+                    "sex": p["sex"],
+                    "birth_date": p["birth_date"],
+                    "birth_year_only": p["birth_year_only"],
+                    "nik": p["nik"],
+                    "family_card_number": p["family_card_number"],
+                    "travel_document_number": p["travel_document_number"],
+                    "phone_id": _e164(p["phone_id"], "ID"),
+                    "phone_my": _e164(p["phone_my"], "MY"),
+                    "kin_phone": _e164(p["kin_phone"], "ID"),
+                    "origin_region_id": p["origin_region_code"] or None,
+                }
+                row = match_row(record_from_person_values(values), 0)
+                yield (first_person + index, match_row_json(row))
+
+        writer.copy("matching_matchrow", ("person_id", "row"), match_rows())
 
         # Batches.
         first_batch = writer.reserve("arrivals_arrivalbatch", len(batches))

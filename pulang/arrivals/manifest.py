@@ -898,7 +898,7 @@ def _build_table(
             if _is_numbering_row(raw.cells):
                 numbering_row = raw.number
                 continue
-        if [header_key(text) for text in raw.cells[:width]] == header_keys:
+        if _repeats_header(raw.cells[:width], header_keys):
             repeated_headers.append(raw.number)
             continue
         values = {
@@ -1004,6 +1004,14 @@ def _build_table(
         header_row=header.number,
         sheet=sheet.title if sheet is not None else None,
         warnings=messages,
+    )
+
+
+def _repeats_header(cells: list[str], header_keys: list[str]) -> bool:
+    """Whether a row is the header again (a list pasted twice); stops at the first cell that
+    differs, so an ordinary row costs one comparison."""
+    return len(cells) == len(header_keys) and all(
+        header_key(text) == key for text, key in zip(cells, header_keys, strict=True)
     )
 
 

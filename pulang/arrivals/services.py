@@ -21,6 +21,7 @@ from pulang.audit.models import AuditEvent
 from pulang.audit.services import AuditEntry, audit_record, audit_record_many
 from pulang.cases.models import Case
 from pulang.cases.services import case_deported_again
+from pulang.core.bulk import bulk_insert
 from pulang.people.models import Person, name_key
 from pulang.people.nik import nik_check
 from pulang.regions.models import Region
@@ -487,10 +488,10 @@ def _create_people_and_cases(
         )
         for row in rows
     ]
-    Person.objects.bulk_create(people, batch_size=1000)
-    from pulang.matching.tokens import name_tokens_rebuild
+    bulk_insert(people)
+    from pulang.matching.tokens import match_index_add
 
-    name_tokens_rebuild(person_ids=[person.pk for person in people])  # bulk skips save()
+    match_index_add(people=people)  # a bulk insert sends no post_save
     cases = [
         _new_case(
             actor=actor,
@@ -503,7 +504,7 @@ def _create_people_and_cases(
         )
         for row, person in zip(rows, people, strict=True)
     ]
-    Case.objects.bulk_create(cases, batch_size=1000)
+    bulk_insert(cases)
     entries: list[AuditEntry] = []
     for row, person, case in zip(rows, people, cases, strict=True):
         entries.append(AuditEntry(AuditEvent.Action.CREATE, target=person, summary=_origin(row)))

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from pulang.core.bulk import bulk_insert
 from pulang.core.logging import client_ip_var, request_id_var
 
 from .models import GENESIS_HASH, AuditEvent
@@ -108,6 +109,6 @@ def audit_record_many(*, actor: Any, entries: Sequence[AuditEntry]) -> list[Audi
             )
             event.hash = prev = event.compute_hash()
             events.append(event)
-        # One multi-row INSERT per batch assigns ids in list order, which is chain order.
-        AuditEvent.objects.bulk_create(events, batch_size=500)
+        # Ids are assigned in list order, which is chain order (COPY on PostgreSQL).
+        bulk_insert(events, batch_size=500)
     return events

@@ -425,9 +425,9 @@ def _demo_people(*, agencies: dict[str, Agency], target: int) -> int:
             )
         )
     Person.objects.bulk_create(people)
-    from pulang.matching.tokens import name_tokens_rebuild
+    from pulang.matching.tokens import match_index_rebuild
 
-    name_tokens_rebuild(person_ids=[person.pk for person in people])
+    match_index_rebuild(person_ids=[person.pk for person in people])
     audit_record(
         actor=None,
         action=AuditEvent.Action.CREATE,

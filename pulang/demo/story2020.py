@@ -251,11 +251,11 @@ def story_2020_load() -> int:
         batch_size=2000,
     )
     _events(rng, plan, cases, batches, route_of, shelters)
-    from pulang.matching.tokens import name_tokens_rebuild
+    from pulang.matching.tokens import match_index_rebuild
 
     ids = [p.pk for p in persons]
     for start in range(0, len(ids), 5000):
-        name_tokens_rebuild(person_ids=ids[start : start + 5000])
+        match_index_rebuild(person_ids=ids[start : start + 5000])
     audit_record(
         actor=None,
         action=AuditEvent.Action.CREATE,

@@ -8,8 +8,10 @@ reasons in words a social worker reads at intake. Two steps:
    phone number, and similar names (a trigram index on PostgreSQL; on SQLite a LIKE on parts
    of the name's words, narrowed by birth year). Each step is capped, so a manifest of 300
    people brings back at most a few thousand registry rows however large the registry.
-2. Scoring, in an in-memory DuckDB: the trained Splink model (`model.py`) scores every new
-   record against its own candidates in one `predict_between` call for the whole manifest.
+2. Scoring, in an in-memory DuckDB: the trained Splink model's levels and weights
+   (`model.py`, `scoring_sql`) score every new record against its own candidates in one
+   query for the whole manifest. The candidates' input rows come precomputed from the
+   matching index (`MatchRow`), so nothing is rebuilt per candidate in Python.
 
 It looks at the whole registry; the caller decides what the user may see of the candidates.
 """
@@ -24,11 +26,13 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Q
 
-from .model import LevelWeight, arrow_schema, level_weights, load_model, quiet_splink
+from .model import LevelWeight, level_weights, load_model, scoring_sql
 from .records import (
+    MATCH_ROW_STRUCT,
     PERSON_FIELDS,
     MatchRecord,
     match_row,
+    match_row_json,
     phone_spellings,
     record_from_person_values,
 )
@@ -116,14 +120,29 @@ def _exact_lookup(
         return
     from pulang.people.models import Person
 
-    query = Q()
-    for name in field_names:
-        query |= Q(**{f"{name}__in": values})
-    rows = (
-        Person.objects.filter(query, merged_into__isnull=True)
-        .exclude(id__in=list(exclude))
-        .values_list("id", *field_names)[: EXACT_PER_KEY * len(values)]
-    )
+    limit = EXACT_PER_KEY * len(values)
+    rows: Iterable[Sequence[Any]]
+    if connection.vendor == "postgresql":  # arrays as parameters: no statement of thousands
+        meta = Person._meta
+        columns = [str(getattr(meta.get_field(name), "column", name)) for name in field_names]
+        sql = f"""
+            SELECT id, {", ".join(columns)} FROM {meta.db_table}
+            WHERE ({" OR ".join(f"{column} = ANY(%s)" for column in columns)})
+              AND merged_into_id IS NULL AND NOT id = ANY(%s::bigint[])
+            ORDER BY full_name, id LIMIT %s
+        """  # noqa: S608 - names from the model, values as parameters
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*(values for _ in columns), list(exclude), limit])
+            rows = cursor.fetchall()
+    else:
+        query = Q()
+        for name in field_names:
+            query |= Q(**{f"{name}__in": values})
+        rows = (
+            Person.objects.filter(query, merged_into__isnull=True)
+            .exclude(id__in=list(exclude))
+            .values_list("id", *field_names)[:limit]
+        )
     per_record: dict[int, int] = {}
     for person_id, *stored in rows:
         for value in stored:
@@ -281,26 +300,24 @@ def _reasons(
     return [reason for _, reason in sorted(agree)] + [reason for _, reason in sorted(disagree)]
 
 
-def _runtime_model() -> dict[str, Any]:
-    model = load_model()
-    model["retain_matching_columns"] = True  # the gamma (level) columns, for the reasons
-    model["retain_intermediate_calculation_columns"] = False
-    return model
-
-
 class _Scorer(threading.local):
-    """One DuckDB connection and one Splink linker per thread, made on first use: building
-    them cost about 50 ms, on every call, before they were kept."""
+    """One in-memory DuckDB connection per thread, with the trained model's scoring SQL for
+    each threshold asked, made on first use."""
 
     def __init__(self) -> None:
-        from splink import DuckDBAPI
+        import duckdb
 
-        self.db_api = DuckDBAPI()
-        self.model = _runtime_model()
+        self.con = duckdb.connect()
+        self.model = load_model()
         self.weights = level_weights(self.model)
-        self.linker: Any = None
-        self.linker_input: Any = None
-        self.calls = 0
+        self.sql: dict[float, str] = {}
+
+    def scoring_sql(self, threshold: float) -> str:
+        if threshold not in self.sql:
+            self.sql[threshold] = scoring_sql(
+                self.model, "__pulang_new", "__pulang_candidates", threshold
+            )
+        return self.sql[threshold]
 
 
 _scorers: _Scorer | None = None
@@ -313,65 +330,111 @@ def _scorer() -> _Scorer:
     return _scorers
 
 
+def _load_rows(
+    con: Any, name: str, unique_ids: list[int], query_ids: list[int], rows: list[str]
+) -> None:
+    """A DuckDB table of Splink input rows (with query_id) from `match_row_json` texts, spread
+    into their columns by DuckDB's JSON reader rather than in Python."""
+    import pyarrow as pa
+
+    source = pa.table(
+        {
+            "unique_id": pa.array(unique_ids, pa.int64()),
+            "query_id": pa.array(query_ids, pa.int64()),
+            "row": pa.array(rows, pa.string()),
+        }
+    )
+    con.register("__pulang_source", source)
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT unique_id, query_id, "  # noqa: S608
+            f"unnest(json_transform(row, '{MATCH_ROW_STRUCT}')) FROM __pulang_source"
+        )
+    finally:
+        con.unregister("__pulang_source")
+
+
 def score_against_candidates(
-    rows: Sequence[dict[str, Any]],
-    candidates: Sequence[Iterable[tuple[int, MatchRecord]]],
+    rows: Sequence[str],
+    candidates: Sequence[Iterable[tuple[int, str]]],
     *,
     threshold: float,
 ) -> list[list[Candidate]]:
-    """Score each new row against its own candidates, all in one Splink call."""
-    import pyarrow as pa
-    from splink import Linker, block_on
-
-    quiet_splink()
-    schema = arrow_schema().append(pa.field("query_id", pa.int64()))
-    left = [{**row, "unique_id": index + 1, "query_id": index} for index, row in enumerate(rows)]
-    right: list[dict[str, Any]] = []
-    owner: dict[int, tuple[int, int]] = {}
-    next_id = len(rows) + 1  # right ids above left ids: a pair always reads left -> right
+    """Score each new row against its own candidates, all in one DuckDB query. Rows and the
+    candidates' rows are `match_row_json` texts; candidates are (person id, row)."""
+    right_ids: list[int] = []
+    right_queries: list[int] = []
+    right_rows: list[str] = []
+    owner: list[int] = []
+    next_id = len(rows) + 1
     for index, people in enumerate(candidates):
-        for person_id, record in people:
-            right.append({**match_row(record, next_id), "query_id": index})
-            owner[next_id] = (index, person_id)
+        for person_id, row in people:
+            right_ids.append(next_id)
+            right_queries.append(index)
+            right_rows.append(row)
+            owner.append(person_id)
             next_id += 1
     results: list[list[Candidate]] = [[] for _ in rows]
-    if not right:
+    if not right_rows:
         return results
     scorer = _scorer()
-    scorer.calls += 1
-    left_df = scorer.db_api.register(
-        pa.Table.from_pylist(left, schema=schema), table_name=f"new_people_{scorer.calls}"
-    )
-    right_df = scorer.db_api.register(
-        pa.Table.from_pylist(right, schema=schema), table_name=f"candidates_{scorer.calls}"
-    )
-    if scorer.linker is None:
-        scorer.linker = Linker(right_df, scorer.model, log_level=None, validate_settings=False)
-        scorer.linker_input = right_df  # the linker's own table stays registered
+    con = scorer.con
+    indexes = list(range(len(rows)))
+    _load_rows(con, "__pulang_new", [i + 1 for i in indexes], indexes, list(rows))
+    _load_rows(con, "__pulang_candidates", right_ids, right_queries, right_rows)
+    try:
+        cursor = con.execute(scorer.scoring_sql(threshold))
+        names = [column[0] for column in cursor.description]
+        scored_rows = cursor.fetchall()
+    finally:
+        con.execute("DROP TABLE IF EXISTS __pulang_new")
+        con.execute("DROP TABLE IF EXISTS __pulang_candidates")
+    first_right = len(rows) + 1
     weights = scorer.weights
-    predictions = scorer.linker.inference.predict_between(
-        left_df,
-        right_df,
-        blocking_rules_to_generate_predictions=[block_on("query_id")],
-        threshold_match_probability=threshold,
-        warning_mode="never",
-    )
-    records = predictions.as_record_list()
-    predictions.drop_table_from_database_and_remove_from_cache()
-    for frame in (left_df, right_df):  # registered Arrow views: unregister, keep no rows
-        if frame is not scorer.linker_input:
-            scorer.db_api.duckdb_con.unregister(frame.physical_name)
-    for scored in records:
-        index, person_id = owner[scored["unique_id_r"]]
-        results[index].append(
+    for values in scored_rows:
+        scored = dict(zip(names, values, strict=True))
+        results[scored["unique_id_l"] - 1].append(
             Candidate(
-                person_id=person_id,
+                person_id=owner[scored["unique_id_r"] - first_right],
                 match_probability=float(scored["match_probability"]),
                 match_weight=float(scored["match_weight"]),
                 reasons=_reasons(scored, weights),
             )
         )
     return results
+
+
+def stored_match_rows(person_ids: Collection[int]) -> dict[int, str]:
+    """The match rows (`match_row_json`) of these persons, from the matching index; a person
+    the index lacks (updated in bulk without a rebuild) is read from Person. Merged-away
+    records have none: they are never candidates."""
+    from pulang.people.models import Person
+
+    from .models import MatchRow
+
+    wanted = sorted(person_ids)
+    rows: dict[int, str] = {}
+    for start in range(0, len(wanted), 5000):
+        chunk = wanted[start : start + 5000]
+        if connection.vendor == "postgresql":  # one array parameter, not thousands
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT person_id, row FROM {MatchRow._meta.db_table} "  # noqa: S608
+                    "WHERE person_id = ANY(%s)",
+                    [chunk],
+                )
+                rows.update(cursor.fetchall())
+        else:
+            rows.update(
+                MatchRow.objects.filter(person_id__in=chunk).values_list("person_id", "row")
+            )
+    missing = [person_id for person_id in wanted if person_id not in rows]
+    for start in range(0, len(missing), 2000):
+        for values in Person.objects.filter(
+            id__in=missing[start : start + 2000], merged_into__isnull=True
+        ).values(*PERSON_FIELDS):
+            rows[values["id"]] = match_row_json(match_row(record_from_person_values(values), 0))
+    return rows
 
 
 def candidates_for_records(
@@ -383,25 +446,19 @@ def candidates_for_records(
 ) -> list[list[Candidate]]:
     """For each record, up to `limit` registered persons with a match probability of at least
     `threshold`, most likely first; persons in `exclude_person_ids` are never proposed."""
-    from pulang.people.models import Person
-
     if not records:
         return []
     exclude = set(exclude_person_ids)
     rows = [match_row(record, index + 1) for index, record in enumerate(records)]
     found = retrieve_candidates(rows, exclude)
-    wanted = sorted(set().union(*found))
-    people: dict[int, MatchRecord] = {}
-    for start in range(0, len(wanted), 2000):
-        for values in Person.objects.filter(id__in=wanted[start : start + 2000]).values(
-            *PERSON_FIELDS
-        ):
-            people[values["id"]] = record_from_person_values(values)
+    stored = stored_match_rows(set().union(*found))
     candidates = [
-        [(person_id, people[person_id]) for person_id in sorted(ids) if person_id in people]
+        [(person_id, stored[person_id]) for person_id in sorted(ids) if person_id in stored]
         for ids in found
     ]
-    scored = score_against_candidates(rows, candidates, threshold=threshold)
+    scored = score_against_candidates(
+        [match_row_json(row) for row in rows], candidates, threshold=threshold
+    )
     return [
         sorted(found_for_record, key=lambda c: (-c.match_weight, c.person_id))[:limit]
         for found_for_record in scored

@@ -346,6 +346,81 @@ def level_weights(model: Mapping[str, Any]) -> dict[tuple[str, int], LevelWeight
     return result
 
 
+# -- scoring without Splink ------------------------------------------------------------------
+
+
+def _prob_to_weight(probability: float) -> float:
+    return math.log2(probability / (1 - probability))
+
+
+def scoring_sql(model: Mapping[str, Any], left: str, right: str, threshold: float) -> str:
+    """DuckDB SQL that scores every row of `left` against the rows of `right` with the same
+    query_id, as Splink's `predict_between` would with this trained model (the same level
+    conditions, match weights and probabilities), without Splink building its SQL each call.
+
+    Both tables have `unique_id`, `query_id` and the columns of `COLUMNS`. The result has
+    unique_id_l, unique_id_r, match_weight, match_probability and a gamma_<comparison> column
+    per comparison, for the pairs at or above `threshold`.
+    """
+    columns = [column for column in COLUMNS if column != "unique_id"]
+    pair_columns = ", ".join(
+        f"l.{column} AS {column}_l, r.{column} AS {column}_r" for column in columns
+    )
+    gammas: list[str] = []
+    weights: list[str] = []
+    for name, levels in level_sql(model).items():
+        whens = " ".join(f"WHEN {sql} THEN {gamma}" for gamma, sql, _weight in levels)
+        gammas.append(f"CASE {whens} END AS gamma_{name}")
+        cases = " ".join(
+            f"WHEN {gamma} THEN CAST({weight!r} AS DOUBLE)" for gamma, _, weight in levels
+        )
+        weights.append(f"CASE gamma_{name} {cases} END")
+    prior = _prob_to_weight(model["probability_two_random_records_match"])
+    weight = f"CAST({prior!r} AS DOUBLE) + " + " + ".join(weights)
+    gamma_columns = ", ".join(f"gamma_{name}" for name in level_sql(model))
+    return f"""
+        WITH pairs AS (
+            SELECT l.unique_id AS unique_id_l, r.unique_id AS unique_id_r, {pair_columns}
+            FROM {left} l JOIN {right} r ON l.query_id = r.query_id
+        ),
+        gammas AS (
+            SELECT unique_id_l, unique_id_r, {", ".join(gammas)} FROM pairs
+        ),
+        weighed AS (
+            SELECT unique_id_l, unique_id_r, {gamma_columns}, {weight} AS match_weight
+            FROM gammas
+        )
+        SELECT unique_id_l, unique_id_r, match_weight,
+            CASE WHEN match_weight >= 0 THEN 1.0 / (1.0 + POWER(CAST(2 AS DOUBLE), -match_weight))
+                 ELSE POWER(CAST(2 AS DOUBLE), match_weight)
+                      / (1.0 + POWER(CAST(2 AS DOUBLE), match_weight))
+            END AS match_probability,
+            {gamma_columns}
+        FROM weighed
+        WHERE match_weight >= {_prob_to_weight(threshold)!r}
+    """  # noqa: S608 - table names from the caller, numbers from the trained model
+
+
+def level_sql(model: Mapping[str, Any]) -> dict[str, list[tuple[int, str, float]]]:
+    """Comparison -> its levels in order as (gamma, SQL condition, match weight)."""
+    result: dict[str, list[tuple[int, str, float]]] = {}
+    for comparison in model["comparisons"]:
+        levels = comparison["comparison_levels"]
+        counter = sum(1 for level in levels if not level.get("is_null_level")) - 1
+        entries: list[tuple[int, str, float]] = []
+        for level in levels:
+            if level.get("is_null_level"):
+                gamma, weight = -1, 0.0
+            else:
+                gamma, counter = counter, counter - 1
+                m, u = level["m_probability"], level["u_probability"]
+                weight = math.log2(m / u)
+            sql = level["sql_condition"]
+            entries.append((gamma, "TRUE" if sql == ELSE else sql, weight))
+        result[comparison["output_column_name"]] = entries
+    return result
+
+
 # -- training -------------------------------------------------------------------------------
 
 

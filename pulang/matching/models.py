@@ -55,7 +55,26 @@ class NameToken(models.Model):
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["token", "birth_year"], name="nametoken_token_year")]
+        indexes = [
+            models.Index(
+                fields=["token", "birth_year", "person"], name="nametoken_token_year_person"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.token} {self.birth_year} → {self.person_id}"
+
+
+class MatchRow(models.Model):
+    """A registered person as the matcher compares them: the Splink input row of `match_row`
+    (name keys, skeletons, cleaned numbers, phones, regency) as compact JSON, so that scoring
+    reads candidates straight into DuckDB instead of rebuilding each row in Python. Derived
+    from Person and kept beside the name-token index (pulang/matching/tokens.py)."""
+
+    person = models.OneToOneField(
+        "people.Person", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    row = models.TextField()
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.row[:60]}"

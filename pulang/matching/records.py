@@ -7,6 +7,7 @@ international form, and the region code cut to its regency and province.
 """
 
 import functools
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -199,6 +200,26 @@ def match_row(record: MatchRecord, unique_id: int) -> dict[str, Any]:
         "regency": region[:4] if len(region) >= 4 else None,
         "province": region[:2] if len(region) >= 2 else None,
     }
+
+
+def match_row_json(row: Mapping[str, Any]) -> str:
+    """A `match_row` without its unique_id as compact JSON (dates in ISO form), as kept in
+    `MatchRow` and read into DuckDB with `json_transform(row, MATCH_ROW_STRUCT)`."""
+    return json.dumps(
+        {
+            column: value.isoformat() if isinstance(value, date) else value
+            for column, value in row.items()
+            if column != "unique_id"
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+# The DuckDB structure of `match_row_json`, for json_transform.
+MATCH_ROW_STRUCT = json.dumps(
+    {column: sql_type for column, sql_type in COLUMNS.items() if column != "unique_id"}
+)
 
 
 # The Person fields that make a MatchRecord, for `.values()` queries.
