@@ -60,8 +60,10 @@ __all__ = [
 ]
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_ROWS = 5000
-# An XLSX is a zip; its sheets may unpack to far more than the upload. A real 5,000-row manifest
+# A ship brings a few hundred; a whole depot's clearance or a national re-import may list
+# thousands. Issue 4 measures 10,000, so that is what a file may hold.
+MAX_ROWS = 10_000
+# An XLSX is a zip; its sheets may unpack to far more than the upload. A real 10,000-row manifest
 # unpacks to a few tens of megabytes; anything past this is refused before openpyxl reads it.
 MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
 # A title such as "DAFTAR WNI DEPORTASI KM KELUD" may stand above the header; we look this far.
