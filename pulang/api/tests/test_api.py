@@ -477,7 +477,13 @@ def test_a_user_without_an_agency_sees_no_one(siti):
         roles=["shelter_social_worker"],
     )
     client = client_for(token_for(loner))
-    assert client.get(PERSONS).json() == {"count": 0, "next": None, "previous": None, "results": []}
+    assert client.get(PERSONS).json() == {
+        "count": 0,
+        "count_capped": False,
+        "next": None,
+        "previous": None,
+        "results": [],
+    }
     assert_error(client.get(detail(siti)), 404, "not_found")
 
 
@@ -487,7 +493,7 @@ def test_a_user_without_an_agency_sees_no_one(siti):
 def test_pagination_pages_through_everyone(worker, worker_client, agency_a):
     people = [PersonFactory(full_name=f"Orang {i:02}", registered_by=agency_a) for i in range(5)]
     first = worker_client.get(PERSONS, {"page_size": 2}).json()
-    assert set(first) == {"count", "next", "previous", "results"}
+    assert set(first) == {"count", "count_capped", "next", "previous", "results"}
     assert first["count"] == 5
     assert first["previous"] is None
     assert [row["id"] for row in first["results"]] == [p.pk for p in people[:2]]
@@ -697,3 +703,12 @@ def test_an_unknown_api_address_answers_json(client):
     response = client.get("/api/v1/tidak-ada/")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_a_long_list_says_its_count_stopped(siti, worker_client, monkeypatch):
+    from pulang.core.paging import CappedPaginator
+
+    assert worker_client.get(PERSONS).json()["count_capped"] is False
+    monkeypatch.setattr(CappedPaginator, "cap", 0)
+    answer = worker_client.get(PERSONS).json()
+    assert answer["count_capped"] is True and answer["count"] == 1
