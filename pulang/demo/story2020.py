@@ -52,7 +52,7 @@ ROUTES = [
     ),
     (
         "entikong",
-        "bus",
+        "land",
         "pos-pontianak",
         "MY",
         "Depot Imigresen Semuja",

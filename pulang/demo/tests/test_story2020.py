@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Q
 
+from pulang.arrivals.models import ArrivalBatch
 from pulang.demo.services import demo_load
 from pulang.demo.story2020 import story_2020_load
 from pulang.returns.models import HandoverMember
@@ -36,3 +37,6 @@ def test_4340_handed_over_by_2_july_and_157_still_in_the_four_shelters(capsys):
     assert story_2020_load() == 0, "loaded once"
     for stay in Stay.objects.filter(discharged_at__isnull=False)[:500]:
         assert stay.discharged_at is not None and stay.discharged_at >= stay.admitted_at
+    # Batches are recorded as a worker's form would record them: every choice a real one.
+    transports = set(ArrivalBatch.objects.values_list("transport", flat=True))
+    assert transports <= set(ArrivalBatch.Transport.values), transports
