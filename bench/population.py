@@ -174,17 +174,22 @@ class Writer:
         """Rows may be a generator, but it must not query: the connection is busy copying.
         Secondary indexes are dropped first and built again after, which is many times faster
         than keeping them up to date row by row (a trigram index above all)."""
-        if "id" in columns:
+        with_ids = columns[0] == "id"
+        if with_ids:
             self.next_id(table)
         started = time.perf_counter()
         indexes = self.secondary_indexes(table)
         for name, _definition in indexes:
             self.cursor.execute(f'DROP INDEX "{name}"')
-        count = 0
+        count = highest = 0
         with self.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
                 count += 1
+                if with_ids:
+                    highest = max(highest, row[0])
+        if with_ids:  # the next free id follows from what was written
+            self.next_ids[table] = max(self.next_ids[table], highest + 1)
         copied = time.perf_counter() - started
         for _name, definition in indexes:
             self.cursor.execute(definition)
@@ -471,7 +476,6 @@ class Population:
                 for token in tokens_of(p["full_name"], p["aliases"]):
                     yield (token_id, first_person + index, token, birth.year if birth else None)
                     token_id += 1
-            writer.next_ids["matching_nametoken"] = token_id
 
         writer.copy("matching_nametoken", ("id", "person_id", "token", "birth_year"), token_rows())
 
@@ -641,7 +645,6 @@ class Population:
                     )
                     final_stay[index] = stay_id
                     stay_id += 1
-            writer.next_ids["shelters_stay"] = stay_id
 
         counts["stays"] = writer.copy("shelters_stay", stay_columns, stay_rows())
 
@@ -663,7 +666,6 @@ class Population:
                 for old, new, why, at in steps:
                     yield (change_id, case, old, new, why, at, user)
                     change_id += 1
-            writer.next_ids["cases_statuschange"] = change_id
 
         counts["status changes"] = writer.copy(
             "cases_statuschange",
@@ -811,13 +813,6 @@ class Population:
             ],
             tasks,
         )
-        for table, rows in (
-            ("cases_screening", screenings),
-            ("cases_needsassessment", needs),
-            ("cases_casenote", notes),
-            ("cases_task", tasks),
-        ):
-            writer.next_ids[table] = ids[table] + len(rows)
 
     def _write_returns(
         self,
@@ -1012,14 +1007,6 @@ class Population:
         counts["handover members"] = writer.copy(
             "returns_handovermember", ("id", "handover_id", "case_id"), handover_members
         )
-        for table, rows in (
-            ("returns_trip", trips),
-            ("returns_tripleg", legs),
-            ("returns_tripmember", trip_members),
-            ("returns_handover", handovers),
-            ("returns_handovermember", handover_members),
-        ):
-            writer.next_ids[table] = ids[table] + len(rows)
         referrals = self._referrals(writer, first_case, users, agencies, context, grants, followups)
         counts["referrals"] = referrals
         counts["access grants"] = writer.copy(
@@ -1062,8 +1049,6 @@ class Population:
             ],
             followups,
         )
-        writer.next_ids["access_accessgrant"] = ids["access_accessgrant"] + len(grants)
-        writer.next_ids["empowerment_followup"] = ids["empowerment_followup"] + len(followups)
 
     def _referrals(
         self,
@@ -1223,9 +1208,6 @@ class Population:
             ],
             enrolments,
         )
-        writer.next_ids["sharing_consent"] = ids["sharing_consent"] + len(consents)
-        writer.next_ids["sharing_referral"] = ids["sharing_referral"] + len(referrals)
-        writer.next_ids["empowerment_enrolment"] = ids["empowerment_enrolment"] + len(enrolments)
         return count
 
 
