@@ -5,7 +5,7 @@ import json
 import math
 import random
 import statistics
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from pulang.accounts.tests.factories import UserFactory
 from pulang.agencies.models import Agency, Shelter
+from pulang.cases.tests.helpers import at
 from pulang.reports.figures import AGE_GROUPS, figures, suppressed
 from pulang.returns.models import HandoverMember
 from pulang.returns.services import handover_record
@@ -22,10 +23,6 @@ from pulang.shelters.selectors import age_on
 from pulang.shelters.services import stay_discharge
 
 pytestmark = pytest.mark.django_db
-
-
-def at(day: date, hour: int = 10) -> datetime:
-    return timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=hour))
 
 
 def history(seed: int):
