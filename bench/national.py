@@ -43,6 +43,7 @@ TARGETS: dict[str, float | None] = {
     "person search": 300,
     "shelter board": 300,
     "dashboard, a year": 500,
+    "dashboard, a year, 5 days changed": 500,
     "pulang stats, a year": 2000,
     "aggregate export, a year": None,
     "API person list": 300,
@@ -330,6 +331,27 @@ class Benches:
             note="national, headquarters analyst",
         )
 
+    def dashboard_after_changes(self) -> Figure:
+        """The same page when, since the last look, something changed on five days of the
+        year (a back-dated handover, a corrected birth date): those days are counted again."""
+        from pulang.reports.models import RolledDay
+
+        start, end = self.year
+        span = (end - start).days
+
+        def page(i: int) -> None:
+            days = [start + timedelta(days=(i * 37 + k * 71) % span) for k in range(5)]
+            RolledDay.objects.filter(day__in=days).delete()
+            _ok(self.analyst.get("/laporan/", {"dari": start, "sampai": end}))
+
+        return Figure(
+            "dashboard, a year, 5 days changed",
+            *timed(page, max(5, self.rounds // 3)),
+            "hand-written SQL: received, returned, present, median stay",
+            *timed(self._year_sql(), max(5, self.rounds // 3)),
+            note="each round forgets 5 rolled days first",
+        )
+
     def stats(self) -> Figure:
         from django.core.management import call_command
 
@@ -535,6 +557,7 @@ def run(
         ("search", benches.person_search),
         ("board", benches.shelter_board),
         ("dashboard", benches.dashboard),
+        ("dashboard", benches.dashboard_after_changes),
         ("stats", benches.stats),
         ("export", benches.aggregate_export),
         ("api", benches.api),

@@ -25,6 +25,7 @@ from pulang.core.bulk import bulk_insert
 from pulang.people.models import Person, name_key
 from pulang.people.nik import nik_check
 from pulang.regions.models import Region
+from pulang.reports.rollup import figures_changed
 
 from .manifest import (
     MANIFEST_COLUMNS,
@@ -505,6 +506,7 @@ def _create_people_and_cases(
         for row, person in zip(rows, people, strict=True)
     ]
     bulk_insert(cases)
+    figures_changed(case_ids=[case.pk for case in cases])  # a bulk insert sends no post_save
     entries: list[AuditEntry] = []
     for row, person, case in zip(rows, people, cases, strict=True):
         entries.append(AuditEntry(AuditEvent.Action.CREATE, target=person, summary=_origin(row)))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from pulang.audit.models import AuditEvent
 from pulang.audit.services import acting_user, audit_record
+from pulang.reports.rollup import figures_changed
 
 from .models import Case, CaseNote, NeedsAssessment, Screening, StatusChange, Task
 
@@ -144,6 +145,7 @@ def case_close(*, actor: Any, case: Case, outcome: str, reason: str) -> StatusCh
         raise CaseError(_("Pilih hasil akhir kasus."))
     with transaction.atomic():
         Case.objects.filter(pk=case.pk).update(outcome=outcome)
+        figures_changed(case_ids=[case.pk])
         case.outcome = outcome
         return case_transition(actor=actor, case=case, to=S.CLOSED, reason=reason)
 
@@ -344,6 +346,7 @@ def case_deported_again(*, actor: Any, earlier: Case, later: Case) -> None:
         cancelled = FollowUp.objects.filter(
             case=earlier, done_at__isnull=True, cancelled_at__isnull=True
         ).update(cancelled_at=timezone.now())
+        figures_changed(case_ids=[earlier.pk])
         audit_record(
             actor=actor,
             action=AuditEvent.Action.CHANGE,

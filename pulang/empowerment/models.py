@@ -136,7 +136,10 @@ class FollowUp(models.Model):
                 fields=["agency", "due_on"],
                 condition=models.Q(done_at__isnull=True, cancelled_at__isnull=True),
                 name="followup_open_due",
-            )
+            ),
+            # Counting a day's follow-ups into the daily figures (pulang/reports/rollup.py).
+            models.Index(fields=["due_on"], name="followup_due_on"),
+            models.Index(fields=["done_at"], name="followup_done_at"),
         ]
 
     def __str__(self) -> str:

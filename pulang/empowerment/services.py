@@ -15,6 +15,7 @@ from pulang.audit.models import AuditEvent
 from pulang.audit.services import audit_record
 from pulang.cases.models import Case
 from pulang.cases.services import CaseError
+from pulang.reports.rollup import figures_changed
 
 from .models import Enrolment, FollowUp, Programme
 
@@ -35,7 +36,7 @@ def followups_schedule(
     enrolment: Enrolment | None = None,
 ) -> list[FollowUp]:
     """Plan follow-ups `months` after `start` for an agency (on enrolment or handover)."""
-    return FollowUp.objects.bulk_create(
+    planned = FollowUp.objects.bulk_create(
         [
             FollowUp(
                 case=case,
@@ -48,6 +49,8 @@ def followups_schedule(
             if month > 0
         ]
     )
+    figures_changed(case_ids=[case.pk])
+    return planned
 
 
 def enrol(
@@ -156,6 +159,7 @@ def outcome_set(*, actor: Any, case: Case, outcome: str, evidence: str = "") -> 
         Case.objects.filter(pk=case.pk).update(
             outcome=outcome, outcome_evidence=(evidence or "").strip()[:300]
         )
+        figures_changed(case_ids=[case.pk])
         case.refresh_from_db()
         audit_record(
             actor=actor,

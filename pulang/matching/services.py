@@ -13,6 +13,7 @@ from pulang.audit.models import AuditEvent
 from pulang.audit.services import audit_record
 from pulang.cases.models import Case
 from pulang.people.models import Person
+from pulang.reports.rollup import figures_changed
 
 from .models import DuplicateCandidate
 
@@ -83,6 +84,7 @@ def person_merge(*, actor: Any, keep: Person, absorb: Person) -> Person:
     keep.save()
     moved_cases = list(Case.objects.filter(person=absorb).values_list("pk", flat=True))
     Case.objects.filter(person=absorb).update(person=keep)
+    figures_changed(case_ids=moved_cases)
     AccessGrant.objects.filter(person=absorb).update(person=keep)
     absorb.merged_into = keep
     absorb.save(update_fields=["merged_into"])

@@ -2,54 +2,27 @@
 
 "Returned home" is the people handed over in the period; "in the shelters" is the stays
 present at the end of the as-of day (admission ≤ D < discharge); "received" is the cases
-opened in the period with a stay in the shelters. The dashboard and `pulang stats` both read
-`figures()`; aggregates that leave the building pass through `suppressed()`.
+opened in the period with a stay in the shelters. Lengths of stay and waits for handover are
+whole local days. The events are counted per day into rollups (`rollup.py`), which these
+figures add up. The dashboard and `pulang stats` both read `figures()`; aggregates that leave
+the building pass through `suppressed()`.
 """
 
-import math
-import statistics
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import (
-    Aggregate,
-    CharField,
-    Count,
-    DurationField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    FloatField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
 from django.db.models import Case as DbCase
-from django.db.models.functions import (
-    Coalesce,
-    ExtractDay,
-    ExtractMonth,
-    ExtractYear,
-    NullIf,
-    Substr,
-    TruncMonth,
-)
+from django.db.models import CharField, QuerySet, Value, When
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
+from django.utils import timezone
 
 from pulang.agencies.models import Agency, Shelter
-from pulang.cases.models import Case
 from pulang.cases.selectors import AGE_GROUPS
 from pulang.regions.models import Region
-from pulang.returns.models import HandoverMember
-from pulang.shelters.models import Stay
-from pulang.shelters.selectors import day_bounds
 
 REFERRED = ("referred_hospital", "referred_police", "referred_child_protection")
 
@@ -100,51 +73,6 @@ def report_shelters(user: Any) -> QuerySet[Shelter]:
     return Shelter.objects.filter(agency=agency) if agency is not None else Shelter.objects.none()
 
 
-def _p90(values: list[float]) -> float | None:
-    """The nearest-rank 90th percentile (PostgreSQL's percentile_disc)."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]
-
-
-def _median(values: list[float]) -> float | None:
-    return float(statistics.median(values)) if values else None
-
-
-class _Percentile(Aggregate):
-    """percentile_cont / percentile_disc on PostgreSQL: the database sorts, not Python."""
-
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-
-    def __init__(
-        self, expression: Any, *, fraction: float, discrete: bool, days: bool = True
-    ) -> None:
-        function = "PERCENTILE_DISC" if discrete else "PERCENTILE_CONT"
-        super().__init__(expression, function=function, fraction=fraction)
-        self.output_field = DurationField() if days else FloatField()
-
-
-def _days(queryset: QuerySet[Any], later: str, earlier: str) -> tuple[float | None, float | None]:
-    """Median and 90th percentile, in days, of `later - earlier` over the rows."""
-    if connection.vendor == "postgresql":
-        span = ExpressionWrapper(F(later) - F(earlier), output_field=DurationField())
-        found = queryset.aggregate(
-            median=_Percentile(span, fraction=0.5, discrete=False),
-            p90=_Percentile(span, fraction=0.9, discrete=True),
-        )
-        return tuple(  # type: ignore[return-value]
-            None if found[key] is None else found[key].total_seconds() / 86400
-            for key in ("median", "p90")
-        )
-    spans = [
-        (out - into).total_seconds() / 86400
-        for out, into in queryset.values_list(later, earlier)
-        if out is not None and into is not None
-    ]
-    return _median(spans), _p90(spans)
-
-
 def _age_group(moment: str, birth: str) -> Any:
     """The age group at the local day of `moment`, computed by the database."""
     month_day = ExtractMonth(moment) * 100 + ExtractDay(moment)
@@ -165,129 +93,95 @@ def _age_group(moment: str, birth: str) -> Any:
     )
 
 
-def _grouped(queryset: QuerySet[Any], *fields: str, **expressions: Any) -> list[dict[str, Any]]:
-    """Counts per combination of the fields, grouped by the database."""
-    return list(
-        queryset.annotate(**expressions)
-        .values(*fields, *expressions)
-        .order_by()
-        .annotate(n=Count("id"))
-    )
-
-
 def figures(*, shelters: QuerySet[Shelter], start: date, end: date, as_of: date) -> Figures:
-    """Every figure for these shelters, the period [start, end] and the day `as_of`."""
-    period_start, _ = day_bounds(start)
-    _, period_end = day_bounds(end)
-    _, as_of_end = day_bounds(as_of)
+    """Every figure for these shelters, the period [start, end] and the day `as_of`, added up
+    from the daily rollups (pulang/reports/rollup.py)."""
+    from .rollup import Sums, histogram_percentiles, history_start
+
+    totals = Sums(horizon=max(end, as_of, timezone.localdate()))
     names = dict(shelters.values_list("pk", "name"))
     result = Figures(start=start, end=end, as_of=as_of, shelters=sorted(names.values()))
-    stays = Stay.objects.filter(shelter_id__in=list(names))
+    # Nationally, every row counts, also what belongs to no shelter (a follow-up of someone
+    # who never stayed); otherwise the rows of the chosen shelters.
+    ids = None if len(names) == Shelter.objects.count() else list(names)
+    period = totals(start, end, PERIOD_FIGURES, shelter_ids=ids)
 
-    received = Case.objects.filter(
-        Exists(stays.filter(case_id=OuterRef("pk"))),
-        opened_at__gte=period_start,
-        opened_at__lt=period_end,
-    )
-    entry: Counter[str] = Counter()
-    country: Counter[str] = Counter()
-    for row in _grouped(received, "batch__entry_point", "batch__deporting_country"):
-        entry[row["batch__entry_point"] or "-"] += row["n"]
-        country[row["batch__deporting_country"] or "-"] += row["n"]
-        result.received += row["n"]
-    result.received_by_entry_point = dict(entry.most_common())
-    result.received_by_country = dict(country.most_common())
+    def counted(figure: str, fallback: str | None = None) -> dict[str, int]:
+        found: Counter[str] = Counter()
+        for (name, key), n in period.items():
+            if name == figure:
+                found[key if key or fallback is None else fallback] += n
+        return dict(found.most_common())
 
-    members = HandoverMember.objects.filter(
-        handover__shelter_id__in=list(names),
-        handover__handed_at__gte=period_start,
-        handover__handed_at__lt=period_end,
-    )
+    result.received = sum(counted("received").values())
+    result.received_by_entry_point = counted("received_entry")
+    result.received_by_country = counted("received_country")
+    result.received_by_determination = counted("received_determination")
+    result.returned_home = sum(counted("returned").values())
     provinces = dict(Region.objects.filter(level=Region.Level.PROVINCE).values_list("code", "name"))
-    by_shelter: Counter[str] = Counter()
     by_province: Counter[str] = Counter()
-    by_sex: Counter[str] = Counter()
-    by_age: Counter[str] = Counter()
-    for row in _grouped(
-        members,
-        "handover__shelter_id",
-        "case__person__sex",
-        province=Substr("case__person__origin_region_id", 1, 2),
-        age_group=_age_group("handover__handed_at", "case__person__birth_date"),
-    ):
-        count = row["n"]
-        result.returned_home += count
-        by_shelter[names[row["handover__shelter_id"]]] += count
-        by_province[provinces.get(row["province"] or "", "-")] += count
-        by_sex[row["case__person__sex"] or "?"] += count
-        by_age[row["age_group"]] += count
-    result.returned_children = by_age.get("0-17", 0)
-    result.returned_by_shelter = dict(by_shelter.most_common())
+    for code, n in counted("returned_province").items():
+        by_province[provinces.get(code, "-")] += n
     result.returned_by_province = dict(by_province.most_common())
-    result.returned_by_sex = dict(by_sex.most_common())
-    result.returned_by_age_group = {g: by_age.get(g, 0) for g, _l, _h in AGE_GROUPS}
-    median, p90 = _days(members, "handover__handed_at", "case__opened_at")
+    result.returned_by_sex = counted("returned_sex")
+    ages = counted("returned_age")
+    result.returned_by_age_group = {g: ages.get(g, 0) for g, _l, _h in AGE_GROUPS}
+    result.returned_children = ages.get("0-17", 0)
+    reasons = counted("ended_reason")
+    result.transferred = reasons.get("transferred", 0)
+    result.referred = sum(reasons.get(reason, 0) for reason in REFERRED)
+    median, p90 = histogram_percentiles(counted("handover_days"))
     result.handover_days_median, result.handover_days_p90 = _round(median), _round(p90)
-
-    present = stays.filter(admitted_at__lt=as_of_end).filter(
-        Q(discharged_at__isnull=True) | Q(discharged_at__gte=as_of_end)
-    )
-    for row in sorted(_grouped(present, "shelter_id"), key=lambda r: -r["n"]):
-        result.present_by_shelter[names[row["shelter_id"]]] = row["n"]
-        result.in_shelters += row["n"]
-    ended = stays.filter(discharged_at__gte=period_start, discharged_at__lt=period_end)
-    for row in _grouped(ended, "discharge_reason"):
-        if row["discharge_reason"] == "transferred":
-            result.transferred += row["n"]
-        elif row["discharge_reason"] in REFERRED:
-            result.referred += row["n"]
-    median, p90 = _days(ended, "discharged_at", "admitted_at")
+    median, p90 = histogram_percentiles(counted("stay_days"))
     result.stay_days_median, result.stay_days_p90 = _round(median), _round(p90)
-    _screenings(result, received)
-    _empowerment(result, shelters, start, end)
+    result.followups_due = sum(counted("followups_due").values())
+    result.followups_done = sum(counted("followups_due_done").values())
+
+    by_shelter = totals(start, end, ["returned"], shelter_ids=ids, by="shelter")
+    returned_by_shelter: Counter[str] = Counter()
+    for (_figure, _key, shelter), n in by_shelter.items():
+        if shelter in names:
+            returned_by_shelter[names[shelter]] += n
+    result.returned_by_shelter = dict(returned_by_shelter.most_common())
+
+    # Present at the end of the as-of day: everyone admitted by then, less everyone gone.
+    first = history_start()
+    present: Counter[str] = Counter()
+    if first is not None and first <= as_of:
+        moves = totals(first, as_of, ["admitted", "discharged"], shelter_ids=ids, by="shelter")
+        for (figure, _key, shelter), n in moves.items():
+            if shelter in names:
+                present[names[shelter]] += n if figure == "admitted" else -n
+    result.present_by_shelter = {name: n for name, n in present.most_common() if n}
+    result.in_shelters = sum(result.present_by_shelter.values())
+
+    # Outcomes as recorded so far, whenever the case was opened.
+    outcomes: Counter[str] = Counter()
+    if first is not None:
+        last = max(end, as_of, timezone.localdate())
+        for (_figure, key), n in totals(first, last, ["outcome"], shelter_ids=ids).items():
+            outcomes[key] += n
+    result.outcomes = dict(outcomes.most_common())
+    result.empowerment_by_month = _empowerment_by_month(totals, start, end, ids)
     return result
 
 
-def _screenings(result: Figures, received: QuerySet[Case]) -> None:
-    """Received people by the trafficking determination of their latest screening."""
-    from pulang.cases.models import Screening
-
-    latest = Screening.objects.filter(case_id=OuterRef("pk")).order_by("-screened_at", "-id")
-    determination = Coalesce(
-        NullIf("reviewed_determination", Value("")), "determination", output_field=CharField()
-    )
-    counts: Counter[str] = Counter()
-    for row in _grouped(
-        received,
-        determination=Subquery(
-            latest.annotate(final=determination).values("final")[:1], output_field=CharField()
-        ),
-    ):
-        counts[row["determination"] or "unscreened"] += row["n"]
-    result.received_by_determination = {k: v for k, v in counts.most_common() if v}
-
-
-def _empowerment(result: Figures, shelters: QuerySet[Shelter], start: date, end: date) -> None:
-    """Follow-ups due and done in the period, and recorded outcomes, of the shelters' people."""
-    from pulang.empowerment.models import FollowUp
-
-    followups = FollowUp.objects.filter(cancelled_at__isnull=True)
-    cases = Case.objects.all()
-    again = Case.objects.filter(previous_case__isnull=False)
-    if shelters.count() != Shelter.objects.count():  # nationally, every case is some shelter's
-        people = Case.objects.filter(stays__shelter__in=shelters).values("person_id")
-        followups = followups.filter(case__person_id__in=people)
-        cases = cases.filter(person_id__in=people)
-        again = again.filter(previous_case__stays__shelter__in=shelters)
-    done = followups.filter(due_on__gte=start, due_on__lte=end).aggregate(
-        due=Count("id"), done=Count("id", filter=Q(done_at__isnull=False))
-    )
-    result.followups_due, result.followups_done = done["due"], done["done"]
-    outcomes = Counter(
-        {row["outcome"]: row["n"] for row in _grouped(cases.exclude(outcome=""), "outcome")}
-    )
-    result.outcomes = dict(outcomes.most_common())
-    result.empowerment_by_month = _empowerment_by_month(followups, again, start, end)
+# The figures a period adds up (rollup.day_rows counts them).
+PERIOD_FIGURES = (
+    "received",
+    "received_entry",
+    "received_country",
+    "received_determination",
+    "returned",
+    "returned_province",
+    "returned_sex",
+    "returned_age",
+    "handover_days",
+    "ended_reason",
+    "stay_days",
+    "followups_due",
+    "followups_due_done",
+)
 
 
 def months(start: date, end: date) -> list[date]:
@@ -300,15 +194,13 @@ def months(start: date, end: date) -> list[date]:
 
 
 def _empowerment_by_month(
-    followups: QuerySet[Any], again: QuerySet[Case], start: date, end: date
+    totals: Any, start: date, end: date, ids: list[int] | None
 ) -> list[dict[str, Any]]:
     """Per month: follow-ups done and what they found (reached, business running, wish to go
     abroad irregularly, median monthly income), and people deported again, which the
-    ministry's aim is to prevent. Counted per month by the database."""
-    from pulang.empowerment.models import FollowUp
+    ministry's aim is to prevent."""
+    from .rollup import histogram_percentiles
 
-    period_start, _ = day_bounds(start)
-    _, period_end = day_bounds(end)
     rows: dict[str, dict[str, Any]] = {
         first.strftime("%Y-%m"): {
             "month": first.strftime("%Y-%m"),
@@ -321,44 +213,23 @@ def _empowerment_by_month(
         }
         for first in months(start, end)
     }
-    done = followups.filter(done_at__gte=period_start, done_at__lt=period_end)
-    irregular = Q(wants_abroad=True, abroad_channel=FollowUp.Channel.IRREGULAR)
-    by_month = (
-        done.annotate(month=TruncMonth("done_at"))
-        .values("month")
-        .order_by()
-        .annotate(
-            n=Count("id"),
-            reached_n=Count("id", filter=Q(reached=True)),
-            running_n=Count("id", filter=Q(business_running=True)),
-            irregular_n=Count("id", filter=irregular),
-        )
+    names = {"n": "followups_done", "reached": "reached", "running": "business_running"}
+    names["irregular"] = "wants_abroad_irregular"
+    incomes: dict[str, dict[str, int]] = {}
+    found = totals(
+        start, end, ["followups_done", "income", "deported_again"], shelter_ids=ids, by="month"
     )
-    for found in by_month:
-        row = rows[found["month"].strftime("%Y-%m")]
-        row["followups_done"] = found["n"]
-        row["reached"] = found["reached_n"]
-        row["business_running"] = found["running_n"]
-        row["wants_abroad_irregular"] = found["irregular_n"]
-    incomes = done.filter(monthly_income__isnull=False).annotate(month=TruncMonth("done_at"))
-    if connection.vendor == "postgresql":
-        for found in (
-            incomes.values("month")
-            .order_by()
-            .annotate(
-                median=_Percentile(F("monthly_income"), fraction=0.5, discrete=False, days=False)
-            )
-        ):
-            rows[found["month"].strftime("%Y-%m")]["income_median"] = float(found["median"])
-    else:
-        spread: dict[str, list[float]] = {}
-        for month, income in incomes.values_list("month", "monthly_income"):
-            spread.setdefault(month.strftime("%Y-%m"), []).append(float(income))
-        for month, values in spread.items():
-            rows[month]["income_median"] = _median(values)
-    returned = again.filter(opened_at__gte=period_start, opened_at__lt=period_end)
-    for found in _grouped(returned, month=TruncMonth("opened_at")):
-        rows[found["month"].strftime("%Y-%m")]["deported_again"] = found["n"]
+    for (figure, key, month), n in found.items():
+        row = rows[month.strftime("%Y-%m")]
+        if figure == "followups_done":
+            row[names[key]] += n
+        elif figure == "deported_again":
+            row["deported_again"] += n
+        else:
+            incomes.setdefault(row["month"], {})[key] = n
+    for month, histogram in incomes.items():
+        median, _p90 = histogram_percentiles(histogram)
+        rows[month]["income_median"] = median
     return list(rows.values())
 
 

@@ -178,6 +178,7 @@ class Handover(models.Model):
         verbose_name = _("berita acara serah terima")
         verbose_name_plural = _("berita acara serah terima")
         ordering = ["-handed_at", "-id"]
+        indexes = [models.Index(fields=["handed_at"], name="handover_handed_at")]
 
     def __str__(self) -> str:
         return self.number

@@ -25,6 +25,7 @@ from pulang.cases.models import Case
 from pulang.cases.services import CaseError, case_transition
 from pulang.empowerment.services import followups_schedule
 from pulang.regions.models import Region
+from pulang.reports.rollup import figures_changed
 from pulang.shelters.models import Stay
 from pulang.shelters.services import stay_close
 
@@ -353,6 +354,7 @@ def handover_record(
         HandoverMember.objects.bulk_create(
             [HandoverMember(handover=handover, case=case) for case in cases]
         )
+        figures_changed(case_ids=[case.pk for case in cases])
         retention_ends = handed_at + timedelta(days=settings.PULANG_SHELTER_RETENTION_DAYS)
         for case in cases:
             stay = Stay.objects.filter(case=case, discharged_at__isnull=True).first()

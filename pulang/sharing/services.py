@@ -15,6 +15,7 @@ from pulang.audit.services import acting_user, audit_record
 from pulang.cases.models import Case
 from pulang.cases.services import CaseError
 from pulang.people.models import Person
+from pulang.reports.rollup import figures_changed
 
 from .models import CONSENT_PURPOSES, Agreement, Consent, Purpose, Referral
 
@@ -119,9 +120,12 @@ def consent_withdraw(*, actor: Any, consent: Consent) -> Consent:
                 responded_at=now,
                 response_note=_("Persetujuan ditarik"),
             )
-            cancelled = FollowUp.objects.filter(
+            planned = FollowUp.objects.filter(
                 enrolment__referral_id__in=ended, done_at__isnull=True, cancelled_at__isnull=True
-            ).update(cancelled_at=now)
+            )
+            touched = list(planned.values_list("case_id", flat=True))
+            cancelled = planned.update(cancelled_at=now)
+            figures_changed(case_ids=touched)
         else:
             revoked, ended, cancelled = 0, [], 0
         audit_record(

@@ -88,6 +88,9 @@ class Stay(models.Model):
         ]
         indexes = [
             models.Index(fields=["shelter", "admitted_at"]),
+            # Counting a day's admissions and discharges (pulang/reports/rollup.py).
+            models.Index(fields=["admitted_at"], name="stay_admitted_at"),
+            models.Index(fields=["discharged_at"], name="stay_discharged_at"),
             models.Index(
                 fields=["shelter"],
                 condition=Q(discharged_at__isnull=True),

@@ -18,6 +18,7 @@ from pulang.audit.models import AuditEvent
 from pulang.audit.services import AuditEntry, acting_user, audit_record, audit_record_many
 from pulang.cases.models import Case
 from pulang.cases.services import CaseError, case_transition
+from pulang.reports.rollup import figures_changed
 
 from .models import ActivityKind, ActivitySession, Attendance, Provision, Stay
 from .selectors import capacity_category, day_bounds, occupancy_counts, present_during
@@ -84,6 +85,7 @@ def _open_stays(
     try:
         with transaction.atomic():
             Stay.objects.bulk_create(stays)
+            figures_changed(case_ids=[stay.case_id for stay in stays])
     except IntegrityError:
         raise CaseError(_("Sebagian orang sudah tercatat tinggal di shelter.")) from None
     return stays

@@ -1,0 +1,52 @@
+"""Count closed days into the daily figures ahead of the first reader, or count them again."""
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from pulang.reports.models import RolledDay
+from pulang.reports.rollup import ensure_rolled, history_start
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Count closed days into the daily figures the dashboard adds up (days missing or "
+        "changed since; with --rebuild, every day of the range again)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--from", dest="start", help="first day (default: the first event)")
+        parser.add_argument("--to", dest="end", help="last day (default: yesterday)")
+        parser.add_argument(
+            "--rebuild", action="store_true", help="count the days again even if rolled"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        yesterday = timezone.localdate() - timedelta(days=1)
+        start = _date(options["start"]) if options["start"] else history_start()
+        end = min(_date(options["end"]) if options["end"] else yesterday, yesterday)
+        if start is None:
+            self.stdout.write("Belum ada kejadian untuk dihitung.")
+            return
+        if start > end:
+            raise CommandError("--from is after --to (or after yesterday)")
+        if options["rebuild"]:
+            RolledDay.objects.filter(day__gte=start, day__lte=end).delete()
+
+        def progress(done: int, total: int) -> None:
+            self.stdout.write(f"\r{done:,}/{total:,} hari", ending="")
+            self.stdout.flush()
+
+        days = ensure_rolled(start, end, progress=progress)
+        if days:
+            self.stdout.write("")
+        self.stdout.write(f"{days:,} hari dihitung ({start} s.d. {end}).")
