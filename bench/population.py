@@ -1416,21 +1416,17 @@ def world_prepare(say: Callable[[str], None]) -> dict[str, Any]:
 def rollup_build(say: Callable[[str], None]) -> float:
     """Count every closed day into the daily figures, as the first look at the dashboard
     would (pulang/reports/rollup.py); returns the seconds it took."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from pulang.reports.rollup import ensure_rolled, history_start
+    from pulang.reports.rollup import rebuild_all
 
     step = time.perf_counter()
-    first = history_start()
-    if first is None:
-        return 0.0
+    last_said = [0.0]
 
     def progress(done: int, total: int) -> None:
-        say(f"daily figures: {done:,} of {total:,} days")
+        if time.perf_counter() - last_said[0] > 10 or done == total:
+            last_said[0] = time.perf_counter()
+            say(f"daily figures: {done:,} of {total:,} days")
 
-    days = ensure_rolled(first, timezone.localdate() - timedelta(days=1), progress=progress)
+    days = rebuild_all(progress=progress)
     seconds = time.perf_counter() - step
     say(f"daily figures: {days:,} days rolled in {seconds:.1f} s")
     return seconds

@@ -106,11 +106,11 @@ def figures(*, shelters: QuerySet[Shelter], start: date, end: date, as_of: date)
     ids = None if len(names) == Shelter.objects.count() else list(names)
     period = totals(start, end, PERIOD_FIGURES, shelter_ids=ids)
 
-    def counted(figure: str, fallback: str | None = None) -> dict[str, int]:
+    def counted(figure: str) -> dict[str, int]:
         found: Counter[str] = Counter()
         for (name, key), n in period.items():
             if name == figure:
-                found[key if key or fallback is None else fallback] += n
+                found[key] += n
         return dict(found.most_common())
 
     result.received = sum(counted("received").values())

@@ -336,6 +336,16 @@ def forget_all() -> None:
     DailyFigure.objects.all().delete()
 
 
+def rebuild_all(*, progress: Any = None) -> int:
+    """Count every closed day again from the events (after loading data around the
+    services), so that the first reader need not; returns the number of days."""
+    forget_all()
+    first = history_start()
+    if first is None:
+        return 0
+    return ensure_rolled(first, timezone.localdate() - timedelta(days=1), progress=progress)
+
+
 def days_of_cases(case_ids: Iterable[int]) -> set[date]:
     """Every local day whose figures these cases take part in."""
     from pulang.cases.models import Case
