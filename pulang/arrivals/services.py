@@ -506,7 +506,8 @@ def _create_people_and_cases(
         for row, person in zip(rows, people, strict=True)
     ]
     bulk_insert(cases)
-    figures_changed(case_ids=[case.pk for case in cases])  # a bulk insert sends no post_save
+    # A bulk insert sends no post_save; new cases have no other day than the batch's arrival.
+    figures_changed(days=[batch.arrived_at])
     entries: list[AuditEntry] = []
     for row, person, case in zip(rows, people, cases, strict=True):
         entries.append(AuditEntry(AuditEvent.Action.CREATE, target=person, summary=_origin(row)))

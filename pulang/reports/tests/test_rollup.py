@@ -7,7 +7,10 @@ from decimal import Decimal
 import pytest
 
 from pulang.agencies.models import Shelter
+from pulang.arrivals.services import manifest_commit, manifest_preview, manifest_upload
+from pulang.arrivals.tests.factories import BatchFactory
 from pulang.cases.services import screening_record
+from pulang.cases.tests.helpers import at
 from pulang.empowerment.models import FollowUp
 from pulang.empowerment.services import followup_record, outcome_set
 from pulang.matching.services import person_merge
@@ -17,7 +20,7 @@ from pulang.reports.models import DailyFigure, RolledDay
 from pulang.reports.rollup import forget_all, histogram_percentiles
 from pulang.returns.services import handover_record
 from pulang.shelters.models import Stay
-from pulang.shelters.services import stay_discharge
+from pulang.shelters.services import stay_admit, stay_discharge
 
 from .test_figures import history
 
@@ -105,6 +108,35 @@ def test_each_kind_of_change_to_a_closed_day_shows_at_once():
     moved.due_on += timedelta(days=40)
     moved.save()
     assert_fresh("a follow-up moved out of the period")
+
+    # A ship that came in March, registered from its manifest only now: a person seen
+    # before (deported again) and a new one, both admitted on the day they came.
+    batch = BatchFactory(
+        receiving_agency=world.shelter.agency,
+        arrived_at=at(date(2026, 3, 18), 9),
+        entry_point="nunukan",
+    )
+    again = staying[1].case.person
+    born = f"{again.birth_date:%d/%m/%Y}" if again.birth_date else "1990"
+    text = (
+        "Nama Lengkap;Jenis Kelamin;Tanggal Lahir\n"
+        f"{again.full_name};{again.sex};{born}\n"
+        "Wulan Sari;P;02/02/1996\n"
+    )
+    record, _new = manifest_upload(
+        actor=world.head, batch=batch, data=text.encode(), filename="kapal.csv"
+    )
+    manifest_preview(manifest_import=record)
+    record.refresh_from_db()
+    manifest_commit(actor=world.head, manifest_import=record, actions={2: f"link:{again.pk}"})
+    assert_fresh("a past batch's manifest committed")
+    stay_admit(
+        actor=world.head,
+        shelter=world.shelter,
+        cases=list(batch.cases.all()),
+        at=at(date(2026, 3, 18), 11),
+    )
+    assert_fresh("a past batch's people admitted on the day they came")
 
     planned = waiting.first()
     followup_record(
