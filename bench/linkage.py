@@ -248,7 +248,7 @@ def load_registry(registry: int, seed: int) -> tuple[list[Any], dict[int, int]]:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE people_person")
-            cursor.execute("ANALYZE matching_nametoken")
+            cursor.execute("ANALYZE matching_blockkey")
             cursor.execute("ANALYZE matching_matchrow")
     print(
         f"{connection.vendor}: {len(first)} persons loaded in {time.perf_counter() - start:.1f} s",

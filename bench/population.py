@@ -383,7 +383,7 @@ class Population:
 
     def write(self, writer: Writer, context: dict[str, Any]) -> dict[str, int]:
         from pulang.matching.records import match_row, match_row_json, record_from_person_values
-        from pulang.matching.tokens import tokens_of
+        from pulang.matching.tokens import stored_keys
         from pulang.people.models import name_key
         from pulang.returns.services import verification_code_for
 
@@ -467,19 +467,7 @@ class Population:
 
         counts["persons"] = writer.copy("people_person", person_columns, person_rows())
 
-        first_token = writer.next_id("matching_nametoken")
-
-        def token_rows() -> Iterable[tuple[Any, ...]]:
-            token_id = first_token
-            for index, p in enumerate(self.person_rows):
-                birth = p["birth_date"]
-                for token in tokens_of(p["full_name"], p["aliases"]):
-                    yield (token_id, first_person + index, token, birth.year if birth else None)
-                    token_id += 1
-
-        writer.copy("matching_nametoken", ("id", "person_id", "token", "birth_year"), token_rows())
-
-        def match_rows() -> Iterable[tuple[Any, ...]]:
+        def person_match_rows() -> Iterable[tuple[int, dict[str, Any]]]:
             for index, p in enumerate(self.person_rows):
                 values = {
                     "id": first_person + index,
@@ -496,8 +484,22 @@ class Population:
                     "kin_phone": _e164(p["kin_phone"], "ID"),
                     "origin_region_id": p["origin_region_code"] or None,
                 }
-                row = match_row(record_from_person_values(values), 0)
-                yield (first_person + index, match_row_json(row))
+                yield first_person + index, match_row(record_from_person_values(values), 0)
+
+        first_key = writer.next_id("matching_blockkey")
+
+        def key_rows() -> Iterable[tuple[Any, ...]]:
+            key_id = first_key
+            for person_id, row in person_match_rows():
+                for key in sorted(stored_keys(row)):
+                    yield (key_id, person_id, key)
+                    key_id += 1
+
+        writer.copy("matching_blockkey", ("id", "person_id", "key"), key_rows())
+
+        def match_rows() -> Iterable[tuple[Any, ...]]:
+            for person_id, row in person_match_rows():
+                yield (person_id, match_row_json(row))
 
         writer.copy("matching_matchrow", ("person_id", "row"), match_rows())
 

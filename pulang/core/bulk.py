@@ -60,3 +60,28 @@ def bulk_insert(objs: Sequence[models.Model], *, batch_size: int = 1000) -> None
     for obj in objs:
         obj._state.adding = False
         obj._state.db = db
+
+
+def bulk_insert_values(
+    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[object]]
+) -> None:
+    """Insert plain rows (values of these columns, already as the database stores them) of a
+    model whose other columns have defaults, such as its generated id: for derived rows made
+    by the ten thousand, where building model instances costs more than writing them. COPY on
+    PostgreSQL, `bulk_create` elsewhere."""
+    if not rows:
+        return
+    db = router.db_for_write(model)
+    connection = connections[db]
+    if connection.vendor != "postgresql" or len(rows) < COPY_FROM:
+        model._default_manager.bulk_create(
+            [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=5000
+        )
+        return
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(column) for column in columns)
+    with connection.cursor() as cursor:
+        table = quote(model._meta.db_table)
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)

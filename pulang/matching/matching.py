@@ -5,9 +5,11 @@ each, returns the registered persons most likely to be the same person, ranked, 
 reasons in words a social worker reads at intake. Two steps:
 
 1. Retrieval, in the database, through indexes: the same NIK, travel document, family card or
-   phone number, and similar names (a trigram index on PostgreSQL; on SQLite a LIKE on parts
-   of the name's words, narrowed by birth year). Each step is capped, so a manifest of 300
-   people brings back at most a few thousand registry rows however large the registry.
+   phone number; the block keys (two words of a name together, birth date with regency, ...;
+   `tokens.py`); and, for a name found under none of its keys, similar spellings (a trigram
+   index on PostgreSQL; on SQLite a LIKE on parts of the name's words, narrowed by birth
+   year). Each step is capped per record, so a manifest brings back a few dozen registry
+   rows per person however large the registry.
 2. Scoring, in an in-memory DuckDB: the trained Splink model's levels and weights
    (`model.py`, `scoring_sql`) score every new record against its own candidates in one
    query for the whole manifest. The candidates' input rows come precomputed from the
@@ -120,8 +122,10 @@ def _exact_lookup(
         return
     from pulang.people.models import Person
 
-    limit = EXACT_PER_KEY * len(values)
     rows: Iterable[Sequence[Any]]
+    # Unordered and uncapped in SQL (an ORDER BY with a LIMIT lets PostgreSQL walk a whole
+    # index in that order instead of probing the number's own); capped per record below, in
+    # id order.
     if connection.vendor == "postgresql":  # arrays as parameters: no statement of thousands
         meta = Person._meta
         columns = [str(getattr(meta.get_field(name), "column", name)) for name in field_names]
@@ -129,11 +133,10 @@ def _exact_lookup(
             SELECT id, {", ".join(columns)} FROM {meta.db_table}
             WHERE ({" OR ".join(f"{column} = ANY(%s)" for column in columns)})
               AND merged_into_id IS NULL AND NOT id = ANY(%s::bigint[])
-            ORDER BY full_name, id LIMIT %s
         """  # noqa: S608 - names from the model, values as parameters
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*(values for _ in columns), list(exclude), limit])
-            rows = cursor.fetchall()
+            cursor.execute(sql, [*(values for _ in columns), list(exclude)])
+            rows = sorted(cursor.fetchall())
     else:
         query = Q()
         for name in field_names:
@@ -141,7 +144,8 @@ def _exact_lookup(
         rows = (
             Person.objects.filter(query, merged_into__isnull=True)
             .exclude(id__in=list(exclude))
-            .values_list("id", *field_names)[:limit]
+            .values_list("id", *field_names)
+            .order_by("id")
         )
     per_record: dict[int, int] = {}
     for person_id, *stored in rows:
@@ -262,13 +266,17 @@ def retrieve_candidates(
             for spelling in phone_spellings(phone):
                 phones.setdefault(spelling, set()).add(index)
     _exact_lookup(["phone_id", "phone_my", "kin_phone"], phones, found, exclude)
-    from .tokens import candidates_by_tokens
+    from .tokens import candidates_by_keys, unknown_words
 
-    by_tokens = candidates_by_tokens(rows)
-    for index, ids in enumerate(by_tokens):
+    by_keys, named = candidates_by_keys(rows)
+    for index, ids in enumerate(by_keys):
         found[index] |= ids - set(exclude)
-    # A name whose every rare word is misspelt finds nobody by tokens: look it up by trigram.
-    unfound = [index for index, ids in enumerate(by_tokens) if not ids]
+    # A name found under none of its keys with a word nobody in the registry has (a misspelt
+    # word, say): look it up by similar spelling. A name of known words found under none of
+    # its keys is someone new; looking for similar spellings would only bring strangers.
+    unnamed = [index for index, hit in enumerate(named) if not hit]
+    unknown = unknown_words([rows[index] for index in unnamed])
+    unfound = [index for index, odd in zip(unnamed, unknown, strict=True) if odd]
     if unfound:
         subset = [rows[index] for index in unfound]
         sub_found: list[set[int]] = [set() for _ in subset]

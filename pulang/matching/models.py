@@ -45,31 +45,28 @@ class DuplicateCandidate(models.Model):
         return f"{self.person_a_id} ~ {self.person_b_id} ({self.match_probability:.2f})"
 
 
-class NameToken(models.Model):
-    """A sound-folded word of a registered person's names, with the birth year: the index
-    that finds candidates by name without a trigram probe per name (pulang/matching/tokens.py).
-    Derived from Person; rebuilt by `pulang match-tokens` at any time."""
+class BlockKey(models.Model):
+    """A key under which a registered person is looked up at intake: two words of a name
+    together, one word with the birth year, the birth date with the regency, ... (the keys of
+    `tokens.stored_keys`). A new record is looked up under the same keys (`probe_keys`), so
+    finding candidates is an exact match on an index, however large the registry. Derived
+    from Person, kept beside the match rows (pulang/matching/tokens.py)."""
 
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
-    token = models.CharField(max_length=40)
-    birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    key = models.CharField(max_length=120)
 
     class Meta:
-        indexes = [
-            models.Index(
-                fields=["token", "birth_year", "person"], name="nametoken_token_year_person"
-            )
-        ]
+        indexes = [models.Index(fields=["key", "person"], name="blockkey_key_person")]
 
     def __str__(self) -> str:
-        return f"{self.token} {self.birth_year} → {self.person_id}"
+        return f"{self.key} → {self.person_id}"
 
 
 class MatchRow(models.Model):
     """A registered person as the matcher compares them: the Splink input row of `match_row`
     (name keys, skeletons, cleaned numbers, phones, regency) as compact JSON, so that scoring
     reads candidates straight into DuckDB instead of rebuilding each row in Python. Derived
-    from Person and kept beside the name-token index (pulang/matching/tokens.py)."""
+    from Person and kept beside the block keys (pulang/matching/tokens.py)."""
 
     person = models.OneToOneField(
         "people.Person", on_delete=models.CASCADE, primary_key=True, related_name="+"

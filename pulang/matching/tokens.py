@@ -1,20 +1,27 @@
 """The matching index, derived from Person and kept in step with it on every save and after bulk
-inserts (`match_index_rebuild`):
+inserts (`match_index_rebuild`, `match_index_add`):
 
-- name tokens: which registered persons share a sound-folded name word and a birth year with a
-  new record (retrieval);
+- block keys: the exact keys under which a person is looked up at intake (`stored_keys`), and
+  under which a new record looks (`probe_keys`). Both are made from the same `match_row`, so a
+  person and their new registration meet whenever they agree on two words of a name, on the
+  only word of a one-word name and the birth year (within a year), or on the birth date with
+  the regency, with the first letter of the given name, or (day and month either way round)
+  with the province. These are the model's own blocking rules (`model.blocking_rules`), as
+  exact keys on one index: a look-up costs the same at a thousand people and at a million,
+  and common single words ("Siti", "Muhammad") no longer bring back crowds of strangers.
 - match rows: each person's Splink input row, ready for scoring (`MatchRow`).
 """
 
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import combinations
 from typing import Any
 
 from django.db import connection, transaction
 
-from pulang.core.bulk import bulk_insert
-from pulang.people.models import Person, name_key
+from pulang.core.bulk import bulk_insert_values
+from pulang.people.models import Person
 
-from .models import MatchRow, NameToken
+from .models import BlockKey, MatchRow
 from .records import (
     PERSON_FIELDS,
     match_row,
@@ -23,21 +30,68 @@ from .records import (
     record_from_person_values,
 )
 
-# The rarest this many tokens of a new name are looked up (a misspelt one is often rarest).
-TOKENS_PER_NAME = 2
-PER_TOKEN = 60
+# Persons kept per key looked up (a key shared by more is a crowd, not a clue); a one-word
+# name's word and year is the weakest clue, so fewer.
+PER_KEY = 30
+PER_WORD_KEY = 10
+MAX_NAMES = 6  # the name and up to five aliases
+MAX_WORDS = 8  # words of one name paired with each other
 
 
-def tokens_of(full_name: str, aliases: Iterable[str] = ()) -> set[str]:
-    words = " ".join(name_key(name) for name in (full_name, *aliases)).split()
-    return {s for s in (name_skeleton_word(word) for word in words) if len(s) >= 2}
+def _name_words(row: Mapping[str, Any]) -> list[list[str]]:
+    """The sound-folded words (skeletons) of each of the row's names."""
+    names: list[list[str]] = []
+    for key in (row.get("name_keys") or [])[:MAX_NAMES]:
+        words = [name_skeleton_word(word) for word in key.split()]
+        names.append(sorted({word for word in words if len(word) >= 2})[:MAX_WORDS])
+    return names
+
+
+def _date_keys(row: Mapping[str, Any]) -> list[str]:
+    keys = []
+    birth, regency, province = row.get("birth_date"), row.get("regency"), row.get("province")
+    given = row.get("given_key") or ""
+    if birth is not None:
+        day = birth.isoformat() if hasattr(birth, "isoformat") else str(birth)
+        if regency:
+            keys.append(f"dr:{day}:{regency}")
+        if given:
+            keys.append(f"di:{day}:{given[0]}")
+    if row.get("birth_day_month") and province:
+        keys.append(f"dm:{row['birth_day_month']}:{province}")
+    return keys
+
+
+def stored_keys(row: Mapping[str, Any]) -> set[str]:
+    """The keys a registered person (as a `match_row`) is found under."""
+    year = row.get("birth_year") or ""
+    keys: set[str] = set(_date_keys(row))
+    for words in _name_words(row):
+        keys.update(f"p:{a} {b}" for a, b in combinations(words, 2))
+        keys.update(f"w:{word}:{year}" for word in words)
+        keys.update(f"k:{word}" for word in words)  # the word is known (`unknown_words`)
+    return keys
+
+
+def probe_keys(row: Mapping[str, Any]) -> list[tuple[str, bool]]:
+    """The keys a new record (as a `match_row`) looks under, each with whether it is a name's
+    key (a hit on a date alone does not make a name found)."""
+    keys: list[tuple[str, bool]] = []
+    year = row.get("birth_year")
+    for words in _name_words(row):
+        keys += [(f"p:{a} {b}", True) for a, b in combinations(words, 2)]
+        if len(words) == 1:  # one word: that word, born within a year
+            years = [year - 1, year, year + 1] if year else [""]
+            keys += [(f"w:{words[0]}:{y}", True) for y in years]
+    keys += [(key, False) for key in _date_keys(row)]
+    return list(dict.fromkeys(keys))
 
 
 def match_index_rebuild(*, person_ids: Sequence[int]) -> None:
-    """Replace the name tokens and match rows of these persons; merged-away records keep none.
+    """Replace the block keys and match rows of these persons; merged-away records keep none.
     Call it after updating persons in bulk (which sends no `post_save`)."""
     with transaction.atomic():
-        NameToken.objects.filter(person_id__in=person_ids).delete()
+        BlockKey.objects.filter(person_id__in=person_ids).delete()
         MatchRow.objects.filter(person_id__in=person_ids).delete()
         _index(
             Person.objects.filter(pk__in=person_ids, merged_into__isnull=True).values(
@@ -57,107 +111,96 @@ def match_index_add(*, people: Sequence[Person]) -> None:
 
 
 def _index(people: Iterable[Mapping[str, Any]]) -> None:
-    """Add the tokens and match rows of these persons (`PERSON_FIELDS` values)."""
-    tokens: list[NameToken] = []
-    rows: list[MatchRow] = []
+    """Add the block keys and match rows of these persons (`PERSON_FIELDS` values)."""
+    keys: list[tuple[int, str]] = []
+    rows: list[tuple[int, str]] = []
     for values in people:
-        birth = values["birth_date"]
-        tokens += [
-            NameToken(person_id=values["id"], token=token, birth_year=birth.year if birth else None)
-            for token in tokens_of(values["full_name"], values["aliases"] or ())
-        ]
-        record = record_from_person_values(values)
-        rows.append(MatchRow(person_id=values["id"], row=match_row_json(match_row(record, 0))))
-    bulk_insert(tokens, batch_size=5000)
-    bulk_insert(rows, batch_size=2000)
+        row = match_row(record_from_person_values(values), 0)
+        keys += [(values["id"], key) for key in sorted(stored_keys(row))]
+        rows.append((values["id"], match_row_json(row)))
+    bulk_insert_values(BlockKey, ("person_id", "key"), keys)
+    bulk_insert_values(MatchRow, ("person_id", "row"), rows)
 
 
-def candidates_by_tokens(rows: Sequence[Mapping[str, Any]]) -> list[set[int]]:
-    """For each Splink input row: persons sharing one of its rarest name tokens and born within
-    a year of it (or of unknown birth year)."""
-    tokens = {token for row in rows for token in row.get("name_tokens") or ()}
-    if not tokens:
-        return [set() for _ in rows]
-    frequency: dict[str, int] = dict.fromkeys(tokens, 0)
-    token_list = sorted(tokens)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT token, count(*) FROM {NameToken._meta.db_table} "  # noqa: S608
-                "WHERE token = ANY(%s) GROUP BY token",
-                [token_list],
-            )
-            frequency.update(cursor.fetchall())
-    else:
-        for start in range(0, len(token_list), 500):
-            chunk = token_list[start : start + 500]
-            for token, count in (
-                NameToken.objects.filter(token__in=chunk).values_list("token").annotate(n=_count())
-            ):
-                frequency[token] = count
+def candidates_by_keys(rows: Sequence[Mapping[str, Any]]) -> tuple[list[set[int]], list[bool]]:
+    """For each new record (a `match_row`): the persons found under its probe keys (up to
+    PER_KEY per key, PER_WORD_KEY per one word's key), and whether any was found under a
+    name's key."""
     found: list[set[int]] = [set() for _ in rows]
-    wanted: list[tuple[int, str, int | None]] = []
-    for index, row in enumerate(rows):
-        mine = sorted(row.get("name_tokens") or (), key=lambda t: (frequency[t], t))
-        wanted += [(index, token, row.get("birth_year")) for token in mine[:TOKENS_PER_NAME]]
-    for start in range(0, len(wanted), 300):
-        _lookup(wanted[start : start + 300], found)
-    return found
-
-
-def _count() -> Any:
-    from django.db.models import Count
-
-    return Count("id")
-
-
-def _lookup(wanted: list[tuple[int, str, int | None]], found: list[set[int]]) -> None:
-    """Up to PER_TOKEN persons per (record, token): same birth year first, then within a year
-    (or of unknown year), each group by person id."""
-    table = NameToken._meta.db_table
-    # A VALUES list, not arrays: PostgreSQL then knows how few names it looks up, and probes
-    # the index instead of scanning the whole table.
-    values = "VALUES " + ", ".join("(CAST(%s AS INTEGER), %s, CAST(%s AS INTEGER))" for _ in wanted)
-    params: list[Any] = [value for item in wanted for value in item]
-    if connection.vendor == "postgresql":
-        # Each group read in index order (token, birth_year, person_id) and cut at the limit,
-        # rather than every holder of a common token ("siti") sorted to keep sixty.
-        groups = " UNION ALL ".join(
-            f"(SELECT t.person_id, {rank} AS k FROM {table} t "  # noqa: S608
-            f"WHERE t.token = q.token AND {condition} ORDER BY t.person_id LIMIT {PER_TOKEN})"
-            for rank, condition in (
-                (0, "t.birth_year = q.birth_year"),
-                (1, "t.birth_year = q.birth_year - 1"),
-                (1, "t.birth_year = q.birth_year + 1"),
-                (1, "t.birth_year IS NULL AND q.birth_year IS NOT NULL"),
-                (1, "q.birth_year IS NULL"),
-            )
-        )
-        sql = f"""
-            WITH q(i, token, birth_year) AS ({values})
-            SELECT q.i, p.person_id FROM q CROSS JOIN LATERAL (
-                SELECT person_id FROM ({groups}) AS c ORDER BY k, person_id LIMIT {PER_TOKEN}
-            ) AS p
-        """  # noqa: S608 - table name and limit from the code, values as parameters
-    else:
-        sql = f"""
-            WITH q(i, token, birth_year) AS ({values})
-            SELECT i, person_id FROM (
-                SELECT q.i, t.person_id, ROW_NUMBER() OVER (
-                    PARTITION BY q.i, q.token
-                    ORDER BY CASE WHEN t.birth_year = q.birth_year THEN 0 ELSE 1 END, t.person_id
-                ) AS rank
-                FROM q JOIN {table} t ON t.token = q.token
-                WHERE q.birth_year IS NULL OR t.birth_year IS NULL
-                   OR t.birth_year BETWEEN q.birth_year - 1 AND q.birth_year + 1
-            ) ranked
-            WHERE rank <= %s
-        """  # noqa: S608 - table name from the model, values as parameters
-        params.append(PER_TOKEN)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for index, person_id in cursor.fetchall():
+    named = [False] * len(rows)
+    wanted = [
+        (index, key, is_name, PER_WORD_KEY if key.startswith("w:") else PER_KEY)
+        for index, row in enumerate(rows)
+        for key, is_name in probe_keys(row)
+    ]
+    table = BlockKey._meta.db_table
+    for start in range(0, len(wanted), 5000):
+        chunk = wanted[start : start + 5000]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # Each key read in index order and cut at its limit: a crowd costs no more
+                # than a clue.
+                cursor.execute(
+                    f"""
+                    SELECT q.i, b.person_id, q.named
+                    FROM unnest(%s::int[], %s::text[], %s::bool[], %s::int[])
+                         AS q(i, key, named, most)
+                    CROSS JOIN LATERAL (
+                        SELECT person_id FROM {table} b WHERE b.key = q.key
+                        ORDER BY b.person_id LIMIT q.most
+                    ) AS b
+                    """,  # noqa: S608 - table name from the model, values as parameters
+                    [[item[column] for item in chunk] for column in range(4)],
+                )
+                hits = cursor.fetchall()
+            else:
+                values = ", ".join(
+                    "(CAST(%s AS INTEGER), %s, CAST(%s AS INTEGER), CAST(%s AS INTEGER))"
+                    for _ in chunk
+                )
+                cursor.execute(
+                    f"""
+                    WITH q(i, key, named, most) AS (VALUES {values})
+                    SELECT i, person_id, named FROM (
+                        SELECT q.i, b.person_id, q.named, q.most, ROW_NUMBER() OVER (
+                            PARTITION BY q.i, q.key ORDER BY b.person_id
+                        ) AS rank
+                        FROM q JOIN {table} b ON b.key = q.key
+                    ) ranked
+                    WHERE rank <= most
+                    """,  # noqa: S608 - table name from the model, values as parameters
+                    [value for item in chunk for value in item],
+                )
+                hits = cursor.fetchall()
+        for index, person_id, is_name in hits:
             found[index].add(person_id)
+            named[index] = named[index] or bool(is_name)
+    return found, named
+
+
+def unknown_words(rows: Sequence[Mapping[str, Any]]) -> list[bool]:
+    """For each new record: whether a word of its names is in nobody's name in the registry,
+    so may be misspelt (a name of known words not found under its keys is someone new)."""
+    words = sorted({word for row in rows for name in _name_words(row) for word in name})
+    known: set[str] = set()
+    table = BlockKey._meta.db_table
+    for start in range(0, len(words), 5000):
+        chunk = [f"k:{word}" for word in words[start : start + 5000]]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"SELECT q.key FROM unnest(%s::text[]) AS q(key) WHERE EXISTS "  # noqa: S608
+                    f"(SELECT 1 FROM {table} b WHERE b.key = q.key)",
+                    [chunk],
+                )
+            else:
+                marks = ", ".join("%s" for _ in chunk)
+                cursor.execute(
+                    f"SELECT DISTINCT key FROM {table} WHERE key IN ({marks})",  # noqa: S608
+                    chunk,
+                )
+            known.update(key[2:] for (key,) in cursor.fetchall())
+    return [any(word not in known for name in _name_words(row) for word in name) for row in rows]
 
 
 def person_saved(sender: Any, instance: Person, **kwargs: Any) -> None:

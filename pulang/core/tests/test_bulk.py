@@ -51,3 +51,19 @@ def test_new_rows_get_ids_in_order_and_every_value_round_trips():
 def test_nothing_to_insert():
     bulk_insert([])
     assert not Person.objects.exists()
+
+
+def test_plain_rows_go_in_with_their_generated_ids():
+    from pulang.core.bulk import bulk_insert_values
+    from pulang.matching.models import BlockKey
+
+    person = Person.objects.create(full_name="Siti Aminah", sex="F", registered_by=AgencyFactory())
+    BlockKey.objects.filter(person=person).delete()
+    keys = [f"w:st:{1960 + n}" for n in range(25)]  # enough for COPY on PostgreSQL
+
+    bulk_insert_values(BlockKey, ("person_id", "key"), [(person.pk, key) for key in keys])
+
+    stored = list(BlockKey.objects.filter(person=person).order_by("pk"))
+    assert [k.key for k in stored] == keys and len({k.pk for k in stored}) == 25
+    bulk_insert_values(BlockKey, ("person_id", "key"), [])
+    assert BlockKey.objects.filter(person=person).count() == 25

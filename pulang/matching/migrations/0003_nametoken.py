@@ -5,24 +5,8 @@ from django.db import migrations, models
 
 
 def backfill(apps, schema_editor):
-    from pulang.matching.tokens import tokens_of
-
-    Person = apps.get_model("people", "Person")
-    NameToken = apps.get_model("matching", "NameToken")
-    batch = []
-    for pk, full_name, aliases, birth in (
-        Person.objects.filter(merged_into__isnull=True)
-        .values_list("pk", "full_name", "aliases", "birth_date")
-        .iterator(chunk_size=5000)
-    ):
-        batch += [
-            NameToken(person_id=pk, token=token, birth_year=birth.year if birth else None)
-            for token in tokens_of(full_name, aliases or ())
-        ]
-        if len(batch) >= 5000:
-            NameToken.objects.bulk_create(batch)
-            batch = []
-    NameToken.objects.bulk_create(batch)
+    """Filled the name tokens from the registry. They were replaced by block keys in 0006,
+    which fills those and drops this table, so there is nothing left to fill here."""
 
 
 class Migration(migrations.Migration):

@@ -10,7 +10,7 @@ from pulang.accounts.tests.factories import UserFactory
 from pulang.arrivals.services import manifest_commit, manifest_preview, manifest_upload
 from pulang.arrivals.tests.factories import BatchFactory
 from pulang.matching.matching import MatchRecord, candidates_for_records
-from pulang.matching.models import MatchRow, NameToken
+from pulang.matching.models import BlockKey, MatchRow
 from pulang.matching.records import (
     PERSON_FIELDS,
     match_row,
@@ -34,8 +34,8 @@ def stored_row(person: Person) -> dict:
     return json.loads(MatchRow.objects.get(person=person).row)
 
 
-def tokens(person: Person) -> set[str]:
-    return set(NameToken.objects.filter(person=person).values_list("token", flat=True))
+def keys(person: Person) -> set[str]:
+    return set(BlockKey.objects.filter(person=person).values_list("key", flat=True))
 
 
 def test_a_saved_person_is_indexed_and_follows_each_change():
@@ -43,7 +43,14 @@ def test_a_saved_person_is_indexed_and_follows_each_change():
     person = Person.objects.get(pk=made.pk)
     assert stored_row(person) == expected_row(person)
     assert stored_row(person)["name_key"] == "aminah siti"
-    assert tokens(person) == {"st", "amnh"}
+    assert keys(person) == {
+        "p:amnh st",  # two words of the name together
+        "w:amnh:1990",  # each word with the birth year
+        "w:st:1990",
+        "di:1990-03-12:a",  # birth date and the first letter of the given name key
+        "k:amnh",  # the words are known
+        "k:st",
+    }
 
     person.full_name = "Dewi Lestari"
     person.phone_my = "+60123456789"
@@ -51,7 +58,7 @@ def test_a_saved_person_is_indexed_and_follows_each_change():
 
     assert stored_row(person) == expected_row(person)
     assert stored_row(person)["phones"] == ["60123456789"]
-    assert tokens(person) == {"dw", "lstr"}
+    assert "p:dw lstr" in keys(person) and "p:amnh st" not in keys(person)
 
 
 def test_a_merge_indexes_the_kept_record_with_the_other_name_and_drops_the_absorbed():
@@ -61,11 +68,11 @@ def test_a_merge_indexes_the_kept_record_with_the_other_name_and_drops_the_absor
     person_merge(actor=None, keep=keep, absorb=absorb)
 
     assert not MatchRow.objects.filter(person=absorb).exists()
-    assert not NameToken.objects.filter(person=absorb).exists()
+    assert not BlockKey.objects.filter(person=absorb).exists()
     row = stored_row(keep)
     assert row == expected_row(keep)
     assert "ahmad aminah sity" in row["name_keys"] and row["nik"] == "5203015403900001"
-    assert "ahmd" in tokens(keep)
+    assert "p:ahmd amnh" in keys(keep), "found under the absorbed record's name too"
 
 
 def test_people_created_by_a_manifest_are_indexed_as_a_save_would():
@@ -87,7 +94,7 @@ def test_people_created_by_a_manifest_are_indexed_as_a_save_would():
     for person in people:
         assert stored_row(person) == expected_row(person)
     siti, budi = people
-    assert tokens(siti) == {"st", "amnh", "ahmd"}
+    assert {"p:amnh st", "p:ahmd st", "p:ahmd amnh"} <= keys(siti)
     assert stored_row(budi)["birth_year"] == 1985 and stored_row(budi)["birth_date"] is None
     # And the next manifest finds them through the index.
     [found] = candidates_for_records(
