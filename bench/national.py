@@ -43,7 +43,7 @@ TARGETS: dict[str, float | None] = {
     "person search": 300,
     "shelter board": 300,
     "dashboard, a year": 500,
-    "dashboard, a year, 5 days changed": 500,
+    "dashboard, a year, 5 days changed": None,  # reported beside the target, not one
     "pulang stats, a year": 2000,
     "aggregate export, a year": None,
     "API person list": 300,

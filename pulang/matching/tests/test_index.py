@@ -1,4 +1,4 @@
-"""The matching index (name tokens and match rows) follows every way a person is written:
+"""The matching index (block keys and match rows) follows every way a person is written:
 a save, a merge, a manifest's bulk insert; and a person the index missed is still found."""
 
 import json
