@@ -370,33 +370,52 @@ def score_against_candidates(
 ) -> list[list[Candidate]]:
     """Score each new row against its own candidates, all in one DuckDB query. Rows and the
     candidates' rows are `match_row_json` texts; candidates are (person id, row)."""
+    import pyarrow as pa
+
     right_ids: list[int] = []
     right_queries: list[int] = []
-    right_rows: list[str] = []
     owner: list[int] = []
+    people_rows: dict[int, str] = {}  # each candidate's row once, however many it may be
     next_id = len(rows) + 1
     for index, people in enumerate(candidates):
         for person_id, row in people:
             right_ids.append(next_id)
             right_queries.append(index)
-            right_rows.append(row)
             owner.append(person_id)
+            people_rows.setdefault(person_id, row)
             next_id += 1
     results: list[list[Candidate]] = [[] for _ in rows]
-    if not right_rows:
+    if not right_ids:
         return results
     scorer = _scorer()
     con = scorer.con
     indexes = list(range(len(rows)))
     _load_rows(con, "__pulang_new", [i + 1 for i in indexes], indexes, list(rows))
-    _load_rows(con, "__pulang_candidates", right_ids, right_queries, right_rows)
+    ids = list(people_rows)
+    _load_rows(con, "__pulang_people", ids, [0] * len(ids), list(people_rows.values()))
+    pairs = pa.table(
+        {
+            "unique_id": pa.array(right_ids, pa.int64()),
+            "query_id": pa.array(right_queries, pa.int64()),
+            "person_id": pa.array(owner, pa.int64()),
+        }
+    )
+    con.register("__pulang_pairs", pairs)
     try:
+        # Each pair takes its candidate's columns, parsed once per candidate.
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE __pulang_candidates AS "
+            "SELECT pairs.unique_id, pairs.query_id, people.* EXCLUDE (unique_id, query_id) "
+            "FROM __pulang_pairs pairs JOIN __pulang_people people "
+            "ON people.unique_id = pairs.person_id"
+        )
         cursor = con.execute(scorer.scoring_sql(threshold))
         names = [column[0] for column in cursor.description]
         scored_rows = cursor.fetchall()
     finally:
-        con.execute("DROP TABLE IF EXISTS __pulang_new")
-        con.execute("DROP TABLE IF EXISTS __pulang_candidates")
+        con.unregister("__pulang_pairs")
+        for table in ("__pulang_new", "__pulang_people", "__pulang_candidates"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
     first_right = len(rows) + 1
     weights = scorer.weights
     for values in scored_rows:
