@@ -247,6 +247,15 @@ class StaffUser(HttpUser):
         page = self.get(self.shelter, "shelter board", contains=('data-testid="resident"',))
         self.resident_case_ids = CASE_LINK.findall(page.text)
 
+    @task(6)
+    def dashboard(self) -> None:
+        """A shelter head looks at this year's figures (the rollups, with today counted live)."""
+        if self.account["role"] != "shelter_head":
+            self.daily_sheet()
+            return
+        first = f"{time.localtime().tm_year}-01-01"
+        self.get(f"/laporan/?dari={first}", "dashboard", contains=('data-testid="returned-home"',))
+
     @task(16)
     def daily_sheet(self) -> None:
         self.get(f"{self.shelter}harian/", "daily sheet", contains=('data-testid="day-sheet"',))
