@@ -330,6 +330,17 @@ def ensure_rolled(first: date, last: date, *, progress: Any = None) -> int:
     return len(missing)
 
 
+def days_to_roll(last: date) -> int:
+    """How many closed days from the first event to `last` are not rolled yet: what a look
+    at figures up to `last` would have to count first."""
+    first = history_start()
+    last = min(last, timezone.localdate() - timedelta(days=1))
+    if first is None or first > last:
+        return 0
+    rolled = RolledDay.objects.filter(day__gte=first, day__lte=last).count()
+    return (last - first).days + 1 - rolled
+
+
 def forget_all() -> None:
     """Forget every rolled day (after loading data around the services); rebuilt on reading."""
     RolledDay.objects.all().delete()

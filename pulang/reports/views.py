@@ -5,6 +5,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -21,6 +22,8 @@ from pulang.audit.services import audit_record
 
 from .documents import monthly_pdf
 from .figures import figures, report_shelters, small_cell_threshold, suppressed
+from .rollup import days_to_roll
+from .tasks import figures_rollup_task
 
 
 class PeriodForm(forms.Form):
@@ -198,6 +201,28 @@ def _case_links(
     }
 
 
+def _preparing(request: HttpRequest, *, until: date, what: str) -> HttpResponse | None:
+    """When figures up to `until` would first need more closed days counted into the daily
+    rollups than a request should wait for (after an upgrade or a bulk load), count them in
+    the background and say so, instead of the figures; None when the figures can be shown."""
+    limit = settings.PULANG_ROLLUP_INLINE_DAYS
+    if days_to_roll(until) <= limit:
+        return None
+    figures_rollup_task.enqueue()  # harmless twice: a second run finds nothing left
+    pending = days_to_roll(until)  # an in-process task backend has counted them already
+    if pending <= limit:
+        return None
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.VIEW,
+        object_type="reports.dashboard",
+        summary=f"{what}: figures being prepared ({pending} days to count)",
+    )
+    response = render(request, "reports/preparing.html", {"days": pending}, status=503)
+    response["Refresh"] = response["Retry-After"] = "15"
+    return response
+
+
 @declare(Capability.AGGREGATE_VIEW)
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     """Aggregates only, for the user's scope; small cells suppressed for roles that see no
@@ -211,6 +236,9 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     )
     start, end, as_of = form.period()
     shelters = form.shelters()
+    waiting = _preparing(request, until=max(end, as_of), what="dashboard")
+    if waiting is not None:
+        return waiting
     data: Any = figures(shelters=shelters, start=start, end=end, as_of=as_of)
     user: Any = request.user
     exact = user.has_capability(Capability.PERSON_VIEW)
@@ -261,6 +289,9 @@ def monthly_pdf_view(request: HttpRequest) -> HttpResponse:
     as_of = min(last, timezone.localdate())
     user: Any = request.user
     exact = user.has_capability(Capability.PERSON_VIEW)
+    waiting = _preparing(request, until=max(last, as_of), what="monthly report")
+    if waiting is not None:
+        return waiting
     data: Any = figures(shelters=shelters, start=first, end=last, as_of=as_of)
     shown = data.as_dict() if exact else suppressed(data)
     pdf = monthly_pdf(
@@ -305,6 +336,9 @@ def export_view(request: HttpRequest) -> HttpResponse:
 
     form = PeriodForm(request.GET or None, shelters=report_shelters(request.user))
     start, end, as_of = form.period()
+    waiting = _preparing(request, until=max(end, as_of), what="aggregate export")
+    if waiting is not None:
+        return waiting
     data = suppressed(figures(shelters=form.shelters(), start=start, end=end, as_of=as_of))
     rows: list[list[Any]] = [["figure", "group", "value"]]
     for key, value in data.items():

@@ -173,3 +173,34 @@ def test_figures_rollup_counts_the_days_ahead_and_again(capsys):
     assert figures_now() == shown
     call_command("figures_rollup", "--from", "2026-03-01", "--to", "2026-03-31")
     assert "0 hari dihitung" in capsys.readouterr().out
+
+
+def test_a_long_history_not_yet_counted_is_counted_in_the_background_meanwhile(
+    client, login_verified, settings
+):
+    """After an upgrade the dashboard would first count every day of the past: above the
+    limit it hands that to a background task and says so, then shows the figures."""
+    from django.tasks import default_task_backend
+
+    from pulang.accounts.tests.factories import UserFactory
+    from pulang.audit.models import AuditEvent
+    from pulang.reports.tasks import figures_rollup_task
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    settings.PULANG_ROLLUP_INLINE_DAYS = 20
+    world = history(6)
+    forget_all()
+    head = UserFactory(agency=world.shelter.agency, roles=["shelter_head"])
+    login_verified(client, head)
+    query = {"dari": "2026-03-01", "sampai": "2026-03-31"}
+
+    waiting = client.get("/laporan/", query)
+    assert waiting.status_code == 503 and waiting["Retry-After"] == "15"
+    assert 'data-testid="figures-preparing"' in waiting.content.decode()
+    assert [r.task.name for r in default_task_backend.results] == [figures_rollup_task.name]
+    assert AuditEvent.objects.filter(summary__contains="figures being prepared").exists()
+    assert client.get("/laporan/ekspor/", {**query, "format": "csv"}).status_code == 503
+
+    assert figures_rollup_task.call() > 20  # what the worker does
+    shown = client.get("/laporan/", query)
+    assert shown.status_code == 200 and 'data-testid="returned-home"' in shown.content.decode()
