@@ -13,6 +13,6 @@ class MatchingConfig(AppConfig):
         from .tokens import person_saved
 
         # Index upkeep, not business logic: the token index must follow every saved name.
-        post_save.connect(person_saved, sender=Person, dispatch_uid="matching.name_tokens")
+        post_save.connect(person_saved, sender=Person, dispatch_uid="matching.index")
 
     verbose_name = _("Pencocokan orang")

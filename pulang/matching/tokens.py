@@ -4,9 +4,10 @@ inserts (`match_index_rebuild`, `match_index_add`):
 - block keys: the exact keys under which a person is looked up at intake (`stored_keys`), and
   under which a new record looks (`probe_keys`). Both are made from the same `match_row`, so a
   person and their new registration meet whenever they agree on two words of a name, on the
-  only word of a one-word name and the birth year (within a year), or on the birth date with
-  the regency, with the first letter of the given name, or (day and month either way round)
-  with the province. These are the model's own blocking rules (`model.blocking_rules`), as
+  only word of a one-word name or on the given name (before "bin"/"binti") with the birth
+  year (within a year, or unknown on either side), or on the birth date with the regency,
+  with the first letter of the given name, or (day and month either way round) with the
+  province. These are the model's own blocking rules (`model.blocking_rules`), as
   exact keys on one index: a look-up costs the same at a thousand people and at a million,
   and common single words ("Siti", "Muhammad") no longer bring back crowds of strangers.
 - match rows: each person's Splink input row, ready for scoring (`MatchRow`).
@@ -36,13 +37,14 @@ PER_KEY = 30
 PER_WORD_KEY = 10
 MAX_NAMES = 6  # the name and up to five aliases
 MAX_WORDS = 8  # words of one name paired with each other
+MAX_WORD = 20  # characters of a word kept in a key (keys stay within their column)
 
 
 def _name_words(row: Mapping[str, Any]) -> list[list[str]]:
     """The sound-folded words (skeletons) of each of the row's names."""
     names: list[list[str]] = []
     for key in (row.get("name_keys") or [])[:MAX_NAMES]:
-        words = [name_skeleton_word(word) for word in key.split()]
+        words = [name_skeleton_word(word)[:MAX_WORD] for word in key.split()]
         names.append(sorted({word for word in words if len(word) >= 2})[:MAX_WORDS])
     return names
 
@@ -62,10 +64,17 @@ def _date_keys(row: Mapping[str, Any]) -> list[str]:
     return keys
 
 
+def _given(row: Mapping[str, Any]) -> str:
+    """The given name's sound-folded words (before "bin"/"binti"), cut to fit a key."""
+    return (row.get("given_skeleton") or "")[: 3 * MAX_WORD]
+
+
 def stored_keys(row: Mapping[str, Any]) -> set[str]:
     """The keys a registered person (as a `match_row`) is found under."""
     year = row.get("birth_year") or ""
     keys: set[str] = set(_date_keys(row))
+    if _given(row):  # "Sutrisno" registered, "Sutrisno bin Kasan" arriving
+        keys.add(f"g:{_given(row)}:{year}")
     for words in _name_words(row):
         keys.update(f"p:{a} {b}" for a, b in combinations(words, 2))
         keys.update(f"w:{word}:{year}" for word in words)
@@ -78,11 +87,14 @@ def probe_keys(row: Mapping[str, Any]) -> list[tuple[str, bool]]:
     key (a hit on a date alone does not make a name found)."""
     keys: list[tuple[str, bool]] = []
     year = row.get("birth_year")
+    # Born within a year, or of unknown year on either side.
+    years: list[int | str] = [year - 1, year, year + 1, ""] if year else [""]
     for words in _name_words(row):
         keys += [(f"p:{a} {b}", True) for a, b in combinations(words, 2)]
-        if len(words) == 1:  # one word: that word, born within a year
-            years = [year - 1, year, year + 1] if year else [""]
+        if len(words) == 1:  # one word: that word and the birth year
             keys += [(f"w:{words[0]}:{y}", True) for y in years]
+    if _given(row):  # the given name and the birth year
+        keys += [(f"g:{_given(row)}:{y}", True) for y in years]
     keys += [(key, False) for key in _date_keys(row)]
     return list(dict.fromkeys(keys))
 
@@ -124,12 +136,12 @@ def _index(people: Iterable[Mapping[str, Any]]) -> None:
 
 def candidates_by_keys(rows: Sequence[Mapping[str, Any]]) -> tuple[list[set[int]], list[bool]]:
     """For each new record (a `match_row`): the persons found under its probe keys (up to
-    PER_KEY per key, PER_WORD_KEY per one word's key), and whether any was found under a
-    name's key."""
+    PER_KEY per key, PER_WORD_KEY per key of one word or of the given name), and whether
+    any was found under a name's key."""
     found: list[set[int]] = [set() for _ in rows]
     named = [False] * len(rows)
     wanted = [
-        (index, key, is_name, PER_WORD_KEY if key.startswith("w:") else PER_KEY)
+        (index, key, is_name, PER_WORD_KEY if key.startswith(("w:", "g:")) else PER_KEY)
         for index, row in enumerate(rows)
         for key, is_name in probe_keys(row)
     ]

@@ -252,11 +252,16 @@ def _local_day(moment: datetime | date | None) -> date | None:
 def history_start() -> date | None:
     """The first local day with an event: nothing before it needs rolling."""
     from pulang.cases.models import Case
+    from pulang.empowerment.models import FollowUp
+    from pulang.returns.models import Handover
     from pulang.shelters.models import Stay
 
-    found = [
+    found = [  # each the first entry of an index
         Case.objects.aggregate(first=Min("opened_at"))["first"],
         Stay.objects.aggregate(first=Min("admitted_at"))["first"],
+        Handover.objects.aggregate(first=Min("handed_at"))["first"],
+        FollowUp.objects.aggregate(first=Min("due_on"))["first"],
+        FollowUp.objects.aggregate(first=Min("done_at"))["first"],
     ]
     days = [_local_day(moment) for moment in found if moment is not None]
     return min(d for d in days if d is not None) if days else None
@@ -291,50 +296,72 @@ def _missing(first: date, last: date) -> list[date]:
     return [day for day in days if day not in have]
 
 
+def settled_day() -> date:
+    """The last day that may be stored: yesterday, once an hour has passed since midnight. A
+    change saved across midnight (a long commit begun at 23:59) touches a day that was still
+    today when it forgot the days it changes; an hour's grace keeps such a day live."""
+    return (timezone.localtime() - timedelta(hours=1)).date() - timedelta(days=1)
+
+
 def ensure_rolled(first: date, last: date, *, progress: Any = None) -> int:
-    """Roll every closed day of first..last that is not rolled yet; returns how many days
-    were rolled. `progress(done_days, total_days)` is told after each run of days."""
-    last = min(last, timezone.localdate() - timedelta(days=1))
-    if first > last or not _missing(first, last):
+    """Roll every settled day of first..last that is not rolled yet (none before the first
+    event); returns how many days were rolled. `progress(done_days, total_days)` is told
+    after each group of days, each stored in its own transaction."""
+    last = min(last, settled_day())
+    start = history_start()
+    if start is None:
         return 0
+    first = max(first, start)
+    if first > last:
+        return 0
+    missing = _missing(first, last)
+    done = 0
+    runs = list(_runs(missing))
+    # Scattered days (what changes leave behind) are counted together; a long history a
+    # month at a time, to show progress, keep memory small and hold the lock briefly.
+    while runs:
+        group: list[tuple[date, date]] = []
+        size = 0
+        while runs and (not group or size + (runs[0][1] - runs[0][0]).days < 31):
+            group.append(runs.pop(0))
+            size += (group[-1][1] - group[-1][0]).days + 1
+        done += _roll(group)
+        if progress is not None:
+            progress(done, len(missing))
+    return done
+
+
+def _roll(group: list[tuple[date, date]]) -> int:
+    """Count and store these runs of days, unless another builder stored them meanwhile."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # Writers forget days with DELETE (ROW EXCLUSIVE); this waits for those in flight
             # to commit, and holds back new ones until the days built here are stored.
             with connection.cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {RolledDay._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
-        missing = _missing(first, last)
-        done = 0
-        runs = list(_runs(missing))
-        # Scattered days (what changes leave behind) are counted together; a long history
-        # a month at a time, to show progress and keep memory small.
-        while runs:
-            group: list[tuple[date, date]] = []
-            size = 0
-            while runs and (not group or size + (runs[0][1] - runs[0][0]).days < 31):
-                group.append(runs.pop(0))
-                size += (group[-1][1] - group[-1][0]).days + 1
-            days = [a + timedelta(days=i) for a, b in group for i in range((b - a).days + 1)]
-            DailyFigure.objects.filter(day__in=days).delete()
-            bulk_insert(
-                [
-                    DailyFigure(day=day, shelter_id=shelter, figure=figure, key=key, n=n)
-                    for day, shelter, figure, key, n in runs_rows(group)
-                ],
-                batch_size=5000,
-            )
-            bulk_insert([RolledDay(day=day) for day in days], batch_size=5000)
-            done += len(days)
-            if progress is not None:
-                progress(done, len(missing))
-    return len(missing)
+        wanted = [a + timedelta(days=i) for a, b in group for i in range((b - a).days + 1)]
+        have = set(RolledDay.objects.filter(day__in=wanted).values_list("day", flat=True))
+        days = [day for day in wanted if day not in have]
+        if not days:
+            return 0
+        runs = list(_runs(days))
+        DailyFigure.objects.filter(day__in=days).delete()
+        bulk_insert(
+            [
+                DailyFigure(day=day, shelter_id=shelter, figure=figure, key=key, n=n)
+                for day, shelter, figure, key, n in runs_rows(runs)
+            ],
+            batch_size=5000,
+        )
+        bulk_insert([RolledDay(day=day) for day in days], batch_size=5000)
+        return len(days)
 
 
 def days_to_roll(last: date) -> int:
-    """How many closed days from the first event to `last` are not rolled yet: what a look
+    """How many settled days from the first event to `last` are not rolled yet: what a look
     at figures up to `last` would have to count first."""
     first = history_start()
-    last = min(last, timezone.localdate() - timedelta(days=1))
+    last = min(last, settled_day())
     if first is None or first > last:
         return 0
     rolled = RolledDay.objects.filter(day__gte=first, day__lte=last).count()
@@ -354,7 +381,7 @@ def rebuild_all(*, progress: Any = None) -> int:
     first = history_start()
     if first is None:
         return 0
-    return ensure_rolled(first, timezone.localdate() - timedelta(days=1), progress=progress)
+    return ensure_rolled(first, settled_day(), progress=progress)
 
 
 def days_of_cases(case_ids: Iterable[int]) -> set[date]:
@@ -481,13 +508,15 @@ class Sums:
     once however many sums ask for them."""
 
     def __init__(self, horizon: date) -> None:
-        self.today = timezone.localdate()
+        self.live_from = settled_day() + timedelta(days=1)  # today (and yesterday till 1 am)
         self.horizon = horizon
         self._live: list[Row] | None = None
 
     def live(self) -> list[Row]:
         if self._live is None:
-            self._live = day_rows(self.today, self.horizon) if self.horizon >= self.today else []
+            self._live = (
+                day_rows(self.live_from, self.horizon) if self.horizon >= self.live_from else []
+            )
         return self._live
 
     def __call__(
@@ -503,7 +532,7 @@ class Sums:
         every row, with or without a shelter; `by` is "", "shelter" or "month"."""
         names = list(figures)
         out: dict[tuple[Any, ...], int] = defaultdict(int)
-        today = self.today
+        today = self.live_from
         if first < today:
             stored_last = min(last, today - timedelta(days=1))
             ensure_rolled(first, stored_last)

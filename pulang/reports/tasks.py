@@ -1,9 +1,6 @@
-from datetime import timedelta
-
 from django.tasks import task
-from django.utils import timezone
 
-from .rollup import ensure_rolled, history_start
+from .rollup import ensure_rolled, history_start, settled_day
 
 
 @task()
@@ -13,4 +10,4 @@ def figures_rollup_task() -> int:
     first = history_start()
     if first is None:
         return 0
-    return ensure_rolled(first, timezone.localdate() - timedelta(days=1))
+    return ensure_rolled(first, settled_day())

@@ -26,6 +26,13 @@ from .rollup import days_to_roll
 from .tasks import figures_rollup_task
 
 
+def figure_dates() -> tuple[date, date]:
+    """The days figures can be asked for: from 1990 (before any deportation Pulang records)
+    to a year ahead (follow-ups are planned up to a year after a return)."""
+    today = timezone.localdate()
+    return date(1990, 1, 1), date(today.year + 1, 12, 31)
+
+
 class PeriodForm(forms.Form):
     dari = forms.DateField(label=_("Dari"), widget=forms.DateInput(attrs={"type": "date"}))
     sampai = forms.DateField(label=_("Sampai"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -47,6 +54,14 @@ class PeriodForm(forms.Form):
         data = super().clean() or {}
         if data.get("dari") and data.get("sampai") and data["dari"] > data["sampai"]:
             raise forms.ValidationError(_("Tanggal awal sesudah tanggal akhir."))
+        earliest, latest = figure_dates()
+        for name in ("dari", "sampai", "per"):
+            if data.get(name) and not earliest <= data[name] <= latest:
+                self.add_error(
+                    name,
+                    _("Pilih tanggal antara %(earliest)s dan %(latest)s.")
+                    % {"earliest": earliest.isoformat(), "latest": latest.isoformat()},
+                )
         return data
 
     def period(self) -> tuple[date, date, date]:

@@ -9,7 +9,7 @@ import pytest
 from pulang.accounts.tests.factories import UserFactory
 from pulang.arrivals.services import manifest_commit, manifest_preview, manifest_upload
 from pulang.arrivals.tests.factories import BatchFactory
-from pulang.matching.matching import MatchRecord, candidates_for_records
+from pulang.matching.matching import MatchRecord, candidates_for_records, retrieve_candidates
 from pulang.matching.models import BlockKey, MatchRow
 from pulang.matching.records import (
     PERSON_FIELDS,
@@ -50,6 +50,7 @@ def test_a_saved_person_is_indexed_and_follows_each_change():
         "di:1990-03-12:a",  # birth date and the first letter of the given name key
         "k:amnh",  # the words are known
         "k:st",
+        "g:amnh st:1990",  # the given name with the birth year
     }
 
     person.full_name = "Dewi Lestari"
@@ -116,3 +117,26 @@ def test_a_person_missing_from_the_index_is_still_scored_as_they_are_now():
 
     match_index_rebuild(person_ids=[person.pk])
     assert stored_row(person)["nik"] == "5203015203900001"
+
+
+@pytest.mark.parametrize(
+    ("registered", "arriving"),
+    [
+        # A one-word name registered, the same given name with the father's name arriving.
+        (("Sutrisno", date(1980, 5, 1)), ("Sutrisno bin Kasan", date(1980, 9, 9))),
+        # Birth unknown at the first registration, known now (and the other way round).
+        (("Sutrisno", None), ("Sutrisno", date(1980, 5, 1))),
+        (("Wulan Sari", None), ("Wulan Sari binti Karto", date(1996, 2, 2))),
+    ],
+)
+def test_a_person_is_found_under_the_given_name_and_a_year_either_side_may_lack(
+    registered, arriving
+):
+    name, born = registered
+    person = PersonFactory(full_name=name, sex="M" if "Sutrisno" in name else "F", birth_date=born)
+    for _ in range(3):  # others of the same year with other names
+        PersonFactory(full_name="Bambang Wijaya", sex="M", birth_date=date(1980, 5, 1))
+    new_name, new_born = arriving
+    record = MatchRecord(full_name=new_name, sex=person.sex, birth_date=new_born)
+    [found] = retrieve_candidates([match_row(record, 1)])  # brought to be scored
+    assert person.pk in found

@@ -17,7 +17,7 @@ from pulang.matching.services import person_merge
 from pulang.people.tests.factories import PersonFactory
 from pulang.reports.figures import figures
 from pulang.reports.models import DailyFigure, RolledDay
-from pulang.reports.rollup import forget_all, histogram_percentiles
+from pulang.reports.rollup import forget_all, histogram_percentiles, history_start
 from pulang.returns.services import handover_record
 from pulang.shelters.models import Stay
 from pulang.shelters.services import stay_admit, stay_discharge
@@ -161,9 +161,12 @@ def test_figures_rollup_counts_the_days_ahead_and_again(capsys):
     from django.core.management import call_command
 
     history(2)
+    first = history_start()  # nothing before the first event is counted
+    assert first is not None
     call_command("figures_rollup", "--from", "2026-03-01", "--to", "2026-03-31")
-    assert "31 hari dihitung" in capsys.readouterr().out
-    assert RolledDay.objects.filter(day__range=(date(2026, 3, 1), date(2026, 3, 31))).count() == 31
+    days = (date(2026, 3, 31) - first).days + 1
+    assert f"{days} hari dihitung" in capsys.readouterr().out
+    assert RolledDay.objects.filter(day__range=(first, date(2026, 3, 31))).count() == days
     shown = figures_now()
     day = DailyFigure.objects.filter(figure="admitted").values_list("day", flat=True).first()
     DailyFigure.objects.filter(day=day).update(n=999)  # damaged by hand
@@ -204,3 +207,19 @@ def test_a_long_history_not_yet_counted_is_counted_in_the_background_meanwhile(
     assert figures_rollup_task.call() > 20  # what the worker does
     shown = client.get("/laporan/", query)
     assert shown.status_code == 200 and 'data-testid="returned-home"' in shown.content.decode()
+
+
+def test_periods_far_from_the_records_are_refused_with_a_message(client, login_verified):
+    from pulang.accounts.tests.factories import UserFactory
+
+    world = history(8)
+    head = UserFactory(agency=world.shelter.agency, roles=["shelter_head"])
+    login_verified(client, head)
+    for query in (
+        {"dari": "1900-01-01", "sampai": "2026-03-31"},
+        {"dari": "2026-03-01", "sampai": "9999-12-31"},
+    ):
+        response = client.get("/laporan/", query)
+        assert response.status_code == 200
+        assert "Pilih tanggal antara 1990-01-01" in response.content.decode()
+    assert not RolledDay.objects.filter(day__lt=date(2026, 1, 1)).exists(), "no empty past rolled"

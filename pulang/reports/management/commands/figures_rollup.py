@@ -1,13 +1,12 @@
 """Count closed days into the daily figures ahead of the first reader, or count them again."""
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
 from pulang.reports.models import RolledDay
-from pulang.reports.rollup import ensure_rolled, history_start
+from pulang.reports.rollup import ensure_rolled, history_start, settled_day
 
 
 def _date(value: str) -> date:
@@ -25,13 +24,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--from", dest="start", help="first day (default: the first event)")
-        parser.add_argument("--to", dest="end", help="last day (default: yesterday)")
+        parser.add_argument(
+            "--to", dest="end", help="last day (default: yesterday; after 1 am, as it is settled)"
+        )
         parser.add_argument(
             "--rebuild", action="store_true", help="count the days again even if rolled"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        yesterday = timezone.localdate() - timedelta(days=1)
+        yesterday = settled_day()
         start = _date(options["start"]) if options["start"] else history_start()
         end = min(_date(options["end"]) if options["end"] else yesterday, yesterday)
         if start is None:

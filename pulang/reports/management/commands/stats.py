@@ -37,6 +37,11 @@ class Command(BaseCommand):
         as_of = _date(options["as_of"]) if options["as_of"] else end
         if start > end:
             raise CommandError("--from is after --to")
+        from pulang.reports.views import figure_dates
+
+        earliest, latest = figure_dates()
+        if not all(earliest <= day <= latest for day in (start, end, as_of)):
+            raise CommandError(f"dates must lie between {earliest} and {latest}")
         shelters = Shelter.objects.all()
         if options["shelter"]:
             shelters = shelters.filter(code__in=options["shelter"])
