@@ -64,6 +64,13 @@ class Figures:
         return data
 
 
+def figure_dates() -> tuple[date, date]:
+    """The days figures can be asked for: from 1990 (before any deportation Pulang records)
+    to a year ahead (follow-ups are planned up to a year after a return)."""
+    today = timezone.localdate()
+    return date(1990, 1, 1), date(today.year + 1, 12, 31)
+
+
 def report_shelters(user: Any) -> QuerySet[Shelter]:
     """The shelters a user's figures cover: all of them for the ministry's headquarters and
     aggregate-only roles, the agency's own for a shelter's staff."""
@@ -96,7 +103,7 @@ def _age_group(moment: str, birth: str) -> Any:
 def figures(*, shelters: QuerySet[Shelter], start: date, end: date, as_of: date) -> Figures:
     """Every figure for these shelters, the period [start, end] and the day `as_of`, added up
     from the daily rollups (pulang/reports/rollup.py)."""
-    from .rollup import Sums, histogram_percentiles, history_start
+    from .rollup import Sums, histogram_percentiles
 
     totals = Sums(horizon=max(end, as_of, timezone.localdate()))
     names = dict(shelters.values_list("pk", "name"))
@@ -145,7 +152,7 @@ def figures(*, shelters: QuerySet[Shelter], start: date, end: date, as_of: date)
     result.returned_by_shelter = dict(returned_by_shelter.most_common())
 
     # Present at the end of the as-of day: everyone admitted by then, less everyone gone.
-    first = history_start()
+    first = totals.start
     present: Counter[str] = Counter()
     if first is not None and first <= as_of:
         moves = totals(first, as_of, ["admitted", "discharged"], shelter_ids=ids, by="shelter")
@@ -213,8 +220,12 @@ def _empowerment_by_month(
         }
         for first in months(start, end)
     }
-    names = {"n": "followups_done", "reached": "reached", "running": "business_running"}
-    names["irregular"] = "wants_abroad_irregular"
+    names = {
+        "n": "followups_done",
+        "reached": "reached",
+        "running": "business_running",
+        "irregular": "wants_abroad_irregular",
+    }
     incomes: dict[str, dict[str, int]] = {}
     found = totals(
         start, end, ["followups_done", "income", "deported_again"], shelter_ids=ids, by="month"

@@ -21,6 +21,7 @@ a change commits is never kept.
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from django.db import connection, transaction
@@ -303,12 +304,15 @@ def settled_day() -> date:
     return (timezone.localtime() - timedelta(hours=1)).date() - timedelta(days=1)
 
 
-def ensure_rolled(first: date, last: date, *, progress: Any = None) -> int:
+def ensure_rolled(
+    first: date, last: date, *, progress: Any = None, start: date | None = None
+) -> int:
     """Roll every settled day of first..last that is not rolled yet (none before the first
-    event); returns how many days were rolled. `progress(done_days, total_days)` is told
-    after each group of days, each stored in its own transaction."""
+    event, `start` when the caller has read it already); returns how many days were rolled.
+    `progress(done_days, total_days)` is told after each group of days, each stored in its
+    own transaction."""
     last = min(last, settled_day())
-    start = history_start()
+    start = start or history_start()
     if start is None:
         return 0
     first = max(first, start)
@@ -378,10 +382,7 @@ def rebuild_all(*, progress: Any = None) -> int:
     """Count every closed day again from the events (after loading data around the
     services), so that the first reader need not; returns the number of days."""
     forget_all()
-    first = history_start()
-    if first is None:
-        return 0
-    return ensure_rolled(first, settled_day(), progress=progress)
+    return ensure_rolled(date.min, settled_day(), progress=progress)
 
 
 def days_of_cases(case_ids: Iterable[int]) -> set[date]:
@@ -504,20 +505,23 @@ def connect() -> None:
 
 class Sums:
     """Sums of the daily figures for one look at the figures: closed days from the rollups
-    (rolled first where they are not), days from today to `horizon` counted from the events,
-    once however many sums ask for them."""
+    (rolled first where they are not), days from today to `horizon` counted from the events;
+    each, and the first event's day, read once however many sums ask for them."""
 
     def __init__(self, horizon: date) -> None:
         self.live_from = settled_day() + timedelta(days=1)  # today (and yesterday till 1 am)
         self.horizon = horizon
-        self._live: list[Row] | None = None
 
-    def live(self) -> list[Row]:
-        if self._live is None:
-            self._live = (
-                day_rows(self.live_from, self.horizon) if self.horizon >= self.live_from else []
-            )
-        return self._live
+    @cached_property
+    def start(self) -> date | None:
+        """The first event's day (`history_start`)."""
+        return history_start()
+
+    @cached_property
+    def live_rows(self) -> list[Row]:
+        if self.horizon < self.live_from:
+            return []
+        return day_rows(self.live_from, self.horizon)
 
     def __call__(
         self,
@@ -535,7 +539,8 @@ class Sums:
         today = self.live_from
         if first < today:
             stored_last = min(last, today - timedelta(days=1))
-            ensure_rolled(first, stored_last)
+            if self.start is not None:
+                ensure_rolled(first, stored_last, start=self.start)
             rows = DailyFigure.objects.filter(
                 figure__in=names, day__gte=first, day__lte=stored_last
             )
@@ -553,7 +558,7 @@ class Sums:
             if last > self.horizon:
                 raise ValueError(f"{last} is past the horizon {self.horizon}")
             wanted = set(names)
-            for day, shelter, figure, key, n in self.live():
+            for day, shelter, figure, key, n in self.live_rows:
                 if day < first or day > last or figure not in wanted:
                     continue
                 if shelter_ids is not None and shelter not in shelter_ids:

@@ -21,16 +21,9 @@ from pulang.audit.models import AuditEvent
 from pulang.audit.services import audit_record
 
 from .documents import monthly_pdf
-from .figures import figures, report_shelters, small_cell_threshold, suppressed
+from .figures import figure_dates, figures, report_shelters, small_cell_threshold, suppressed
 from .rollup import days_to_roll
 from .tasks import figures_rollup_task
-
-
-def figure_dates() -> tuple[date, date]:
-    """The days figures can be asked for: from 1990 (before any deportation Pulang records)
-    to a year ahead (follow-ups are planned up to a year after a return)."""
-    today = timezone.localdate()
-    return date(1990, 1, 1), date(today.year + 1, 12, 31)
 
 
 class PeriodForm(forms.Form):

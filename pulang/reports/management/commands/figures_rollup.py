@@ -1,19 +1,12 @@
 """Count closed days into the daily figures ahead of the first reader, or count them again."""
 
-from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from pulang.reports.management.commands.stats import parse_day
 from pulang.reports.models import RolledDay
 from pulang.reports.rollup import ensure_rolled, history_start, settled_day
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
 class Command(BaseCommand):
@@ -33,8 +26,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         yesterday = settled_day()
-        start = _date(options["start"]) if options["start"] else history_start()
-        end = min(_date(options["end"]) if options["end"] else yesterday, yesterday)
+        start = parse_day(options["start"]) if options["start"] else history_start()
+        end = min(parse_day(options["end"]) if options["end"] else yesterday, yesterday)
         if start is None:
             self.stdout.write("Belum ada kejadian untuk dihitung.")
             return

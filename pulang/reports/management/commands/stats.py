@@ -8,10 +8,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from pulang.agencies.models import Shelter
-from pulang.reports.figures import figures, suppressed
+from pulang.reports.figures import figure_dates, figures, suppressed
 
 
-def _date(value: str) -> date:
+def parse_day(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -32,13 +32,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = timezone.localdate()
-        end = _date(options["end"]) if options["end"] else today
-        start = _date(options["start"]) if options["start"] else date(end.year, 1, 1)
-        as_of = _date(options["as_of"]) if options["as_of"] else end
+        end = parse_day(options["end"]) if options["end"] else today
+        start = parse_day(options["start"]) if options["start"] else date(end.year, 1, 1)
+        as_of = parse_day(options["as_of"]) if options["as_of"] else end
         if start > end:
             raise CommandError("--from is after --to")
-        from pulang.reports.views import figure_dates
-
         earliest, latest = figure_dates()
         if not all(earliest <= day <= latest for day in (start, end, as_of)):
             raise CommandError(f"dates must lie between {earliest} and {latest}")
