@@ -504,11 +504,13 @@ class Benches:
         from django.utils import timezone
 
         from bench.manifest import manifest_bytes, raw_load_seconds
-        from pulang.arrivals.models import ArrivalBatch
+        from pulang.arrivals.models import ArrivalBatch, ManifestImport
         from pulang.arrivals.services import manifest_commit, manifest_preview, manifest_upload
         from pulang.matching.synthetic import generate as synthetic_people
 
-        records = synthetic_people(rows, seed=self.rng.randrange(10**6))[:rows]
+        # Another file on every run: the same file again would be recognised as imported.
+        earlier = ManifestImport.objects.count()
+        records = synthetic_people(rows, seed=self.rng.randrange(10**6) + earlier)[:rows]
         data = manifest_bytes(records)
         batch = ArrivalBatch.objects.create(
             reference=f"BENCH-RUN-{timezone.now():%Y%m%d%H%M%S}",

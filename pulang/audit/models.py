@@ -1,5 +1,6 @@
 import hashlib
 import json
+from collections.abc import Mapping
 from datetime import UTC
 from typing import Any
 
@@ -75,23 +76,33 @@ class AuditEvent(models.Model):
 
     def content(self) -> dict[str, Any]:
         """What the hash covers: everything but the id and the hash itself."""
-        return {
-            "occurred_at": self.occurred_at.astimezone(UTC).isoformat(),
-            "actor_id": self.actor_id,
-            "actor_username": self.actor_username,
-            "agency_id": self.agency_id_at_time,
-            "action": self.action,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "summary": self.summary,
-            "changes": self.changes,
-            "ip_address": self.ip_address,
-            "request_id": self.request_id,
-            "prev_hash": self.prev_hash,
-        }
+        return event_content(self.__dict__)
 
     def compute_hash(self) -> str:
-        canonical = json.dumps(
-            self.content(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-        )
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return event_hash(self.__dict__)
+
+
+def event_content(values: Mapping[str, Any]) -> dict[str, Any]:
+    """What an event's hash covers, from its field values by attname (`actor_id`), as kept
+    on an instance or in a row about to be written."""
+    return {
+        "occurred_at": values["occurred_at"].astimezone(UTC).isoformat(),
+        "actor_id": values["actor_id"],
+        "actor_username": values["actor_username"],
+        "agency_id": values["agency_id_at_time"],
+        "action": values["action"],
+        "object_type": values["object_type"],
+        "object_id": values["object_id"],
+        "summary": values["summary"],
+        "changes": values["changes"],
+        "ip_address": values["ip_address"],
+        "request_id": values["request_id"],
+        "prev_hash": values["prev_hash"],
+    }
+
+
+def event_hash(values: Mapping[str, Any]) -> str:
+    canonical = json.dumps(
+        event_content(values), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

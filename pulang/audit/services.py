@@ -9,10 +9,10 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from pulang.core.bulk import bulk_insert
+from pulang.core.bulk import bulk_insert_rows
 from pulang.core.logging import client_ip_var, request_id_var
 
-from .models import GENESIS_HASH, AuditEvent
+from .models import GENESIS_HASH, AuditEvent, event_hash
 
 # Any constant will do: it names the one lock that orders the whole chain on PostgreSQL.
 _CHAIN_LOCK_KEY = 7_242_020
@@ -67,7 +67,10 @@ def audit_record(
     """Append one event to the chain. Runs inside the caller's transaction when there is one,
     so a write and its audit row commit or roll back together."""
     entry = AuditEntry(action, target, object_type, object_id, summary, changes)
-    return audit_record_many(actor=actor, entries=[entry])[0]
+    [(event_id, values)] = _append(actor, [entry])
+    event = AuditEvent(id=event_id, **values)
+    event._state.adding = False
+    return event
 
 
 def acting_user(actor: Any) -> Any:
@@ -75,13 +78,26 @@ def acting_user(actor: Any) -> Any:
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
-def audit_record_many(*, actor: Any, entries: Sequence[AuditEntry]) -> list[AuditEvent]:
+def audit_record_many(*, actor: Any, entries: Sequence[AuditEntry]) -> None:
     """Append events in order under one lock and in few statements: an import of thousands of
     rows records every person and case without a round trip each."""
+    _append(actor, entries)
+
+
+def _append(actor: Any, entries: Sequence[AuditEntry]) -> list[tuple[int, dict[str, Any]]]:
+    """Write the events, chained in order; returns (id, field values) of each."""
     is_user = acting_user(actor) is not None
     request_id = request_id_var.get() if request_id_var.get() != "-" else ""
     now = timezone.now()
-    events: list[AuditEvent] = []
+    common = {
+        "occurred_at": now,
+        "actor_id": actor.pk if is_user else None,
+        "actor_username": (actor.get_username() if is_user else "")[:150],
+        "agency_id_at_time": getattr(actor, "agency_id", None) if is_user else None,
+        "ip_address": client_ip_var.get(),
+        "request_id": request_id,
+    }
+    rows: list[dict[str, Any]] = []
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -93,22 +109,17 @@ def audit_record_many(*, actor: Any, entries: Sequence[AuditEntry]) -> list[Audi
             if entry.target is not None:
                 object_type = object_type or entry.target._meta.label_lower
                 object_id = object_id or str(entry.target.pk)
-            event = AuditEvent(
-                occurred_at=now,
-                actor=actor if is_user else None,
-                actor_username=(actor.get_username() if is_user else "")[:150],
-                agency_id_at_time=getattr(actor, "agency_id", None) if is_user else None,
-                action=entry.action,
-                object_type=object_type[:60],
-                object_id=str(object_id)[:64],
-                summary=entry.summary[:300],
-                changes=_plain(dict(entry.changes or {})),
-                ip_address=client_ip_var.get(),
-                request_id=request_id,
-                prev_hash=prev,
-            )
-            event.hash = prev = event.compute_hash()
-            events.append(event)
-        # Ids are assigned in list order, which is chain order (COPY on PostgreSQL).
-        bulk_insert(events, batch_size=500)
-    return events
+            values = {
+                **common,
+                "action": entry.action,
+                "object_type": object_type[:60],
+                "object_id": str(object_id)[:64],
+                "summary": entry.summary[:300],
+                "changes": _plain(dict(entry.changes or {})),
+                "prev_hash": prev,
+            }
+            values["hash"] = prev = event_hash(values)
+            rows.append(values)
+        # Ids are drawn in list order, which is chain order.
+        ids = bulk_insert_rows(AuditEvent, rows)
+    return list(zip(ids, rows, strict=True))

@@ -21,8 +21,10 @@ It looks at the whole registry; the caller decides what the user may see of the 
 import difflib
 import threading
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
@@ -472,21 +474,45 @@ def candidates_for_records(
     exclude_person_ids: Collection[int] = (),
 ) -> list[list[Candidate]]:
     """For each record, up to `limit` registered persons with a match probability of at least
-    `threshold`, most likely first; persons in `exclude_person_ids` are never proposed."""
+    `threshold`, most likely first; persons in `exclude_person_ids` are never proposed.
+
+    A long manifest goes in chunks of SCORE_CHUNK records: DuckDB scores one chunk in a
+    second thread (it needs no database connection and leaves Python free meanwhile) while
+    this thread finds the next chunk's candidates in the database."""
     if not records:
         return []
     exclude = set(exclude_person_ids)
     rows = [match_row(record, index + 1) for index, record in enumerate(records)]
+    chunks = [rows[start : start + SCORE_CHUNK] for start in range(0, len(rows), SCORE_CHUNK)]
+    if len(chunks) == 1:
+        scored = score_against_candidates(*_found(rows, exclude), threshold=threshold)
+    else:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pulang-scoring") as pool:
+            futures = [
+                pool.submit(
+                    partial(score_against_candidates, threshold=threshold),
+                    *_found(chunk, exclude),
+                )
+                for chunk in chunks
+            ]
+            scored = [result for future in futures for result in future.result()]
+    return [
+        sorted(found_for_record, key=lambda c: (-c.match_weight, c.person_id))[:limit]
+        for found_for_record in scored
+    ]
+
+
+SCORE_CHUNK = 2000
+
+
+def _found(
+    rows: Sequence[Mapping[str, Any]], exclude: Collection[int]
+) -> tuple[list[str], list[list[tuple[int, str]]]]:
+    """The rows as match-row JSON, and each one's candidates as (person id, match row)."""
     found = retrieve_candidates(rows, exclude)
     stored = stored_match_rows(set().union(*found))
     candidates = [
         [(person_id, stored[person_id]) for person_id in sorted(ids) if person_id in stored]
         for ids in found
     ]
-    scored = score_against_candidates(
-        [match_row_json(row) for row in rows], candidates, threshold=threshold
-    )
-    return [
-        sorted(found_for_record, key=lambda c: (-c.match_weight, c.person_id))[:limit]
-        for found_for_record in scored
-    ]
+    return [match_row_json(row) for row in rows], candidates

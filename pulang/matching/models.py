@@ -52,7 +52,12 @@ class BlockKey(models.Model):
     finding candidates is an exact match on an index, however large the registry. Derived
     from Person, kept beside the match rows (pulang/matching/tokens.py)."""
 
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    # No foreign-key constraint in the database: ten keys a person, checked one by one at
+    # every import's commit, for rows that are derived and deleted with their person anyway
+    # (decision 0013).
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     key = models.CharField(max_length=120)
 
     class Meta:
@@ -62,14 +67,31 @@ class BlockKey(models.Model):
         return f"{self.key} → {self.person_id}"
 
 
+class NameWord(models.Model):
+    """A word (its sound-folded skeleton, as in the block keys) found in some registered
+    person's name. A new name with a word nobody has may be misspelt, and is looked up by
+    similar spelling (`tokens.unknown_words`); a name of known words found under none of its
+    keys is someone new. One row per word, not per person: kept when its people are merged or
+    deleted, which only makes a spelling look up fewer strangers."""
+
+    word = models.CharField(max_length=20, primary_key=True)
+
+    def __str__(self) -> str:
+        return self.word
+
+
 class MatchRow(models.Model):
     """A registered person as the matcher compares them: the Splink input row of `match_row`
     (name keys, skeletons, cleaned numbers, phones, regency) as compact JSON, so that scoring
     reads candidates straight into DuckDB instead of rebuilding each row in Python. Derived
     from Person and kept beside the block keys (pulang/matching/tokens.py)."""
 
-    person = models.OneToOneField(
-        "people.Person", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    person = models.OneToOneField(  # no constraint in the database, as for BlockKey
+        "people.Person",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        db_constraint=False,
     )
     row = models.TextField()
 

@@ -10,6 +10,8 @@ inserts (`match_index_rebuild`, `match_index_add`):
   province. These are the model's own blocking rules (`model.blocking_rules`), as
   exact keys on one index: a look-up costs the same at a thousand people and at a million,
   and common single words ("Siti", "Muhammad") no longer bring back crowds of strangers.
+- known words: every sound-folded word of a registered name, once (`NameWord`), to tell a
+  possibly misspelt word from a new person's ordinary one (`unknown_words`).
 - match rows: each person's Splink input row, ready for scoring (`MatchRow`).
 """
 
@@ -22,7 +24,7 @@ from django.db import connection, transaction
 from pulang.core.bulk import bulk_insert_values
 from pulang.people.models import Person
 
-from .models import BlockKey, MatchRow
+from .models import BlockKey, MatchRow, NameWord
 from .records import (
     PERSON_FIELDS,
     match_row,
@@ -31,8 +33,8 @@ from .records import (
     record_from_person_values,
 )
 
-# Persons kept per key looked up (a key shared by more is a crowd, not a clue); a one-word
-# name's word and year is the weakest clue, so fewer.
+# A key shared by more persons than this is a crowd, not a clue (`candidates_by_keys`); a
+# one-word name's word and year is the weakest clue, so fewer.
 PER_KEY = 30
 PER_WORD_KEY = 10
 MAX_NAMES = 6  # the name and up to five aliases
@@ -40,7 +42,7 @@ MAX_WORDS = 8  # words of one name paired with each other
 MAX_WORD = 20  # characters of a word kept in a key (keys stay within their column)
 
 
-def _name_words(row: Mapping[str, Any]) -> list[list[str]]:
+def name_words(row: Mapping[str, Any]) -> list[list[str]]:
     """The sound-folded words (skeletons) of each of the row's names."""
     names: list[list[str]] = []
     for key in (row.get("name_keys") or [])[:MAX_NAMES]:
@@ -75,10 +77,9 @@ def stored_keys(row: Mapping[str, Any]) -> set[str]:
     keys: set[str] = set(_date_keys(row))
     if _given(row):  # "Sutrisno" registered, "Sutrisno bin Kasan" arriving
         keys.add(f"g:{_given(row)}:{year}")
-    for words in _name_words(row):
+    for words in name_words(row):
         keys.update(f"p:{a} {b}" for a, b in combinations(words, 2))
         keys.update(f"w:{word}:{year}" for word in words)
-        keys.update(f"k:{word}" for word in words)  # the word is known (`unknown_words`)
     return keys
 
 
@@ -89,7 +90,7 @@ def probe_keys(row: Mapping[str, Any]) -> list[tuple[str, bool]]:
     year = row.get("birth_year")
     # Born within a year, or of unknown year on either side.
     years: list[int | str] = [year - 1, year, year + 1, ""] if year else [""]
-    for words in _name_words(row):
+    for words in name_words(row):
         keys += [(f"p:{a} {b}", True) for a, b in combinations(words, 2)]
         if len(words) == 1:  # one word: that word and the birth year
             keys += [(f"w:{words[0]}:{y}", True) for y in years]
@@ -112,107 +113,139 @@ def match_index_rebuild(*, person_ids: Sequence[int]) -> None:
         )
 
 
-def match_index_add(*, people: Sequence[Person]) -> None:
-    """Index persons just inserted in bulk (`bulk_create` sends no `post_save`), from the
-    instances in hand rather than reading them back."""
+def match_index_add(*, people: Iterable[Mapping[str, Any]]) -> None:
+    """Index persons just inserted in bulk (which sends no `post_save`), from their field
+    values in hand (by attname, with "id"; fields left out are empty) rather than reading
+    them back."""
     _index(
-        {name: person.pk if name == "id" else getattr(person, name) for name in PERSON_FIELDS}
-        for person in people
-        if person.merged_into_id is None
+        {name: values.get(name) for name in PERSON_FIELDS}
+        for values in people
+        if values.get("merged_into_id") is None
     )
 
 
 def _index(people: Iterable[Mapping[str, Any]]) -> None:
-    """Add the block keys and match rows of these persons (`PERSON_FIELDS` values)."""
+    """Add the block keys, known words and match rows of these persons (`PERSON_FIELDS`
+    values)."""
     keys: list[tuple[int, str]] = []
     rows: list[tuple[int, str]] = []
+    words: set[str] = set()
     for values in people:
         row = match_row(record_from_person_values(values), 0)
         keys += [(values["id"], key) for key in sorted(stored_keys(row))]
         rows.append((values["id"], match_row_json(row)))
+        words.update(word for name in name_words(row) for word in name)
     bulk_insert_values(BlockKey, ("person_id", "key"), keys)
     bulk_insert_values(MatchRow, ("person_id", "row"), rows)
+    known_words_add(words)
+
+
+def known_words_add(words: Iterable[str]) -> None:
+    """Record these name words as known (`NameWord`), once each."""
+    NameWord.objects.bulk_create(
+        [NameWord(word=word) for word in sorted(set(words))],
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
 
 
 def candidates_by_keys(rows: Sequence[Mapping[str, Any]]) -> tuple[list[set[int]], list[bool]]:
-    """For each new record (a `match_row`): the persons found under its probe keys (up to
-    PER_KEY per key, PER_WORD_KEY per key of one word or of the given name), and whether
-    any was found under a name's key."""
+    """For each new record (a `match_row`): the persons found under its probe keys, and
+    whether any of its name keys is in the registry.
+
+    A key shared by more than PER_KEY persons (PER_WORD_KEY for one word with a year) is a
+    crowd, not a clue: it brings nobody. Cutting a crowd at its first
+    few ids would bring strangers picked by age of registration, to be scored for nothing;
+    the person sought, if registered, is found under a narrower key (two words of the name,
+    the birth date with the region or the initial) or a document number. Each distinct key
+    is looked up once however many rows of the manifest share it."""
     found: list[set[int]] = [set() for _ in rows]
     named = [False] * len(rows)
-    wanted = [
-        (index, key, is_name, PER_WORD_KEY if key.startswith(("w:", "g:")) else PER_KEY)
-        for index, row in enumerate(rows)
-        for key, is_name in probe_keys(row)
-    ]
+    asked: dict[str, list[int]] = {}  # key -> the rows that look under it
+    name_keys: set[str] = set()
+    for index, row in enumerate(rows):
+        for key, is_name in probe_keys(row):
+            asked.setdefault(key, []).append(index)
+            if is_name:
+                name_keys.add(key)
+    people = _people_under(sorted(asked))
+    for key, indexes in asked.items():
+        persons = people.get(key)
+        if not persons:
+            continue
+        crowd = len(persons) > _limit(key)
+        for index in indexes:
+            if key in name_keys:
+                named[index] = True
+            if not crowd:
+                found[index].update(persons)
+    return found, named
+
+
+def _limit(key: str) -> int:
+    return PER_WORD_KEY if key.startswith("w:") else PER_KEY
+
+
+def _people_under(keys: Sequence[str]) -> dict[str, list[int]]:
+    """The persons under each key, up to one more than its limit (enough to tell a crowd)."""
+    people: dict[str, list[int]] = {}
     table = BlockKey._meta.db_table
-    for start in range(0, len(wanted), 5000):
-        chunk = wanted[start : start + 5000]
+    for start in range(0, len(keys), 5000):
+        chunk = keys[start : start + 5000]
+        limits = [_limit(key) + 1 for key in chunk]
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                # Each key read in index order and cut at its limit: a crowd costs no more
-                # than a clue.
+                # Each key read in index order and cut past its limit: a crowd costs no more
+                # than a clue. Keys in sorted order read neighbouring index pages.
                 cursor.execute(
                     f"""
-                    SELECT q.i, b.person_id, q.named
-                    FROM unnest(%s::int[], %s::text[], %s::bool[], %s::int[])
-                         AS q(i, key, named, most)
+                    SELECT q.key, b.person_id
+                    FROM unnest(%s::text[], %s::int[]) AS q(key, most)
                     CROSS JOIN LATERAL (
                         SELECT person_id FROM {table} b WHERE b.key = q.key
                         ORDER BY b.person_id LIMIT q.most
                     ) AS b
                     """,  # noqa: S608 - table name from the model, values as parameters
-                    [[item[column] for item in chunk] for column in range(4)],
+                    [list(chunk), limits],
                 )
-                hits = cursor.fetchall()
             else:
-                values = ", ".join(
-                    "(CAST(%s AS INTEGER), %s, CAST(%s AS INTEGER), CAST(%s AS INTEGER))"
-                    for _ in chunk
-                )
+                values = ", ".join("(%s, CAST(%s AS INTEGER))" for _ in chunk)
                 cursor.execute(
                     f"""
-                    WITH q(i, key, named, most) AS (VALUES {values})
-                    SELECT i, person_id, named FROM (
-                        SELECT q.i, b.person_id, q.named, q.most, ROW_NUMBER() OVER (
-                            PARTITION BY q.i, q.key ORDER BY b.person_id
+                    WITH q(key, most) AS (VALUES {values})
+                    SELECT key, person_id FROM (
+                        SELECT q.key, b.person_id, q.most, ROW_NUMBER() OVER (
+                            PARTITION BY q.key ORDER BY b.person_id
                         ) AS rank
                         FROM q JOIN {table} b ON b.key = q.key
                     ) ranked
                     WHERE rank <= most
                     """,  # noqa: S608 - table name from the model, values as parameters
-                    [value for item in chunk for value in item],
+                    [value for pair in zip(chunk, limits, strict=True) for value in pair],
                 )
-                hits = cursor.fetchall()
-        for index, person_id, is_name in hits:
-            found[index].add(person_id)
-            named[index] = named[index] or bool(is_name)
-    return found, named
+            for key, person_id in cursor.fetchall():
+                people.setdefault(key, []).append(person_id)
+    return people
 
 
 def unknown_words(rows: Sequence[Mapping[str, Any]]) -> list[bool]:
     """For each new record: whether a word of its names is in nobody's name in the registry,
     so may be misspelt (a name of known words not found under its keys is someone new)."""
-    words = sorted({word for row in rows for name in _name_words(row) for word in name})
+    words = sorted({word for row in rows for name in name_words(row) for word in name})
     known: set[str] = set()
-    table = BlockKey._meta.db_table
     for start in range(0, len(words), 5000):
-        chunk = [f"k:{word}" for word in words[start : start + 5000]]
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
+        chunk = words[start : start + 5000]
+        if connection.vendor == "postgresql":  # one array parameter, not thousands
+            with connection.cursor() as cursor:
                 cursor.execute(
-                    f"SELECT q.key FROM unnest(%s::text[]) AS q(key) WHERE EXISTS "  # noqa: S608
-                    f"(SELECT 1 FROM {table} b WHERE b.key = q.key)",
+                    f"SELECT word FROM {NameWord._meta.db_table} "  # noqa: S608
+                    "WHERE word = ANY(%s)",
                     [chunk],
                 )
-            else:
-                marks = ", ".join("%s" for _ in chunk)
-                cursor.execute(
-                    f"SELECT DISTINCT key FROM {table} WHERE key IN ({marks})",  # noqa: S608
-                    chunk,
-                )
-            known.update(key[2:] for (key,) in cursor.fetchall())
-    return [any(word not in known for name in _name_words(row) for word in name) for row in rows]
+                known.update(word for (word,) in cursor.fetchall())
+        else:
+            known.update(NameWord.objects.filter(word__in=chunk).values_list("word", flat=True))
+    return [any(word not in known for name in name_words(row) for word in name) for row in rows]
 
 
 def person_saved(sender: Any, instance: Person, **kwargs: Any) -> None:

@@ -84,13 +84,15 @@ def test_many_events_appended_at_once_chain_in_order():
 
     user = UserFactory()
     first = audit_record(actor=user, action=AuditEvent.Action.VIEW, object_type="x")
-    events = audit_record_many(
+    audit_record_many(
         actor=user,
         entries=[
             AuditEntry(AuditEvent.Action.CREATE, object_type="x", object_id=i) for i in range(1200)
         ],
     )
+    events = list(AuditEvent.objects.filter(pk__gt=first.pk).order_by("pk"))
     assert events[0].prev_hash == first.hash
-    assert [e.pk for e in events] == sorted(e.pk for e in events)
+    assert [e.object_id for e in events] == [str(i) for i in range(1200)]  # in chain order
+    assert all(e.actor_id == user.pk and e.actor_username == user.username for e in events)
     report = audit_chain_verify()
     assert report.ok and report.checked == 1201

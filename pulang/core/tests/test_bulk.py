@@ -67,3 +67,53 @@ def test_plain_rows_go_in_with_their_generated_ids():
     assert [k.key for k in stored] == keys and len({k.pk for k in stored}) == 25
     bulk_insert_values(BlockKey, ("person_id", "key"), [])
     assert BlockKey.objects.filter(person=person).count() == 25
+
+
+def test_rows_from_plain_values_take_the_defaults_of_what_they_leave_out():
+    from pulang.audit.models import AuditEvent
+    from pulang.core.bulk import bulk_insert_rows
+
+    agency = AgencyFactory()
+    before = timezone.now()
+    rows = [
+        {
+            "full_name": f"Siti Aminah {n}",
+            "aliases": ["Sity"] if n % 2 else [],
+            "sex": "F",
+            "birth_date": date(1990, 3, n + 1),
+            "registered_by_id": agency.pk,
+            "origin_region_id": None,
+        }
+        for n in range(25)
+    ]
+
+    ids = bulk_insert_rows(Person, rows)
+
+    assert ids == sorted(ids) and len(set(ids)) == 25
+    for person_id, row in zip(ids, rows, strict=True):
+        stored = Person.objects.get(pk=person_id)
+        assert stored.full_name == row["full_name"] and stored.aliases == row["aliases"]
+        assert stored.birth_date == row["birth_date"]
+        assert stored.languages == [] and stored.nik == "" and not stored.birth_year_only
+        assert stored.travel_document == Person.TravelDocument.NONE
+        assert stored.created_at >= before  # auto_now_add
+    events = bulk_insert_rows(
+        AuditEvent,
+        [
+            {
+                "occurred_at": before,
+                "action": "create",
+                "changes": {"n": n},
+                "ip_address": None,
+                "prev_hash": "0" * 64,
+                "hash": f"{n:064d}",
+            }
+            for n in range(30)
+        ],
+    )
+    assert [event.changes for event in AuditEvent.objects.filter(pk__in=events).order_by("pk")] == [
+        {"n": n} for n in range(30)
+    ]
+    with pytest.raises(TypeError, match="no fields"):
+        bulk_insert_rows(Person, [{"full_nama": "typo"}] * 25)
+    assert bulk_insert_rows(Person, []) == []

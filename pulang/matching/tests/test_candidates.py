@@ -255,6 +255,29 @@ def test_a_whole_manifest_in_one_call_keeps_the_order(registry):
     ]
 
 
+def test_a_manifest_scored_in_chunks_gets_what_it_gets_in_one(registry, monkeypatch):
+    from pulang.matching import matching
+
+    records = [
+        MatchRecord(full_name="Siti Aminah", birth_date=date(1990, 3, 12), **SITI),
+        MatchRecord(full_name="Yohanes Bere", sex="M", birth_date=date(2001, 10, 21)),
+        MatchRecord(full_name="Dewi Lestari", sex="F", birth_date=date(1993, 9, 4)),
+        MatchRecord(full_name="Siti Aminah", sex="F", birth_date=date(1978, 6, 30)),
+        MatchRecord(full_name="Nur Hasanah", sex="F", birth_date=date(1995, 8, 2)),
+    ]
+    whole = candidates_for_records(records)
+    monkeypatch.setattr(matching, "SCORE_CHUNK", 2)  # three chunks, scored beside the lookups
+
+    chunked = candidates_for_records(records)
+
+    assert chunked == whole
+    assert [[c.person_id for c in found][:1] for found in chunked][:3] == [
+        [registry["siti"].pk],
+        [],
+        [registry["dewi"].pk],
+    ]
+
+
 def test_limit_and_excluded_people(registry):
     record = MatchRecord(full_name="Siti Aminah", birth_date=date(1990, 3, 12), **SITI)
 
