@@ -1164,11 +1164,12 @@ def manifest_parse_row(
     """Typed values and issues for one row; `columns` is `ManifestTable.columns`."""
     today = today or _today()
     ctx = _RowContext(row, columns)
-    raw = {key: _clean_cell(row.values.get(key, "")) for key in FIELDS}
+    cells = row.values
+    raw = {key: _clean_cell(cells[key]) if cells.get(key) else "" for key in FIELDS}
     values: dict[str, Any] = {}
 
     for key in FIELDS:
-        if looks_like_formula(raw[key]):
+        if raw[key] and looks_like_formula(raw[key]):
             ctx.warning(
                 key,
                 _(
@@ -1242,10 +1243,12 @@ def _shorten(text: str, limit: int = 60) -> str:
 
 
 def _is_placeholder(text: str) -> bool:
-    return " ".join(text.casefold().split()) in _PLACEHOLDERS
+    return bool(text) and " ".join(text.casefold().split()) in _PLACEHOLDERS
 
 
 def _clean_text(text: str, *, multiline: bool = False) -> str:
+    if not text:
+        return ""
     if _is_placeholder(text):
         return ""
     if multiline:

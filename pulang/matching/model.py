@@ -369,7 +369,7 @@ def scoring_sql(model: Mapping[str, Any], left: str, right: str, threshold: floa
     gammas: list[str] = []
     weights: list[str] = []
     for name, levels in level_sql(model).items():
-        whens = " ".join(f"WHEN {sql} THEN {gamma}" for gamma, sql, _weight in levels)
+        whens = " ".join(f"WHEN {_alike_once(sql)} THEN {gamma}" for gamma, sql, _weight in levels)
         gammas.append(f"CASE {whens} END AS gamma_{name}")
         cases = " ".join(
             f"WHEN {gamma} THEN CAST({weight!r} AS DOUBLE)" for gamma, _, weight in levels
@@ -379,9 +379,12 @@ def scoring_sql(model: Mapping[str, Any], left: str, right: str, threshold: floa
     weight = f"CAST({prior!r} AS DOUBLE) + " + " + ".join(weights)
     gamma_columns = ", ".join(f"gamma_{name}" for name in level_sql(model))
     return f"""
-        WITH pairs AS (
+        WITH joined AS (
             SELECT l.unique_id AS unique_id_l, r.unique_id AS unique_id_r, {pair_columns}
             FROM {left} l JOIN {right} r ON l.query_id = r.query_id
+        ),
+        pairs AS (
+            SELECT *, {_WORDS_ALIKE_LR} AS alike_lr, {_WORDS_ALIKE_RL} AS alike_rl FROM joined
         ),
         gammas AS (
             SELECT unique_id_l, unique_id_r, {", ".join(gammas)} FROM pairs
@@ -399,6 +402,13 @@ def scoring_sql(model: Mapping[str, Any], left: str, right: str, threshold: floa
         FROM weighed
         WHERE match_weight >= {_prob_to_weight(threshold)!r}
     """  # noqa: S608 - table names from the caller, numbers from the trained model
+
+
+def _alike_once(condition: str) -> str:
+    """The condition with the word-by-word similarity of the two names (several levels and
+    comparisons ask for it, each time a Jaro-Winkler for every pair of words) read from the
+    columns `scoring_sql` computes once per pair."""
+    return condition.replace(_WORDS_ALIKE_LR, "alike_lr").replace(_WORDS_ALIKE_RL, "alike_rl")
 
 
 def level_sql(model: Mapping[str, Any]) -> dict[str, list[tuple[int, str, float]]]:
