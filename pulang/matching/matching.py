@@ -30,6 +30,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Q
 
+from pulang.core.sqlarrays import BIGINT_ARRAY, TEXT_ARRAY, joined
+
 from .model import LevelWeight, level_weights, load_model, scoring_sql
 from .records import (
     MATCH_ROW_STRUCT,
@@ -119,7 +121,7 @@ def _exact_lookup(
     exclude: Collection[int],
 ) -> None:
     """Add to found[i] the persons whose field equals one of record i's values."""
-    values = [value for value in wanted if value]
+    values = [value for value in wanted if value and "\n" not in value]  # one line each
     if not values:
         return
     from pulang.people.models import Person
@@ -133,11 +135,12 @@ def _exact_lookup(
         columns = [str(getattr(meta.get_field(name), "column", name)) for name in field_names]
         sql = f"""
             SELECT id, {", ".join(columns)} FROM {meta.db_table}
-            WHERE ({" OR ".join(f"{column} = ANY(%s)" for column in columns)})
-              AND merged_into_id IS NULL AND NOT id = ANY(%s::bigint[])
+            WHERE ({" OR ".join(f"{column} = ANY({TEXT_ARRAY})" for column in columns)})
+              AND merged_into_id IS NULL AND NOT id = ANY({BIGINT_ARRAY})
         """  # noqa: S608 - names from the model, values as parameters
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*(values for _ in columns), list(exclude)])
+            text = joined(values)
+            cursor.execute(sql, [*(text for _ in columns), joined(exclude)])
             rows = sorted(cursor.fetchall())
     else:
         query = Q()
@@ -449,8 +452,8 @@ def stored_match_rows(person_ids: Collection[int]) -> dict[int, str]:
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"SELECT person_id, row FROM {MatchRow._meta.db_table} "  # noqa: S608
-                    "WHERE person_id = ANY(%s)",
-                    [chunk],
+                    f"WHERE person_id = ANY({BIGINT_ARRAY})",
+                    [joined(chunk)],
                 )
                 rows.update(cursor.fetchall())
         else:

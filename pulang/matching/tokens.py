@@ -22,6 +22,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from pulang.core.bulk import bulk_insert_values
+from pulang.core.sqlarrays import INT_ARRAY, TEXT_ARRAY, joined
 from pulang.people.models import Person
 
 from .models import BlockKey, MatchRow, NameWord
@@ -200,13 +201,13 @@ def _people_under(keys: Sequence[str]) -> dict[str, list[int]]:
                 cursor.execute(
                     f"""
                     SELECT q.key, b.person_id
-                    FROM unnest(%s::text[], %s::int[]) AS q(key, most)
+                    FROM unnest({TEXT_ARRAY}, {INT_ARRAY}) AS q(key, most)
                     CROSS JOIN LATERAL (
                         SELECT person_id FROM {table} b WHERE b.key = q.key
                         ORDER BY b.person_id LIMIT q.most
                     ) AS b
                     """,  # noqa: S608 - table name from the model, values as parameters
-                    [list(chunk), limits],
+                    [joined(chunk), joined(limits)],
                 )
             else:
                 values = ", ".join("(%s, CAST(%s AS INTEGER))" for _ in chunk)
@@ -239,8 +240,8 @@ def unknown_words(rows: Sequence[Mapping[str, Any]]) -> list[bool]:
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"SELECT word FROM {NameWord._meta.db_table} "  # noqa: S608
-                    "WHERE word = ANY(%s)",
-                    [chunk],
+                    f"WHERE word = ANY({TEXT_ARRAY})",
+                    [joined(chunk)],
                 )
                 known.update(word for (word,) in cursor.fetchall())
         else:
