@@ -383,7 +383,7 @@ class Population:
 
     def write(self, writer: Writer, context: dict[str, Any]) -> dict[str, int]:
         from pulang.matching.records import match_row, match_row_json, record_from_person_values
-        from pulang.matching.tokens import name_words, stored_keys
+        from pulang.matching.tokens import stored_keys
         from pulang.people.models import name_key
         from pulang.returns.services import verification_code_for
 
@@ -488,18 +488,14 @@ class Population:
 
         first_key = writer.next_id("matching_blockkey")
 
-        words: set[str] = set()
-
         def key_rows() -> Iterable[tuple[Any, ...]]:
             key_id = first_key
             for person_id, row in person_match_rows():
                 for key in sorted(stored_keys(row)):
                     yield (key_id, person_id, key)
                     key_id += 1
-                words.update(word for name in name_words(row) for word in name)
 
         writer.copy("matching_blockkey", ("id", "person_id", "key"), key_rows())
-        writer.copy("matching_nameword", ("word",), ((word,) for word in sorted(words)))
 
         def match_rows() -> Iterable[tuple[Any, ...]]:
             for person_id, row in person_match_rows():

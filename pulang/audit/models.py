@@ -76,10 +76,13 @@ class AuditEvent(models.Model):
 
     def content(self) -> dict[str, Any]:
         """What the hash covers: everything but the id and the hash itself."""
-        return event_content(self.__dict__)
+        return event_content(self._values())
 
     def compute_hash(self) -> str:
-        return event_hash(self.__dict__)
+        return event_hash(self._values())
+
+    def _values(self) -> dict[str, Any]:
+        return {field.attname: getattr(self, field.attname) for field in self._meta.concrete_fields}
 
 
 def event_content(values: Mapping[str, Any]) -> dict[str, Any]:

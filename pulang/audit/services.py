@@ -94,7 +94,9 @@ def _append(actor: Any, entries: Sequence[AuditEntry]) -> list[tuple[int, dict[s
         "actor_id": actor.pk if is_user else None,
         "actor_username": (actor.get_username() if is_user else "")[:150],
         "agency_id_at_time": getattr(actor, "agency_id", None) if is_user else None,
-        "ip_address": client_ip_var.get(),
+        # As the database keeps it (IPv6 in its short form), so the hash recomputes.
+        "ip_address": AuditEvent._meta.get_field("ip_address").get_prep_value(client_ip_var.get())
+        or None,
         "request_id": request_id,
     }
     rows: list[dict[str, Any]] = []

@@ -19,7 +19,8 @@ from django.utils import timezone
 COPY_FROM = 20
 
 # Field types (exactly these, not subclasses) whose Python values psycopg writes as they are;
-# others (JSON, IP addresses, ...) go through the field's own conversion.
+# others (JSON, IP addresses, date-times, which may be naive, ...) go through the field's own
+# conversion.
 _PLAIN_FIELDS = {
     models.CharField,
     models.TextField,
@@ -31,7 +32,6 @@ _PLAIN_FIELDS = {
     models.PositiveIntegerField,
     models.PositiveBigIntegerField,
     models.DateField,
-    models.DateTimeField,
     models.ForeignKey,
     models.OneToOneField,
 }
@@ -139,11 +139,11 @@ def bulk_insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, Any]
         return [int(obj.pk) for obj in objs]
     now = timezone.now()
     defaults: list[Callable[[], Any]] = []
+    stamped: list[bool] = []  # auto_now(_add): now, whatever the row says, as `save()` does
     for field in fields:
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            defaults.append(lambda: now)
-        else:
-            defaults.append(field.get_default)
+        stamp = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        stamped.append(stamp)
+        defaults.append((lambda: now) if stamp else field.get_default)
     ids = _next_ids(connection, model, len(rows))
     quote = connection.ops.quote_name
     columns = ", ".join(quote(str(field.column)) for field in [pk, *fields])
@@ -155,8 +155,8 @@ def bulk_insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, Any]
     ):
         for pk_value, row in zip(ids, rows, strict=True):
             values: list[Any] = [pk_value]
-            for field, default, as_is in zip(fields, defaults, plain, strict=True):
-                value = row[field.attname] if field.attname in row else default()
+            for field, default, as_is, stamp in zip(fields, defaults, plain, stamped, strict=True):
+                value = row[field.attname] if field.attname in row and not stamp else default()
                 values.append(value if as_is else field.get_db_prep_save(value, connection))
             copy.write_row(values)
     return ids

@@ -67,19 +67,6 @@ class BlockKey(models.Model):
         return f"{self.key} → {self.person_id}"
 
 
-class NameWord(models.Model):
-    """A word (its sound-folded skeleton, as in the block keys) found in some registered
-    person's name. A new name with a word nobody has may be misspelt, and is looked up by
-    similar spelling (`tokens.unknown_words`); a name of known words found under none of its
-    keys is someone new. One row per word, not per person: kept when its people are merged or
-    deleted, which only makes a spelling look up fewer strangers."""
-
-    word = models.CharField(max_length=20, primary_key=True)
-
-    def __str__(self) -> str:
-        return self.word
-
-
 class MatchRow(models.Model):
     """A registered person as the matcher compares them: the Splink input row of `match_row`
     (name keys, skeletons, cleaned numbers, phones, regency) as compact JSON, so that scoring

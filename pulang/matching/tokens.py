@@ -10,8 +10,6 @@ inserts (`match_index_rebuild`, `match_index_add`):
   province. These are the model's own blocking rules (`model.blocking_rules`), as
   exact keys on one index: a look-up costs the same at a thousand people and at a million,
   and common single words ("Siti", "Muhammad") no longer bring back crowds of strangers.
-- known words: every sound-folded word of a registered name, once (`NameWord`), to tell a
-  possibly misspelt word from a new person's ordinary one (`unknown_words`).
 - match rows: each person's Splink input row, ready for scoring (`MatchRow`).
 """
 
@@ -25,7 +23,7 @@ from pulang.core.bulk import bulk_insert_values
 from pulang.core.sqlarrays import INT_ARRAY, TEXT_ARRAY, joined
 from pulang.people.models import Person
 
-from .models import BlockKey, MatchRow, NameWord
+from .models import BlockKey, MatchRow
 from .records import (
     PERSON_FIELDS,
     match_row,
@@ -43,7 +41,7 @@ MAX_WORDS = 8  # words of one name paired with each other
 MAX_WORD = 20  # characters of a word kept in a key (keys stay within their column)
 
 
-def name_words(row: Mapping[str, Any]) -> list[list[str]]:
+def _name_words(row: Mapping[str, Any]) -> list[list[str]]:
     """The sound-folded words (skeletons) of each of the row's names."""
     names: list[list[str]] = []
     for key in (row.get("name_keys") or [])[:MAX_NAMES]:
@@ -78,9 +76,10 @@ def stored_keys(row: Mapping[str, Any]) -> set[str]:
     keys: set[str] = set(_date_keys(row))
     if _given(row):  # "Sutrisno" registered, "Sutrisno bin Kasan" arriving
         keys.add(f"g:{_given(row)}:{year}")
-    for words in name_words(row):
+    for words in _name_words(row):
         keys.update(f"p:{a} {b}" for a, b in combinations(words, 2))
         keys.update(f"w:{word}:{year}" for word in words)
+        keys.update(f"k:{word}" for word in words)  # the word is known (`unknown_words`)
     return keys
 
 
@@ -91,7 +90,7 @@ def probe_keys(row: Mapping[str, Any]) -> list[tuple[str, bool]]:
     year = row.get("birth_year")
     # Born within a year, or of unknown year on either side.
     years: list[int | str] = [year - 1, year, year + 1, ""] if year else [""]
-    for words in name_words(row):
+    for words in _name_words(row):
         keys += [(f"p:{a} {b}", True) for a, b in combinations(words, 2)]
         if len(words) == 1:  # one word: that word and the birth year
             keys += [(f"w:{words[0]}:{y}", True) for y in years]
@@ -126,28 +125,15 @@ def match_index_add(*, people: Iterable[Mapping[str, Any]]) -> None:
 
 
 def _index(people: Iterable[Mapping[str, Any]]) -> None:
-    """Add the block keys, known words and match rows of these persons (`PERSON_FIELDS`
-    values)."""
+    """Add the block keys and match rows of these persons (`PERSON_FIELDS` values)."""
     keys: list[tuple[int, str]] = []
     rows: list[tuple[int, str]] = []
-    words: set[str] = set()
     for values in people:
         row = match_row(record_from_person_values(values), 0)
         keys += [(values["id"], key) for key in sorted(stored_keys(row))]
         rows.append((values["id"], match_row_json(row)))
-        words.update(word for name in name_words(row) for word in name)
     bulk_insert_values(BlockKey, ("person_id", "key"), keys)
     bulk_insert_values(MatchRow, ("person_id", "row"), rows)
-    known_words_add(words)
-
-
-def known_words_add(words: Iterable[str]) -> None:
-    """Record these name words as known (`NameWord`), once each."""
-    NameWord.objects.bulk_create(
-        [NameWord(word=word) for word in sorted(set(words))],
-        ignore_conflicts=True,
-        batch_size=2000,
-    )
 
 
 def candidates_by_keys(rows: Sequence[Mapping[str, Any]]) -> tuple[list[set[int]], list[bool]]:
@@ -231,22 +217,30 @@ def _people_under(keys: Sequence[str]) -> dict[str, list[int]]:
 
 def unknown_words(rows: Sequence[Mapping[str, Any]]) -> list[bool]:
     """For each new record: whether a word of its names is in nobody's name in the registry,
-    so may be misspelt (a name of known words not found under its keys is someone new)."""
-    words = sorted({word for row in rows for name in name_words(row) for word in name})
+    so may be misspelt (a name of known words not found under its keys is someone new).
+
+    A word is known while some person's block keys hold it (`k:<word>`), so a corrected
+    misspelling stops being known with the last person who had it."""
+    words = sorted({word for row in rows for name in _name_words(row) for word in name})
     known: set[str] = set()
+    table = BlockKey._meta.db_table
     for start in range(0, len(words), 5000):
-        chunk = words[start : start + 5000]
-        if connection.vendor == "postgresql":  # one array parameter, not thousands
-            with connection.cursor() as cursor:
+        chunk = [f"k:{word}" for word in words[start : start + 5000]]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
                 cursor.execute(
-                    f"SELECT word FROM {NameWord._meta.db_table} "  # noqa: S608
-                    f"WHERE word = ANY({TEXT_ARRAY})",
+                    f"SELECT q.key FROM unnest({TEXT_ARRAY}) AS q(key) WHERE EXISTS "  # noqa: S608
+                    f"(SELECT 1 FROM {table} b WHERE b.key = q.key)",
                     [joined(chunk)],
                 )
-                known.update(word for (word,) in cursor.fetchall())
-        else:
-            known.update(NameWord.objects.filter(word__in=chunk).values_list("word", flat=True))
-    return [any(word not in known for name in name_words(row) for word in name) for row in rows]
+            else:
+                marks = ", ".join("%s" for _ in chunk)
+                cursor.execute(
+                    f"SELECT DISTINCT key FROM {table} WHERE key IN ({marks})",  # noqa: S608
+                    chunk,
+                )
+            known.update(key[2:] for (key,) in cursor.fetchall())
+    return [any(word not in known for name in _name_words(row) for word in name) for row in rows]
 
 
 def person_saved(sender: Any, instance: Person, **kwargs: Any) -> None:

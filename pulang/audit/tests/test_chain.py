@@ -96,3 +96,16 @@ def test_many_events_appended_at_once_chain_in_order():
     assert all(e.actor_id == user.pk and e.actor_username == user.username for e in events)
     report = audit_chain_verify()
     assert report.ok and report.checked == 1201
+
+
+def test_an_ipv6_address_is_hashed_as_it_is_stored():
+    from pulang.core.logging import client_ip_var
+
+    token = client_ip_var.set("2001:DB8:0:0::1")  # as a proxy may pass it on
+    try:
+        event = audit_record(actor=UserFactory(), action=AuditEvent.Action.VIEW, object_type="x")
+    finally:
+        client_ip_var.reset(token)
+
+    assert AuditEvent.objects.get(pk=event.pk).ip_address == "2001:db8::1"
+    assert audit_chain_verify().ok

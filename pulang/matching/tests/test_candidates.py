@@ -8,7 +8,13 @@ from datetime import date
 import pytest
 from django.db import connection
 
-from pulang.matching.matching import MatchRecord, candidates_for_records, match_record_from_values
+from pulang.matching.matching import (
+    MatchRecord,
+    candidates_for_records,
+    match_record_from_values,
+    retrieve_candidates,
+)
+from pulang.matching.records import match_row
 from pulang.people.models import Person
 from pulang.people.tests.factories import PersonFactory
 from pulang.regions.tests.factories import regions as make_regions
@@ -276,6 +282,21 @@ def test_a_manifest_scored_in_chunks_gets_what_it_gets_in_one(registry, monkeypa
         [],
         [registry["dewi"].pk],
     ]
+
+
+def test_a_corrected_misspelling_is_forgotten_and_looked_up_by_spelling_again():
+    # Registered misspelt, then corrected: a later arrival spelt the old way has a word no
+    # one has any more, so similar spellings are searched and the person is found.
+    made = PersonFactory(full_name="Sutrisno Wipowo", sex="M", birth_date=None)
+    person = Person.objects.get(pk=made.pk)
+    person.full_name = "Sutrisno Wibowo"
+    person.save()
+    PersonFactory(full_name="Sutrisno Hadi", sex="M", birth_date=None)
+    arriving = match_row(MatchRecord(full_name="Sutrisno Wipowo", sex="M"), 1)
+
+    [found] = retrieve_candidates([arriving])  # who is worth scoring
+
+    assert person.pk in found
 
 
 def test_limit_and_excluded_people(registry):
