@@ -517,6 +517,7 @@ def _create_people_and_cases(
                 person_id=person_id,
                 birth=_birth_date(row),
                 previous_id=None,
+                returning=False,
             )
             for row, person_id in zip(rows, person_ids, strict=True)
         ],
@@ -615,8 +616,10 @@ def _case_values(
     person_id: int,
     birth: date | None,
     previous_id: int | None,
+    returning: bool,
 ) -> dict[str, Any]:
-    """A new episode's fields; linked to the person's previous one (then marked returning)."""
+    """A new episode's fields; linked to the person's previous one, and marked returning when
+    the worker recognised someone registered before."""
     values = row["values"]
     arrival = timezone.localtime(batch.arrived_at).date()
     return {
@@ -625,7 +628,7 @@ def _case_values(
         "batch_id": batch.pk,
         "opened_at": batch.arrived_at,
         "previous_case_id": previous_id,
-        "is_returning": previous_id is not None,
+        "is_returning": returning or previous_id is not None,
         "is_child": birth is not None and _age(birth, arrival) < CHILD_AGE_YEARS,
         "is_pregnant": bool(values.get("pregnant")),
         "has_disability": bool(values.get("disability")),
@@ -667,9 +670,9 @@ def _returning_case(
             person_id=person.pk,
             birth=person.birth_date,
             previous_id=previous.pk if previous else None,
+            returning=True,
         )
     )
-    case.is_returning = True
     case.save()
     audit_record_many(actor=actor, entries=[_case_entry(case.pk, batch, returning=True)])
     if previous is not None:

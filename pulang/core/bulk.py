@@ -10,7 +10,7 @@ plain values, for rows made by the ten thousand, where building instances costs 
 writing them.
 """
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import connections, models, router
@@ -59,21 +59,18 @@ def bulk_insert(objs: Sequence[models.Model], *, batch_size: int = 1000) -> None
         model._default_manager.bulk_create(objs, batch_size=batch_size)
         return
     fields = list(meta.concrete_fields)
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        if missing:
-            for obj, pk_value in zip(objs, _next_ids(connection, model, len(objs)), strict=True):
-                obj.pk = pk_value
-        columns = ", ".join(quote(str(field.column)) for field in fields)
-        # psycopg's cursor, for COPY (Django's wrapper passes it through).
-        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
-            for obj in objs:
-                copy.write_row(
-                    [
-                        field.get_db_prep_save(field.pre_save(obj, True), connection)
-                        for field in fields
-                    ]
-                )
+    if missing:
+        for obj, pk_value in zip(objs, _next_ids(connection, model, len(objs)), strict=True):
+            obj.pk = pk_value
+    _copy(
+        connection,
+        model,
+        [str(field.column) for field in fields],
+        (
+            [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+            for obj in objs
+        ),
+    )
     for obj in objs:
         obj._state.adding = False
         obj._state.db = db
@@ -95,13 +92,27 @@ def bulk_insert_values(
             [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=5000
         )
         return
+    _copy(connection, model, columns, rows)
+
+
+def _copy(
+    connection: Any,
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[object]],
+) -> None:
+    """Stream rows (values of these columns, as the database stores them) into the model's
+    table with COPY (PostgreSQL)."""
     quote = connection.ops.quote_name
     names = ", ".join(quote(column) for column in columns)
-    with connection.cursor() as cursor:
-        table = quote(model._meta.db_table)
-        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+    table = quote(model._meta.db_table)
+    # psycopg's cursor, for COPY (Django's wrapper passes it through).
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
 
 
 def _next_ids(connection: Any, model: type[models.Model], count: int) -> list[int]:
@@ -145,18 +156,19 @@ def bulk_insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, Any]
         stamped.append(stamp)
         defaults.append((lambda: now) if stamp else field.get_default)
     ids = _next_ids(connection, model, len(rows))
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(str(field.column)) for field in [pk, *fields])
     plain = [type(field) in _PLAIN_FIELDS for field in fields]
-    table = quote(meta.db_table)
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-    ):
-        for pk_value, row in zip(ids, rows, strict=True):
-            values: list[Any] = [pk_value]
-            for field, default, as_is, stamp in zip(fields, defaults, plain, stamped, strict=True):
-                value = row[field.attname] if field.attname in row and not stamp else default()
-                values.append(value if as_is else field.get_db_prep_save(value, connection))
-            copy.write_row(values)
+
+    def values(pk_value: int, row: Mapping[str, Any]) -> list[Any]:
+        result: list[Any] = [pk_value]
+        for field, default, as_is, stamp in zip(fields, defaults, plain, stamped, strict=True):
+            value = row[field.attname] if field.attname in row and not stamp else default()
+            result.append(value if as_is else field.get_db_prep_save(value, connection))
+        return result
+
+    _copy(
+        connection,
+        model,
+        [str(field.column) for field in [pk, *fields]],
+        (values(pk_value, row) for pk_value, row in zip(ids, rows, strict=True)),
+    )
     return ids
