@@ -100,7 +100,11 @@ def test_api_conforms_to_its_schema(case, world):
         # Invalid input must never crash the API and must get a documented answer. Not checked
         # here: that it is rejected (lenient by design: a bad `page_size` or `level` falls back
         # to the default), and the content type (Django's URL resolver, not the API, answers
-        # an id such as `0.5` with the site's HTML 404 page; see the report).
+        # an id such as `0.5` with the site's HTML 404 page; see the report). A generated
+        # `Host` header ("/#") is dropped: Django refuses such a host with 400 for every page
+        # of the site before the API sees the request, so it tests the host check, not the API.
+        if case.headers:
+            case.headers = {k: v for k, v in case.headers.items() if k.lower() != "host"}
         case.call_and_validate(
             headers=world.headers(),
             checks=[not_a_server_error, status_code_conformance, response_schema_conformance],
