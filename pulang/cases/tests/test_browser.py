@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from pulang.accounts.tests.factories import PASSWORD
 from pulang.cases.models import Case
@@ -51,7 +52,9 @@ def test_filter_the_case_list_export_it_and_wait_for_a_long_export(
     page.get_by_label("Dari").fill(history.start.isoformat())
     page.get_by_label("Sampai").fill(history.end.isoformat())
     page.get_by_role("button", name="Tampilkan").click()
+    page.wait_for_url("**peristiwa=dipulangkan**")
     listed = page.get_by_test_id("case-list").locator("tbody tr td:first-child a")
+    expect(listed).to_have_count(len(handed_over))  # waits for the filtered page to render
     assert sorted(listed.all_inner_texts()) == handed_over
     assert "Rahasia" not in page.content()
 
