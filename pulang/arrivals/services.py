@@ -7,7 +7,7 @@ every accepted person and case in one transaction, or nothing at all.
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -22,6 +22,14 @@ from pulang.audit.services import AuditEntry, audit_record, audit_record_many
 from pulang.cases.models import Case
 from pulang.cases.services import case_deported_again
 from pulang.core.bulk import bulk_insert_rows
+from pulang.matching.matching import (
+    SCORE_CHUNK,
+    Candidate,
+    MatchRecord,
+    candidates_for_records,
+    candidates_in_chunks,
+    match_record_from_values,
+)
 from pulang.people.models import Person, name_key
 from pulang.people.nik import nik_check
 from pulang.regions.models import Region
@@ -161,25 +169,38 @@ def manifest_preview(*, manifest_import: ManifestImport, progress: Progress | No
         record.error = str(error)
         record.save(update_fields=["status", "error"])
         return
-    rows = []
+    rows: list[dict[str, Any]] = []
     total = len(table.rows)
     record.total_rows = total
     record.save(update_fields=["total_rows"])
     regions = RegionLookup.load()  # read once for the whole file
-    step = 250
-    for start in range(0, total, step):
-        chunk = table.rows[start : start + step]
-        parsed = [manifest_parse_row(raw, table.columns) for raw in chunk]
-        regions.prefetch(row.values.get("region_code") for row in parsed)  # one query a chunk
-        rows += [
-            _preview_row(raw, table.columns, regions, parsed_row)
-            for raw, parsed_row in zip(chunk, parsed, strict=True)
-        ]
-        if progress:
-            progress(len(rows), total)
-        ManifestImport.objects.filter(pk=record.pk).update(progress=len(rows))
+    asked: list[list[dict[str, Any]]] = []  # each part's rows that look for candidates
+
+    def parts() -> Iterator[list[MatchRecord]]:
+        """The rows read and checked a part at a time, each part's people handed on to look
+        for earlier registrations while the next part is read."""
+        step = 250  # progress, and one region query, per 250 rows
+        for start in range(0, total, SCORE_CHUNK):
+            part: list[dict[str, Any]] = []
+            for at in range(start, min(start + SCORE_CHUNK, total), step):
+                chunk = table.rows[at : at + step]
+                parsed = [manifest_parse_row(raw, table.columns) for raw in chunk]
+                regions.prefetch(row.values.get("region_code") for row in parsed)
+                part += [
+                    _preview_row(raw, table.columns, regions, parsed_row)
+                    for raw, parsed_row in zip(chunk, parsed, strict=True)
+                ]
+                done = len(rows) + len(part)
+                if progress:
+                    progress(done, total)
+                ManifestImport.objects.filter(pk=record.pk).update(progress=done)
+            rows.extend(part)
+            asked.append([row for row in part if row["status"] != "error"])
+            yield [match_record_from_values(row["values"]) for row in asked[-1]]
+
+    for part_rows, found in zip(asked, candidates_in_chunks(parts()), strict=True):
+        _set_candidates(part_rows, found)
     _mark_duplicates_within_file(rows)
-    _attach_candidates(rows)
     record.preview = {
         "columns": table.columns,
         "unknown_headers": table.unknown_headers,
@@ -402,13 +423,14 @@ def _mark_duplicates_within_file(rows: list[dict[str, Any]]) -> None:
 
 
 def _attach_candidates(rows: list[dict[str, Any]]) -> None:
-    from pulang.matching.matching import candidates_for_records, match_record_from_values
-
     todo = [row for row in rows if row["status"] != "error"]
-    if not todo:
-        return
-    results = candidates_for_records([match_record_from_values(row["values"]) for row in todo])
-    for row, candidates in zip(todo, results, strict=True):
+    if todo:
+        records = [match_record_from_values(row["values"]) for row in todo]
+        _set_candidates(todo, candidates_for_records(records))
+
+
+def _set_candidates(rows: list[dict[str, Any]], found: list[list[Candidate]]) -> None:
+    for row, candidates in zip(rows, found, strict=True):
         row["candidates"] = [
             {
                 "person_id": c.person_id,

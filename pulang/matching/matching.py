@@ -21,7 +21,7 @@ It looks at the whole registry; the caller decides what the user may see of the 
 import difflib
 import threading
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -133,9 +133,11 @@ def _exact_lookup(
     if connection.vendor == "postgresql":  # arrays as parameters: no statement of thousands
         meta = Person._meta
         columns = [str(getattr(meta.get_field(name), "column", name)) for name in field_names]
+        # The number indexes leave out the empty ones: each arm says it wants none.
+        arms = [f"({column} = ANY({TEXT_ARRAY}) AND NOT ({column} = ''))" for column in columns]
         sql = f"""
             SELECT id, {", ".join(columns)} FROM {meta.db_table}
-            WHERE ({" OR ".join(f"{column} = ANY({TEXT_ARRAY})" for column in columns)})
+            WHERE ({" OR ".join(arms)})
               AND merged_into_id IS NULL AND NOT id = ANY({BIGINT_ARRAY})
         """  # noqa: S608 - names from the model, values as parameters
         with connection.cursor() as cursor:
@@ -145,7 +147,7 @@ def _exact_lookup(
     else:
         query = Q()
         for name in field_names:
-            query |= Q(**{f"{name}__in": values})
+            query |= Q(**{f"{name}__in": values}) & ~Q(**{name: ""})
         rows = (
             Person.objects.filter(query, merged_into__isnull=True)
             .exclude(id__in=list(exclude))
@@ -477,35 +479,60 @@ def candidates_for_records(
     exclude_person_ids: Collection[int] = (),
 ) -> list[list[Candidate]]:
     """For each record, up to `limit` registered persons with a match probability of at least
-    `threshold`, most likely first; persons in `exclude_person_ids` are never proposed.
-
-    A long manifest goes in chunks of SCORE_CHUNK records: DuckDB scores one chunk in a
-    second thread (it needs no database connection and leaves Python free meanwhile) while
-    this thread finds the next chunk's candidates in the database."""
-    if not records:
-        return []
-    exclude = set(exclude_person_ids)
-    rows = [match_row(record, index + 1) for index, record in enumerate(records)]
-    chunks = [rows[start : start + SCORE_CHUNK] for start in range(0, len(rows), SCORE_CHUNK)]
-    if len(chunks) == 1:
-        scored = score_against_candidates(*_found(rows, exclude), threshold=threshold)
-    else:
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pulang-scoring") as pool:
-            futures = [
-                pool.submit(
-                    partial(score_against_candidates, threshold=threshold),
-                    *_found(chunk, exclude),
-                )
-                for chunk in chunks
-            ]
-            scored = [result for future in futures for result in future.result()]
+    `threshold`, most likely first; persons in `exclude_person_ids` are never proposed."""
+    chunks = [records[start : start + SCORE_CHUNK] for start in range(0, len(records), SCORE_CHUNK)]
     return [
-        sorted(found_for_record, key=lambda c: (-c.match_weight, c.person_id))[:limit]
-        for found_for_record in scored
+        candidates
+        for chunk in candidates_in_chunks(
+            chunks, limit=limit, threshold=threshold, exclude_person_ids=exclude_person_ids
+        )
+        for candidates in chunk
+    ]
+
+
+def candidates_in_chunks(
+    chunks: Iterable[Sequence[MatchRecord]],
+    *,
+    limit: int = 5,
+    threshold: float = 0.5,
+    exclude_person_ids: Collection[int] = (),
+) -> list[list[list[Candidate]]]:
+    """`candidates_for_records` for each chunk of records, in order. The chunks may be made
+    as they are asked for (a manifest's rows read and checked a part at a time): DuckDB
+    scores one chunk in a second thread (it needs no database connection and leaves Python
+    free meanwhile) while this thread makes the next chunk and finds its candidates in the
+    database."""
+    exclude = set(exclude_person_ids)
+    score = partial(score_against_candidates, threshold=threshold)
+    futures: list[Future[list[list[Candidate]]]] = []
+    waiting: tuple[list[str], list[list[tuple[int, str]]]] | None = None
+    for chunk in chunks:
+        if waiting is not None:  # a next chunk: the one before goes to the scoring thread
+            futures.append(_scoring_pool().submit(score, *waiting))
+        rows = [match_row(record, index + 1) for index, record in enumerate(chunk)]
+        waiting = _found(rows, exclude)
+    last = [score(*waiting)] if waiting is not None else []  # the last (or only) one, here
+    scored = [future.result() for future in futures] + last
+    return [
+        [
+            sorted(found_for_record, key=lambda c: (-c.match_weight, c.person_id))[:limit]
+            for found_for_record in chunk
+        ]
+        for chunk in scored
     ]
 
 
 SCORE_CHUNK = 2000
+_pool: ThreadPoolExecutor | None = None
+
+
+def _scoring_pool() -> ThreadPoolExecutor:
+    """One scoring thread for the process, kept: its DuckDB connection and model stay warm
+    from one manifest to the next."""
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pulang-scoring")
+    return _pool
 
 
 def _found(

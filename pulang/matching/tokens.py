@@ -155,16 +155,11 @@ def candidates_by_keys(rows: Sequence[Mapping[str, Any]]) -> tuple[list[set[int]
             asked.setdefault(key, []).append(index)
             if is_name:
                 name_keys.add(key)
-    people = _people_under(sorted(asked))
-    for key, indexes in asked.items():
-        persons = people.get(key)
-        if not persons:
-            continue
-        crowd = len(persons) > _limit(key)
-        for index in indexes:
-            if key in name_keys:
-                named[index] = True
-            if not crowd:
+    for key, persons in _people_under(sorted(asked)).items():
+        is_name = key in name_keys
+        for index in asked[key]:
+            named[index] = named[index] or is_name
+            if persons:  # None: a crowd
                 found[index].update(persons)
     return found, named
 
@@ -173,9 +168,10 @@ def _limit(key: str) -> int:
     return PER_WORD_KEY if key.startswith("w:") else PER_KEY
 
 
-def _people_under(keys: Sequence[str]) -> dict[str, list[int]]:
-    """The persons under each key, up to one more than its limit (enough to tell a crowd)."""
-    people: dict[str, list[int]] = {}
+def _people_under(keys: Sequence[str]) -> dict[str, list[int] | None]:
+    """The persons under each key that anyone is under; None for a crowd (more than the
+    key's limit)."""
+    people: dict[str, list[int] | None] = {}
     table = BlockKey._meta.db_table
     for start in range(0, len(keys), 5000):
         chunk = keys[start : start + 5000]
@@ -183,24 +179,31 @@ def _people_under(keys: Sequence[str]) -> dict[str, list[int]]:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # Each key read in index order and cut past its limit: a crowd costs no more
-                # than a clue. Keys in sorted order read neighbouring index pages.
+                # than a clue. One row a key found, its persons as one text (none for a
+                # crowd), by the key's place in the list: fewer and smaller rows to read.
                 cursor.execute(
                     f"""
-                    SELECT q.key, b.person_id
-                    FROM unnest({TEXT_ARRAY}, {INT_ARRAY}) AS q(key, most)
+                    SELECT q.place, CASE WHEN b.n < q.most THEN b.ids END
+                    FROM unnest({TEXT_ARRAY}, {INT_ARRAY}) WITH ORDINALITY AS q(key, most, place)
                     CROSS JOIN LATERAL (
-                        SELECT person_id FROM {table} b WHERE b.key = q.key
-                        ORDER BY b.person_id LIMIT q.most
+                        SELECT count(*) AS n, string_agg(person_id::text, ' ') AS ids
+                        FROM (
+                            SELECT person_id FROM {table} b WHERE b.key = q.key
+                            ORDER BY b.person_id LIMIT q.most
+                        ) AS under
                     ) AS b
+                    WHERE b.n > 0
                     """,  # noqa: S608 - table name from the model, values as parameters
                     [joined(chunk), joined(limits)],
                 )
+                for place, ids in cursor.fetchall():
+                    people[chunk[place - 1]] = [int(i) for i in ids.split()] if ids else None
             else:
                 values = ", ".join("(%s, CAST(%s AS INTEGER))" for _ in chunk)
                 cursor.execute(
                     f"""
                     WITH q(key, most) AS (VALUES {values})
-                    SELECT key, person_id FROM (
+                    SELECT key, person_id, most FROM (
                         SELECT q.key, b.person_id, q.most, ROW_NUMBER() OVER (
                             PARTITION BY q.key ORDER BY b.person_id
                         ) AS rank
@@ -210,8 +213,13 @@ def _people_under(keys: Sequence[str]) -> dict[str, list[int]]:
                     """,  # noqa: S608 - table name from the model, values as parameters
                     [value for pair in zip(chunk, limits, strict=True) for value in pair],
                 )
-            for key, person_id in cursor.fetchall():
-                people.setdefault(key, []).append(person_id)
+                under: dict[str, list[int]] = {}
+                for key, person_id, most in cursor.fetchall():
+                    under.setdefault(key, []).append(person_id)
+                    if len(under[key]) >= most:
+                        people[key] = None
+                for key, persons in under.items():
+                    people.setdefault(key, persons)
     return people
 
 

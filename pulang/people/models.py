@@ -2,7 +2,7 @@ import re
 from typing import Any
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from pulang.access.fields import DataCategory
@@ -51,7 +51,7 @@ class Person(models.Model):
     full_name = models.CharField(_("nama lengkap"), max_length=200)
     aliases = models.JSONField(_("nama lain"), default=list, blank=True)
     # Lower-case, bin/binti and punctuation dropped, words sorted: what matching compares.
-    name_key = models.CharField(max_length=200, editable=False, db_index=True, default="")
+    name_key = models.CharField(max_length=200, editable=False, default="")
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
     birth_year_only = models.BooleanField(_("hanya tahun lahir diketahui"), default=False)
@@ -65,7 +65,7 @@ class Person(models.Model):
         related_name="+",
     )
     origin_address = models.CharField(_("alamat asal"), max_length=300, blank=True)
-    nik = models.CharField(_("NIK"), max_length=16, blank=True, db_index=True)
+    nik = models.CharField(_("NIK"), max_length=16, blank=True)
     family_card_number = models.CharField(_("nomor KK"), max_length=16, blank=True)
     travel_document = models.CharField(
         _("dokumen perjalanan"),
@@ -74,7 +74,7 @@ class Person(models.Model):
         default=TravelDocument.NONE,
     )
     travel_document_number = models.CharField(
-        _("nomor dokumen perjalanan"), max_length=30, blank=True, db_index=True
+        _("nomor dokumen perjalanan"), max_length=30, blank=True
     )
     travel_document_issuer = models.CharField(
         _("kantor penerbit dokumen"), max_length=100, blank=True
@@ -92,6 +92,7 @@ class Person(models.Model):
         verbose_name=_("instansi pencatat"),
         on_delete=models.PROTECT,
         related_name="registered_people",
+        db_index=False,  # the index on (registered_by, full_name) serves it
     )
     created_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
     # A duplicate registration is never deleted: it points to the record it was merged into.
@@ -102,6 +103,7 @@ class Person(models.Model):
         null=True,
         blank=True,
         related_name="merged_from",
+        db_index=False,  # `person_merged_into`: the few merged-away records only
     )
 
     objects = PersonQuerySet.as_manager()
@@ -139,6 +141,23 @@ class Person(models.Model):
             # Lists walk the registry in name order and stop at a page: without this index a
             # scoped list of a national registry sorts a million names for fifty.
             models.Index(fields=["full_name", "id"], name="person_name_order"),
+            # Numbers are looked up by equality only, and many people have none: the empty
+            # ones stay out of the index (every import writes ten thousand of them). The
+            # name key has only its trigram index (matching 0001): it is searched for words
+            # inside it, never compared whole.
+            models.Index(fields=["nik"], name="person_nik", condition=~Q(nik="")),
+            # Nearly everyone is merged into nobody; an index of them all would only mislead
+            # SQLite, which has no statistics, into walking it for "merged into nobody".
+            models.Index(
+                fields=["merged_into"],
+                name="person_merged_into",
+                condition=Q(merged_into__isnull=False),
+            ),
+            models.Index(
+                fields=["travel_document_number"],
+                name="person_travel_document",
+                condition=~Q(travel_document_number=""),
+            ),
         ]
 
     def __str__(self) -> str:
