@@ -52,6 +52,7 @@ __all__ = [
     "ManifestRow",
     "ManifestTable",
     "ParsedRow",
+    "header_field",
     "header_key",
     "manifest_parse_row",
     "manifest_read",
@@ -115,7 +116,18 @@ MANIFEST_COLUMNS: tuple[ManifestColumn, ...] = (
     ManifestColumn(
         "nik",
         "NIK",
-        ("National ID", "No KTP", "KTP", "NIK KTP", "Nomor Induk Kependudukan", "National ID no"),
+        (
+            "National ID",
+            "No KTP",
+            "KTP",
+            "NIK KTP",
+            "NIK/KTP",
+            "No NIK",
+            "NIK No",
+            "IC/NIK No",
+            "Nomor Induk Kependudukan",
+            "National ID no",
+        ),
     ),
     ManifestColumn(
         "family_card",
@@ -136,6 +148,15 @@ MANIFEST_COLUMNS: tuple[ManifestColumn, ...] = (
             "Passport number",
             "No Passport",
             "No SPLP",
+            "No Paspor/SPLP",
+            "Paspor/SPLP",
+            "No Paspor/SPLP/DTE",
+            "Paspor",
+            "Passport",
+            "Passport No",
+            "Passport/SPLP",
+            "Passport/SPLP No",
+            "No Dokumen Perjalanan",
             "Travel document number",
         ),
     ),
@@ -158,7 +179,17 @@ MANIFEST_COLUMNS: tuple[ManifestColumn, ...] = (
         ("Village", "Desa", "Kelurahan", "Kel/Desa", "Desa/Kel", "Kelurahan/Desa"),
     ),
     ManifestColumn(
-        "address", "Alamat", ("Address", "Street", "Alamat Lengkap", "Alamat di Indonesia")
+        "address",
+        "Alamat",
+        (
+            "Address",
+            "Street",
+            "Alamat Lengkap",
+            "Alamat di Indonesia",
+            "Address in Indonesia",
+            "Home address",
+            "Alamat Rumah",
+        ),
     ),
     ManifestColumn(
         "phone_id",
@@ -175,12 +206,22 @@ MANIFEST_COLUMNS: tuple[ManifestColumn, ...] = (
             "Phone",
             "Phone number",
             "HP Indonesia",
+            "Phone Indonesia",
+            "Telp Indonesia",
         ),
     ),
     ManifestColumn(
         "phone_my",
         "No HP Malaysia",
-        ("Malaysian phone", "Malaysian phone number", "HP Malaysia", "Telepon Malaysia"),
+        (
+            "Malaysian phone",
+            "Malaysian phone number",
+            "HP Malaysia",
+            "Telepon Malaysia",
+            "Telp Malaysia",
+            "Phone Malaysia",
+            "HP Msia",
+        ),
     ),
     ManifestColumn(
         "kin_name",
@@ -233,11 +274,12 @@ _NUMBER_WORDS = frozenset({"no", "nomor", "nomer", "nmr", "number", "num", "nr"}
 _ROW_NUMBER_KEYS = frozenset({"no", "nourut", "urut"})
 
 
-def header_key(text: str) -> str:
+def header_key(text: str, *, keep_hint: bool = False) -> str:
     """The comparable form of a header: "No. Paspor" → "nopaspor", "NAMA LENGKAP" → "namalengkap".
 
     Accents go, case goes, every character that is not a letter or a digit goes, a hint in
-    brackets goes ("Tanggal Lahir (dd/mm/yyyy)"), and "nomor"/"number"/"no." become "no".
+    brackets goes ("Tanggal Lahir (dd/mm/yyyy)") unless `keep_hint`, and
+    "nomor"/"number"/"no." become "no".
     """
 
     def words(value: str) -> list[str]:
@@ -245,8 +287,17 @@ def header_key(text: str) -> str:
 
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    without_hint = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", text)
+    without_hint = text if keep_hint else re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", text)
     return "".join(words(without_hint)) or "".join(words(text))
+
+
+def header_field(text: str) -> str | None:
+    """The field a header names. The words in brackets count where they make a known header
+    ("No HP (Malaysia)" is the Malaysian phone), and are a hint to ignore otherwise
+    ("Tanggal Lahir (dd/mm/yyyy)")."""
+    return HEADER_LOOKUP.get(header_key(text, keep_hint=True)) or HEADER_LOOKUP.get(
+        header_key(text)
+    )
 
 
 def _header_lookup() -> dict[str, str]:
@@ -795,7 +846,7 @@ def _map_header(row: _RawRow) -> _Header:
         if index == first_filled and (text == "#" or header_key(text) in _ROW_NUMBER_KEYS):
             header.row_number_index = index
             continue
-        field_key = HEADER_LOOKUP.get(header_key(text))
+        field_key = header_field(text)
         if field_key is None:
             header.unknown.append((index, text))
         elif field_key in header.indexes:
@@ -932,6 +983,10 @@ def _build_table(
                 % {"limit": f"{MAX_ROWS:,}".replace(",", ".")}
             )
 
+    footer: list[int] = []
+    while result and _is_footer(result[-1].values):  # a total, a place and date, a signature
+        footer.insert(0, result.pop().number)
+
     if not result:
         if example_rows:
             raise ManifestError(
@@ -996,6 +1051,14 @@ def _build_table(
             )
             % {"rows": _row_list(skipped_unknown)}
         )
+    if footer:
+        messages.append(
+            _(
+                "Baris %(rows)s di akhir daftar dilewati karena tidak berisi data orang "
+                "(misalnya baris jumlah, tempat dan tanggal, atau tanda tangan)."
+            )
+            % {"rows": _row_list(footer)}
+        )
     return ManifestTable(
         columns=header.columns,
         unknown_headers=unknown,
@@ -1007,6 +1070,22 @@ def _build_table(
         sheet=sheet.title if sheet is not None else None,
         warnings=messages,
     )
+
+
+_FOOTER_WORDS = re.compile(
+    r"^(?:jumlah|total|ttd|tertanda|mengetahui|a\.?n\.?|an\.|nip|konsul|kepala|petugas|"
+    r"dibuat|diketahui|disetujui)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_footer(values: dict[str, str]) -> bool:
+    """A row below the people that is no person: no sex, no identity number, no birth date,
+    and no name or a word that opens a total or a signature block."""
+    if any(values.get(key) for key in ("sex", "nik", "document_number", "birth_date")):
+        return False
+    name = values.get("full_name", "").strip()
+    return not name or bool(_FOOTER_WORDS.match(name))
 
 
 def _repeats_header(cells: list[str], header_keys: list[str]) -> bool:
@@ -1052,12 +1131,12 @@ _FEMALE = frozenset({"p", "pr", "prp", "perempuan", "wanita", "w", "f", "female"
 _MONTHS = {
     "jan": 1, "januari": 1, "january": 1,
     "feb": 2, "februari": 2, "pebruari": 2, "february": 2, "peb": 2,
-    "mar": 3, "maret": 3, "march": 3,
+    "mar": 3, "mrt": 3, "maret": 3, "march": 3,
     "apr": 4, "april": 4,
     "mei": 5, "may": 5,
     "jun": 6, "juni": 6, "june": 6,
     "jul": 7, "juli": 7, "july": 7,
-    "agu": 8, "agt": 8, "ags": 8, "agustus": 8, "aug": 8, "august": 8,
+    "agu": 8, "agt": 8, "ags": 8, "agst": 8, "agus": 8, "agustus": 8, "aug": 8, "august": 8,
     "sep": 9, "sept": 9, "september": 9,
     "okt": 10, "oktober": 10, "oct": 10, "october": 10,
     "nov": 11, "nopember": 11, "november": 11, "nop": 11,
@@ -1067,6 +1146,18 @@ _TIME_SUFFIX = re.compile(r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$")
 _DATE_DMY = re.compile(r"(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d+)")
 _DATE_YMD = re.compile(r"(\d{4})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{1,2})")
 _DATE_NAMED = re.compile(r"(\d{1,2})[\s\-/.]*([A-Za-z]+)\.?[\s\-/.,]*(\d+)")
+_MONTH_YEAR = re.compile(r"([A-Za-z]+)\.?[\s\-/.,]*(\d{4})")
+# What lists write before a date: a weekday ("Sabtu, 12 Maret 1990"), or "about" before a
+# year ("± 1990", "sekitar 1990").
+_WEEKDAY = re.compile(
+    r"^(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday)\b[\s,]*",
+    re.IGNORECASE,
+)
+_ABOUT = re.compile(
+    r"^(?:±|\+/-|\+-|kira-kira|kira2|kurang lebih|kl\.?|sekitar|sekitar tahun|ca\.?|circa)\s*",
+    re.IGNORECASE,
+)
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+")
 _NUMBER_SEPARATORS = re.compile(r"[\s.\-\u2010-\u2015\u2212]+")
@@ -1379,9 +1470,13 @@ def _from_combined_birth_column(raw: dict[str, str], ctx: _RowContext) -> None:
     combined = raw.get("birth_place_date", "")
     if not combined or _is_placeholder(combined):
         return
-    match = _TTL.match(combined.strip())
-    place = (match.group("place") if match else combined).strip(" ,/;:-")
-    when = (match.group("date") or "") if match else ""
+    left, comma, right = combined.strip().rpartition(",")
+    if comma and any(ch.isdigit() for ch in right):  # "Indramayu, Mei 1995"
+        place, when = left.strip(" ,/;:-"), right.strip()
+    else:  # "Sampang 12-05-1990"
+        match = _TTL.match(combined.strip())
+        place = (match.group("place") if match else combined).strip(" ,/;:-")
+        when = (match.group("date") or "") if match else ""
     if place and not raw["birth_place"]:
         raw["birth_place"] = place
     if when and not raw["birth_date"]:
@@ -1425,6 +1520,10 @@ def _parse_birth_date(text: str, ctx: _RowContext, today: date) -> tuple[date | 
         return None, False
     value = _TIME_SUFFIX.sub("", text.strip())
     value = unicodedata.normalize("NFKC", value).strip()
+    value = _WEEKDAY.sub("", value)
+    about = _ABOUT.match(value)
+    if about:  # "± 1990": a year, known roughly
+        value = value[about.end() :].strip()
 
     def unreadable() -> tuple[None, bool]:
         ctx.error(
@@ -1498,6 +1597,17 @@ def _parse_birth_date(text: str, ctx: _RowContext, today: date) -> tuple[date | 
         except ValueError:
             return _impossible_date(text, ctx)
         return _check_birth_date(parsed, text, ctx, today)
+    if (match := _MONTH_YEAR.fullmatch(value)) and match[1].casefold() in _MONTHS:
+        # "Mei 1995": no day; kept as the year alone, which is what the registry can hold.
+        year = int(match[2])
+        result = _check_birth_date(date(year, 1, 1), text, ctx, today, year_only=True)
+        if result[0] is not None:
+            ctx.warning(
+                "birth_date",
+                _("“%(value)s” tidak menyebut hari; disimpan tahunnya saja (%(year)s).")
+                % {"value": _shorten(text), "year": year},
+            )
+        return result
     return unreadable()
 
 
@@ -1640,6 +1750,10 @@ def _parse_document_number(text: str) -> str:
 
 
 def _parse_document_kind(text: str, number: str, ctx: _RowContext) -> str | None:
+    if "document_kind" not in ctx.columns:  # the list says only the number: read it quietly
+        if not number:
+            return None
+        return "passport" if _PASSPORT_NUMBER.fullmatch(number) else "splp"
     key = _letters_key(text)
     if key in _KIND_PASSPORT:
         return "passport"

@@ -38,6 +38,7 @@ from pulang.reports.rollup import figures_changed
 from .manifest import (
     MANIFEST_COLUMNS,
     ManifestRow,
+    ManifestTable,
     ParsedRow,
     cell_message,
     manifest_parse_row,
@@ -60,6 +61,8 @@ class CommitSummary:
     linked: int = 0
     skipped: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
+    # Rows linked to someone this batch already has a case for: skipped.
+    already_in_batch: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -68,6 +71,7 @@ class CommitSummary:
             "linked": self.linked,
             "skipped": self.skipped,
             "errors": self.errors,
+            "already_in_batch": self.already_in_batch,
         }
 
 
@@ -169,16 +173,40 @@ def manifest_preview(*, manifest_import: ManifestImport, progress: Progress | No
         record.error = str(error)
         record.save(update_fields=["status", "error"])
         return
+    record.total_rows = len(table.rows)
+    record.save(update_fields=["total_rows"])
+
+    def stored(done: int, total: int) -> None:
+        if progress:
+            progress(done, total)
+        ManifestImport.objects.filter(pk=record.pk).update(progress=done)
+
+    rows = manifest_check(table, batch=record.batch, progress=stored)
+    record.preview = {
+        "columns": table.columns,
+        "unknown_headers": table.unknown_headers,
+        "file_warnings": table.warnings,
+        "encoding": table.encoding,
+        "rows": rows,
+    }
+    record.progress = record.total_rows
+    record.status = ManifestImport.Status.PREVIEWED
+    record.save(update_fields=["preview", "progress", "status"])
+
+
+def manifest_check(
+    table: ManifestTable, *, batch: ArrivalBatch | None = None, progress: Progress | None = None
+) -> list[dict[str, Any]]:
+    """Every row of the file checked, with its earlier registrations and the action it starts
+    with (`_choose_actions`, knowing who `batch` already has); nothing is written. The rows
+    are read and checked a part at a time, each part's people handed on to look for earlier
+    registrations while the next part is read."""
     rows: list[dict[str, Any]] = []
     total = len(table.rows)
-    record.total_rows = total
-    record.save(update_fields=["total_rows"])
     regions = RegionLookup.load()  # read once for the whole file
     asked: list[list[dict[str, Any]]] = []  # each part's rows that look for candidates
 
     def parts() -> Iterator[list[MatchRecord]]:
-        """The rows read and checked a part at a time, each part's people handed on to look
-        for earlier registrations while the next part is read."""
         step = 250  # progress, and one region query, per 250 rows
         for start in range(0, total, SCORE_CHUNK):
             part: list[dict[str, Any]] = []
@@ -190,10 +218,8 @@ def manifest_preview(*, manifest_import: ManifestImport, progress: Progress | No
                     _preview_row(raw, table.columns, regions, parsed_row)
                     for raw, parsed_row in zip(chunk, parsed, strict=True)
                 ]
-                done = len(rows) + len(part)
                 if progress:
-                    progress(done, total)
-                ManifestImport.objects.filter(pk=record.pk).update(progress=done)
+                    progress(len(rows) + len(part), total)
             rows.extend(part)
             asked.append([row for row in part if row["status"] != "error"])
             yield [match_record_from_values(row["values"]) for row in asked[-1]]
@@ -201,16 +227,8 @@ def manifest_preview(*, manifest_import: ManifestImport, progress: Progress | No
     for part_rows, found in zip(asked, candidates_in_chunks(parts()), strict=True):
         _set_candidates(part_rows, found)
     _mark_duplicates_within_file(rows)
-    record.preview = {
-        "columns": table.columns,
-        "unknown_headers": table.unknown_headers,
-        "file_warnings": table.warnings,
-        "encoding": table.encoding,
-        "rows": rows,
-    }
-    record.progress = total
-    record.status = ManifestImport.Status.PREVIEWED
-    record.save(update_fields=["preview", "progress", "status"])
+    _choose_actions(rows, batch)
+    return rows
 
 
 def _json_value(value: Any) -> Any:
@@ -265,8 +283,9 @@ def _registry_checks(
     """Checks that need the database: the origin region and the NIK against the record."""
     issues: list[dict[str, Any]] = []
     region = _resolve_region(values, regions)
-    if region is None and values.get("origin"):
-        region = _region_from_text(values["origin"], regions)
+    for text in (values.get("origin"), values.get("address")):  # "Desa X Kec. Y Kab. Sampang"
+        if text and (region is None or region.level == Region.Level.PROVINCE):
+            region = _region_from_text(text, regions) or region
     if region is None and any(
         values.get(key)
         for key in ("region_code", "province", "regency", "district", "village", "origin")
@@ -323,9 +342,9 @@ def _resolve_region(values: dict[str, Any], regions: "RegionLookup") -> Region |
         if not name:
             continue
         found = _region_by_name(name, level, parent=region)
-        if found is None:
-            return region
-        region = found
+        if found is None and level > Region.Level.REGENCY:
+            return region  # a district or village not known under its regency
+        region = found or region  # a province not recognised does not hide its regency
     return region
 
 
@@ -340,13 +359,33 @@ def _bare(name: str) -> str:
     return name
 
 
+# Provinces as lists abbreviate them.
+_PROVINCE_SHORT = {
+    "aceh": "aceh", "nad": "aceh", "sumut": "sumatera utara", "sumbar": "sumatera barat",
+    "sumsel": "sumatera selatan", "babel": "kepulauan bangka belitung",
+    "kepri": "kepulauan riau", "dki": "daerah khusus ibukota jakarta",
+    "dkijakarta": "daerah khusus ibukota jakarta", "jakarta": "daerah khusus ibukota jakarta",
+    "jabar": "jawa barat", "jateng": "jawa tengah", "jatim": "jawa timur",
+    "diy": "daerah istimewa yogyakarta", "diyogyakarta": "daerah istimewa yogyakarta",
+    "yogyakarta": "daerah istimewa yogyakarta", "jogja": "daerah istimewa yogyakarta",
+    "ntb": "nusa tenggara barat", "ntt": "nusa tenggara timur", "kalbar": "kalimantan barat",
+    "kalteng": "kalimantan tengah", "kalsel": "kalimantan selatan",
+    "kaltim": "kalimantan timur", "kaltara": "kalimantan utara", "sulut": "sulawesi utara",
+    "sulteng": "sulawesi tengah", "sulsel": "sulawesi selatan",
+    "sultra": "sulawesi tenggara", "sulbar": "sulawesi barat", "malut": "maluku utara",
+    "pabar": "papua barat", "papbar": "papua barat",
+}  # fmt: skip
+
+
 def _region_by_name(name: str, level: int, *, parent: Region | None) -> Region | None:
-    """A region by its name as people write it ("Kab. Lombok Timur", "lombok timur"), unique
-    within its parent; None when unknown or ambiguous."""
+    """A region by its name as people write it ("Kab. Lombok Timur", "lombok timur", "Jatim"),
+    unique within its parent; None when unknown or ambiguous."""
     qs = Region.objects.filter(level=level)
     if parent is not None:
         qs = qs.filter(parent=parent)
     core = _bare(name)
+    if level == Region.Level.PROVINCE:
+        core = _PROVINCE_SHORT.get(re.sub(r"[^a-z]", "", core), core).removeprefix("provinsi ")
     found = [r for r in qs.filter(name__icontains=core)[:50] if _bare(r.name) == core]
     if len(found) > 1:  # "Bogor": the regency and the city; the words typed decide
         typed_city = name.lower().startswith("kota")
@@ -398,28 +437,81 @@ def _region_from_text(text: str, regions: RegionLookup) -> Region | None:
 
 
 def _mark_duplicates_within_file(rows: list[dict[str, Any]]) -> None:
-    seen: dict[tuple[str, ...], int] = {}
+    """A row naming the same person as an earlier row of the file (the same NIK or travel
+    document, or the same name and birth date) repeats it: it is skipped unless the worker
+    says otherwise (`_choose_actions`)."""
+    seen: dict[str, int] = {}
     for row in rows:
         values = row["values"]
-        key = (
-            values.get("nik")
-            or values.get("document_number")
-            or f"{values.get('full_name', '').lower()}|{values.get('birth_date')}",
-        )
-        if key in seen:
-            row["issues"].append(
-                {
-                    "field": "full_name",
-                    "column": "",
-                    "level": "warning",
-                    "message": _("Orang yang sama tampaknya tercantum juga di baris %(row)s.")
-                    % {"row": seen[key]},
-                }
+        name = (values.get("full_name") or "").lower()
+        keys = [
+            f"nik:{values['nik']}" if values.get("nik") else "",
+            f"doc:{values['document_number']}" if values.get("document_number") else "",
+            f"name:{name}|{values.get('birth_date')}" if name else "",
+        ]
+        earlier = next((seen[key] for key in keys if key in seen), None)
+        if earlier is not None:
+            row["repeats"] = earlier
+            _warn(
+                row,
+                _(
+                    "Orang yang sama tampaknya tercantum juga di baris %(row)s; baris ini "
+                    "dilewati kecuali Anda memilih lain."
+                )
+                % {"row": earlier},
             )
-            if row["status"] == "ok":
-                row["status"] = "warning"
+        for key in keys:
+            if key:
+                seen.setdefault(key, row["number"])
+
+
+def _warn(row: dict[str, Any], message: str) -> None:
+    issue = {"field": "full_name", "column": "", "level": "warning", "message": message}
+    row["issues"].append(issue)
+    if row["status"] == "ok":
+        row["status"] = "warning"
+
+
+# A registered person at least this likely to be the new record is proposed as the same one.
+LIKELY = 0.9
+
+
+def _choose_actions(rows: list[dict[str, Any]], batch: ArrivalBatch | None) -> None:
+    """What each row of the preview starts with; the worker may choose otherwise. A row with
+    errors is skipped; so is a row that repeats an earlier one, or that is most likely
+    someone this batch already has a case for (the same list sent twice); someone likely
+    registered before is linked to that registration; anyone else is registered as new."""
+    here = set()
+    if batch is not None:
+        here = set(Case.objects.filter(batch=batch).values_list("person_id", flat=True))
+    for row in rows:
+        likely = [c for c in row["candidates"] if c["probability"] >= LIKELY]
+        if row["status"] == "error":
+            row["action"] = "skip"
+        elif any(c["person_id"] in here for c in likely):
+            row["action"] = "skip"
+            _warn(
+                row,
+                _(
+                    "Orang ini tampaknya sudah terdaftar di rombongan ini; baris ini dilewati "
+                    "kecuali Anda memilih lain."
+                ),
+            )
+        elif row.get("repeats"):
+            row["action"] = "skip"
+        elif likely:
+            row["action"] = f"link:{likely[0]['person_id']}"
+            if len(likely) > 1:
+                _warn(
+                    row,
+                    _(
+                        "%(count)s orang terdaftar sama-sama sangat mirip; pastikan yang "
+                        "dipilih benar orang yang sama."
+                    )
+                    % {"count": len(likely)},
+                )
         else:
-            seen[key] = row["number"]
+            row["action"] = "create"
 
 
 def _attach_candidates(rows: list[dict[str, Any]]) -> None:
@@ -474,6 +566,9 @@ def manifest_commit(
                 if row["status"] == "error":
                     errors = [i["message"] for i in row["issues"] if i["level"] == "error"]
                     summary.errors.append({"row": row["number"], "errors": errors})
+            elif action.startswith("link:") and _in_batch(batch, action):
+                summary.skipped += 1  # never a second case in one batch for one person
+                summary.already_in_batch.append(row["number"])
             elif action.startswith("link:"):
                 # Few per manifest, and each touches a record someone else may be editing.
                 person = _link_person(actor=actor, row=row, action=action)
@@ -599,6 +694,11 @@ def _person_values(row: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def _in_batch(batch: ArrivalBatch, action: str) -> bool:
+    """Whether the person a "link:<id>" names already has a case in this batch."""
+    return Case.objects.filter(batch=batch, person_id=int(action.split(":", 1)[1])).exists()
+
+
 def _link_person(*, actor: Any, row: dict[str, Any], action: str) -> Person:
     """The earlier registration named by "link:<id>"; a later arrival fills its gaps and never
     overwrites what was recorded before."""
@@ -657,7 +757,16 @@ def _case_values(
         "disability_note": (values.get("disability_note") or "")[:200],
         "is_ill": bool(values.get("illness")),
         "illness_note": (values.get("illness_note") or "")[:200],
-        "notes": values.get("notes") or "",
+        "notes": "\n".join(  # the pregnancy's note ("7 minggu") has no field of its own
+            note
+            for note in (
+                values.get("notes") or "",
+                _("Hamil: %(note)s") % {"note": values["pregnant_note"]}
+                if values.get("pregnant_note")
+                else "",
+            )
+            if note
+        ),
         "manifest_import_id": record.pk if record else None,
         "manifest_row": row["number"] if record else None,
         "created_by_id": actor.pk if getattr(actor, "is_authenticated", False) else None,
@@ -717,8 +826,8 @@ def manifest_row_recheck(*, actor: Any, manifest_import: ManifestImport, row: Ma
         old = rows[index]
         raw = {**old["raw"], **{k: v for k, v in row.values.items() if k in old["raw"]}}
         fresh = _preview_row(ManifestRow(row.number, raw), record.preview["columns"])
-        if fresh["status"] != "error":
-            _attach_candidates([fresh])
+        _attach_candidates([fresh])
+        _choose_actions([fresh], record.batch)
         rows[index] = fresh
         record.save(update_fields=["preview"])
         audit_record(
@@ -752,5 +861,7 @@ def person_register(*, actor: Any, batch: ArrivalBatch, raw: dict[str, str], act
     if action == "create":
         [case_id] = _create_people_and_cases(actor=actor, batch=batch, record=None, rows=[row])
         return Case.objects.get(pk=case_id)
+    if _in_batch(batch, action):
+        raise ImportError_(_("Orang ini sudah terdaftar di rombongan ini."))
     person = _link_person(actor=actor, row=row, action=action)
     return _returning_case(actor=actor, batch=batch, record=None, row=row, person=person)

@@ -127,6 +127,9 @@ def _rows_for_display(request: HttpRequest, record: ManifestImport) -> list[dict
     rows = record.preview.get("rows", [])
     headers = record.preview.get("columns", {})
     shown_candidates = _shown_candidates(request, rows, summary=f"manifest {record.pk} candidates")
+    for row, candidates in zip(rows, shown_candidates, strict=True):
+        for c in candidates:  # the action the preview chose (`_choose_actions`)
+            c["chosen"] = row.get("action") == f"link:{c['person_id']}"
     return [
         {
             **row,

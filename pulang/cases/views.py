@@ -104,6 +104,7 @@ def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
             "timeline": case_timeline(user=request.user, case=case) if summary_allowed else [],
             "summary_allowed": summary_allowed,
             "screenings": screenings if can_sensitive and summary_allowed else [],
+            "health_notes_allowed": can_sensitive and summary_allowed,
             "open_tasks": case.tasks.filter(done_at__isnull=True),
             "note_form": NoteForm(),
             "task_form": TaskForm(),

@@ -6,9 +6,14 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from pulang.arrivals.manifest import ManifestError, manifest_parse_row, manifest_read
+from pulang.arrivals.manifest import ManifestError, manifest_read
 from pulang.arrivals.models import ArrivalBatch, ManifestImport
-from pulang.arrivals.services import manifest_commit, manifest_preview, manifest_upload
+from pulang.arrivals.services import (
+    manifest_check,
+    manifest_commit,
+    manifest_preview,
+    manifest_upload,
+)
 
 
 class Command(BaseCommand):
@@ -32,13 +37,21 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        as_json = options["format"] == "json"
+        try:
+            self._import(options, as_json)
+        except CommandError as error:
+            if as_json:  # a machine reading stdout learns why too
+                self.stdout.write(json.dumps({"error": str(error)}, ensure_ascii=False))
+            raise
+
+    def _import(self, options: dict[str, Any], as_json: bool) -> None:
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"File not found: {path}")
         data = path.read_bytes()
-        as_json = options["format"] == "json"
         if options["dry_run"]:
-            self._dry_run(data, path.name, as_json)
+            self._dry_run(data, path.name, as_json, options["link_above"])
             return
         batch = self._batch(options["batch"])
         actor = self._actor(options["user"])
@@ -60,39 +73,63 @@ class Command(BaseCommand):
         record.refresh_from_db()
         if record.status == ManifestImport.Status.FAILED:
             raise CommandError(record.error)
-        actions = {}
-        for row in record.preview["rows"]:
-            best = row["candidates"][0] if row["candidates"] else None
-            if best and best["probability"] >= options["link_above"]:
-                actions[row["number"]] = f"link:{best['person_id']}"
+        rows = record.preview["rows"]
         committed = manifest_commit(
             actor=actor,
             manifest_import=record,
-            actions=actions,
+            actions=self._actions(rows, options["link_above"]),
             progress=self._progress(as_json, "saved"),
         )
-        self._report(committed.as_dict(), as_json)
+        self._report(
+            {**committed.as_dict(), **self._warnings(rows, record.preview["file_warnings"])},
+            as_json,
+        )
 
-    def _dry_run(self, data: bytes, name: str, as_json: bool) -> None:
+    def _actions(self, rows: list[dict[str, Any]], link_above: float) -> dict[int, str]:
+        """Each row as the preview chose (`_choose_actions`), but linked only at or above
+        --link-above: a file imported unattended links only the near-certain."""
+        actions = {}
+        for row in rows:
+            if row["action"] == "skip":
+                continue
+            best = row["candidates"][0] if row["candidates"] else {"probability": 0}
+            linked = best["probability"] >= link_above
+            actions[row["number"]] = f"link:{best['person_id']}" if linked else "create"
+        return actions
+
+    def _dry_run(self, data: bytes, name: str, as_json: bool, link_above: float) -> None:
+        """Every check of a real import (candidates from the registry too), nothing written."""
         try:
             table = manifest_read(data, filename=name)
         except ManifestError as error:
             raise CommandError(str(error)) from error
-        errors = []
-        for row in table.rows:
-            parsed = manifest_parse_row(row, table.columns)
-            bad = [f"{i.column}: {i.message}" for i in parsed.issues if i.level == "error"]
-            if bad:
-                errors.append({"row": row.number, "errors": bad})
+        rows = manifest_check(table, progress=self._progress(as_json, "checked"))
+        actions = self._actions(rows, link_above)
+        errors = [
+            {"row": row["number"], "errors": _messages(row, "error")}
+            for row in rows
+            if row["status"] == "error"
+        ]
         summary = {
-            "rows_read": len(table.rows),
-            "created": 0,
-            "linked": 0,
-            "skipped": len(errors),
+            "rows_read": len(rows),
+            "created": sum(1 for action in actions.values() if action == "create"),
+            "linked": sum(1 for action in actions.values() if action.startswith("link:")),
+            "skipped": len(rows) - len(actions),
             "errors": errors,
+            **self._warnings(rows, table.warnings),
             "dry_run": True,
         }
         self._report(summary, as_json)
+
+    def _warnings(self, rows: list[dict[str, Any]], file_warnings: list[str]) -> dict[str, Any]:
+        return {
+            "file_warnings": list(file_warnings),
+            "warnings": [
+                {"row": row["number"], "warnings": _messages(row, "warning")}
+                for row in rows
+                if _messages(row, "warning")
+            ],
+        }
 
     def _batch(self, key: str | None) -> ArrivalBatch:
         if not key:
@@ -138,5 +175,18 @@ class Command(BaseCommand):
             f"Rows read: {summary['rows_read']}  created: {summary['created']}  "
             f"linked: {summary['linked']}  skipped: {summary['skipped']}"
         )
+        if summary.get("dry_run"):
+            self.stdout.write("Dry run: nothing was written; the counts are what would be.")
+        for warning in summary.get("file_warnings", []):
+            self.stdout.write(f"  file: {warning}")
         for error in summary["errors"]:
-            self.stdout.write(f"  row {error['row']}: " + "; ".join(error["errors"]))
+            self.stdout.write("  error: " + "; ".join(error["errors"]))
+        for warning in summary.get("warnings", []):
+            self.stdout.write("  warning: " + "; ".join(warning["warnings"]))
+        if summary.get("already_in_batch"):
+            rows = ", ".join(str(number) for number in summary["already_in_batch"])
+            self.stdout.write(f"  already in this batch, skipped: rows {rows}")
+
+
+def _messages(row: dict[str, Any], level: str) -> list[str]:
+    return [issue["message"] for issue in row["issues"] if issue["level"] == level]

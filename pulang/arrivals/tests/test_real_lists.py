@@ -1,0 +1,188 @@
+"""Lists as consulates, migrant-protection offices and shelters really send them: the same
+list twice, a person twice in one list, headers and dates written their way, totals and
+signatures under the people, the home region only in the address."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from pulang.arrivals.manifest import manifest_parse_row, manifest_read
+from pulang.arrivals.services import manifest_commit
+from pulang.cases.models import Case
+from pulang.people.models import Person
+from pulang.regions.tests.factories import regions as make_regions
+
+from .factories import BatchFactory
+from .test_services import preview, worker  # noqa: F401 - a fixture
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "Nama Lengkap;Jenis Kelamin;Tanggal Lahir;No Paspor\n"
+ROWS = "Rahmat Hidayat;L;10/10/1990;A3334445\nSulastri;P;11/11/1991;A3334446\n"
+
+
+def read(text: str):
+    table = manifest_read(text.encode("utf-8"), filename="daftar.csv")
+    return table, [manifest_parse_row(row, table.columns) for row in table.rows]
+
+
+def test_the_same_list_sent_again_into_its_batch_opens_no_second_case(worker):  # noqa: F811
+    """The consulate sends the list again, saved anew (other bytes, same people). Its rows
+    start as skipped, and a worker who links them anyway gets no second case in the batch,
+    and the first cases keep their outcome."""
+    batch = BatchFactory(receiving_agency=worker.agency)
+    first, _ = preview(worker, HEADER + ROWS, batch=batch)
+    manifest_commit(actor=worker, manifest_import=first)
+
+    again, is_new = preview(worker, HEADER + ROWS + "\n", batch=batch)
+    assert is_new
+    rows = again.preview["rows"]
+    assert [row["action"] for row in rows] == ["skip", "skip"]
+    assert all("sudah terdaftar di rombongan ini" in row["issues"][-1]["message"] for row in rows)
+
+    forced = {row["number"]: f"link:{row['candidates'][0]['person_id']}" for row in rows}
+    summary = manifest_commit(actor=worker, manifest_import=again, actions=forced)
+    assert summary.linked == 0 and summary.already_in_batch == [2, 3]
+    assert Case.objects.filter(batch=batch).count() == 2
+    assert not Case.objects.filter(outcome=Case.Outcome.ABROAD_IRREGULAR).exists()
+
+
+def test_someone_registered_before_elsewhere_is_still_linked(worker):  # noqa: F811
+    earlier = BatchFactory(receiving_agency=worker.agency)
+    manifest_commit(actor=worker, manifest_import=preview(worker, HEADER + ROWS, batch=earlier)[0])
+    record, _ = preview(worker, HEADER + ROWS + "\n")
+    assert all(row["action"].startswith("link:") for row in record.preview["rows"])
+    summary = manifest_commit(actor=worker, manifest_import=record)
+    assert summary.linked == 2
+    assert Case.objects.filter(is_returning=True).count() == 2
+
+
+def test_a_person_listed_twice_in_one_file_is_registered_once(worker):  # noqa: F811
+    record, _ = preview(worker, HEADER + ROWS + "Rahmat Hidayat;L;10/10/1990;A3334445\n")
+    repeat = record.preview["rows"][-1]
+    assert repeat["action"] == "skip"
+    assert "tercantum juga di baris 2" in repeat["issues"][-1]["message"]
+    manifest_commit(actor=worker, manifest_import=record)
+    assert Person.objects.filter(travel_document_number="A3334445").count() == 1
+
+
+def test_totals_and_signatures_below_the_people_are_not_rows(worker):  # noqa: F811
+    table, _ = read(
+        "Nama;JK;Alamat\nSiti;P;Sampang\nWati;P;Sampang\n;;\nJUMLAH 2 ORANG;;\n"
+        ";;Johor Bahru, 20 November 2026\n;;Konsul Jenderal RI\n;;NIP. 19700101\n"
+    )
+    assert [row.values["full_name"] for row in table.rows] == ["Siti", "Wati"]
+    assert any("di akhir daftar dilewati" in warning for warning in table.warnings)
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("NO. PASPOR/SPLP", "document_number"),
+        ("Paspor/SPLP", "document_number"),
+        ("IC/NIK No.", "nik"),
+        ("Address in Indonesia", "address"),
+        ("No HP (Malaysia)", "phone_my"),
+        ("Phone (Malaysia)", "phone_my"),
+        ("No HP (Indonesia)", "phone_id"),
+        ("Tanggal Lahir (dd/mm/yyyy)", "birth_date"),
+        ("JENIS KELAMIN (L/P)", "sex"),
+    ],
+)
+def test_headers_as_lists_write_them(header, field):
+    table, _ = read(
+        f"Nama;L/P;{header}\nSuparmi;P;x\n" if field != "sex" else f"Nama;{header}\nA;P\n"
+    )
+    assert table.columns.get(field) == header
+
+
+def test_a_list_without_a_document_type_column_is_not_warned_on_every_row():
+    _, [passport, splp, none] = read(
+        "Nama;L/P;No Paspor/SPLP\nA;P;B1234567\nB;P;SPLP/123/2026\nC;P;\n"
+    )
+    assert passport.values["document_kind"] == "passport" and not passport.issues
+    assert splp.values["document_kind"] == "splp" and not splp.issues
+    assert none.values["document_kind"] is None
+
+
+@pytest.mark.parametrize(
+    ("written", "born", "year_only"),
+    [
+        ("12 Mrt 1990", "1990-03-12", False),
+        ("12 Agst 1990", "1990-08-12", False),
+        ("Sabtu, 12 Maret 1990", "1990-03-12", False),
+        ("± 1990", "1990-01-01", True),
+        ("sekitar 1985", "1985-01-01", True),
+        ("Maret 1990", "1990-01-01", True),
+    ],
+)
+def test_birth_dates_as_lists_write_them(written, born, year_only):
+    _, [row] = read(f"Nama;L/P;Tanggal Lahir\nA;P;{written}\n")
+    assert row.values["birth_date"].isoformat() == born
+    assert row.values["birth_year_only"] is year_only
+    assert not row.errors
+
+
+def test_place_and_month_of_birth_in_one_column_keep_the_place_clean():
+    _, [row] = read("Nama;L/P;Tempat/Tgl Lahir\nSuparmi;P;Indramayu, Mei 1995\n")
+    assert row.values["birth_place"] == "Indramayu"
+    assert row.values["birth_date"].year == 1995 and row.values["birth_year_only"]
+    assert "tidak menyebut hari" in row.warnings[0].message
+
+
+def test_an_abbreviated_province_does_not_hide_its_regency(worker):  # noqa: F811
+    make_regions(("32", "Jawa Barat"), ("32.03", "Kabupaten Cianjur"))
+    record, _ = preview(worker, "Nama;JK;Kab/Kota;Provinsi\nRusmini;P;Kab. Cianjur;Jabar\n")
+    [row] = record.preview["rows"]
+    assert row["values"]["origin_region"] == "32.03"
+    assert row["status"] == "ok"
+
+
+def test_the_regency_named_in_the_address_is_the_home_region(worker):  # noqa: F811
+    make_regions(("35", "Jawa Timur"), ("35.27", "Kabupaten Sampang"))
+    record, _ = preview(
+        worker, "Nama;JK;Alamat\nSiti Aminah;P;Desa Noreh Kec. Sreseh Kab. Sampang\n"
+    )
+    assert record.preview["rows"][0]["values"]["origin_region"] == "35.27"
+
+
+def test_the_remarks_and_pregnancy_of_a_list_are_on_the_case_page(client, login_verified, worker):  # noqa: F811
+    record, _ = preview(
+        worker, "Nama;JK;Hamil;Keterangan\nSulastri;P;Ya, 7 minggu;Deportasi via Pasir Gudang\n"
+    )
+    manifest_commit(actor=worker, manifest_import=record)
+    case = Case.objects.get()
+    assert case.is_pregnant
+    login_verified(client, worker)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Deportasi via Pasir Gudang" in page
+    assert "7 minggu" in page
+
+
+def test_the_dry_run_reports_what_the_import_would_skip(tmp_path):
+    path = tmp_path / "daftar.csv"
+    path.write_text(
+        "Nama;JK;NIK;Pekerjaan\nSarinah;P;3527014101900000\nSarinah;P;3527014101900000\nWati;P;\n",
+        encoding="utf-8",
+    )
+    out = StringIO()
+    call_command("import_manifest", str(path), dry_run=True, format="json", stdout=out)
+    summary = json.loads(out.getvalue())
+    assert summary["dry_run"] and summary["rows_read"] == 3
+    assert [error["row"] for error in summary["errors"]] == [2, 3], "the NIK's date is impossible"
+    assert summary["created"] == 1 and summary["skipped"] == 2
+    assert any("Pekerjaan" in warning for warning in summary["file_warnings"])
+    assert Person.objects.count() == 0
+
+
+def test_a_failed_import_still_answers_in_json(tmp_path):
+    path = tmp_path / "daftar.csv"
+    path.write_text("Nama;Alamat\nSarinah;Sampang\n", encoding="utf-8")
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_manifest", str(path), dry_run=True, format="json", stdout=out)
+    assert "Jenis Kelamin" in json.loads(out.getvalue())["error"]
