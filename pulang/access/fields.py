@@ -87,6 +87,8 @@ def present(
     the person only through one (see `agreement_categories`), None otherwise."""
     label = str(obj._meta.get_field(field).verbose_name)
     raw = getattr(obj, f"get_{field}_display", lambda: getattr(obj, field))()
+    if field == "birth_date" and raw and getattr(obj, "birth_year_only", False):
+        raw = str(raw.year)  # the year is all that is known: no invented 1 January
     return present_value(user, label, raw, category, revealed=revealed, allowed=allowed)
 
 

@@ -38,7 +38,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 __all__ = [
@@ -271,7 +271,7 @@ FIELDS: tuple[str, ...] = tuple(column.field for column in MANIFEST_COLUMNS)
 # The words people use for "number" in a header all become "no": "Nomor KK" = "No. KK".
 _NUMBER_WORDS = frozenset({"no", "nomor", "nomer", "nmr", "number", "num", "nr"})
 # Headers of a leading row-number column ("No", "No.", "#", "No Urut").
-_ROW_NUMBER_KEYS = frozenset({"no", "nourut", "urut"})
+_ROW_NUMBER_KEYS = frozenset({"no", "nourut", "urut", "sno", "bil", "nosiri"})  # "S/No", "Bil."
 
 
 def header_key(text: str, *, keep_hint: bool = False) -> str:
@@ -410,6 +410,7 @@ class _RawRow(NamedTuple):
     number: int
     cells: list[str]
     numeric: list[bool]
+    hidden: frozenset[int] = frozenset()  # columns hidden in the spreadsheet
 
 
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -747,7 +748,18 @@ def _read_workbook(workbook: Any) -> ManifestTable:
     sheet = chosen or first_with_data
     if sheet is None:
         raise ManifestError(_("File ini kosong. Pilih file daftar (manifes) yang berisi data."))
-    table = _build_table(_xlsx_rows(sheet), fmt="xlsx", encoding="", delimiter=None, sheet=sheet)
+    facts = _sheet_facts(sheet)
+    table = _build_table(
+        _xlsx_rows(sheet, facts), fmt="xlsx", encoding="", delimiter=None, sheet=sheet
+    )
+    if facts.formulas_without_value:
+        table.warnings.append(
+            _(
+                "Sel %(cells)s berisi rumus Excel yang disimpan tanpa hasilnya, jadi dibaca "
+                "kosong. Buka file di Excel, simpan ulang, lalu unggah lagi."
+            )
+            % {"cells": _quoted_list(facts.formulas_without_value, limit=15)}
+        )
     others = []
     for ws in sheets:
         if ws is sheet:
@@ -766,8 +778,70 @@ def _read_workbook(workbook: Any) -> ManifestTable:
     return table
 
 
-def _xlsx_rows(ws: Any) -> Iterator[_RawRow]:
+@dataclass
+class _SheetFacts:
+    """What the read-only reader does not tell of a sheet, read from its XML: cells merged
+    down several rows (a remark written once for a family), hidden columns, and formulas
+    saved without their value (made by a program that does not calculate)."""
+
+    # Each row's cells merged down from a cell above: (column, (top row, top column)).
+    merged_down: dict[int, list[tuple[int, tuple[int, int]]]]
+    hidden: frozenset[int]  # column indexes, from 0
+    formulas_without_value: list[str]  # "B7", ...
+
+
+MAX_MERGED_ROWS = 100  # one value for a family or a group, not for a whole list
+MAX_MERGED_COLUMNS = 10
+_MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
+_HIDDEN_COLUMNS = re.compile(rb"<col\b[^>]*>")
+_FORMULA_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3}\d+)"[^>]*>((?:(?!</c>).)*?<f[ >/](?:(?!</c>).)*?)</c>', re.S
+)
+_STORED_VALUE = re.compile(rb"<v>[^<]|<is>")
+
+
+def _sheet_facts(ws: Any) -> _SheetFacts:
+    facts = _SheetFacts({}, frozenset(), [])
+    try:
+        with ws._get_source() as source:  # openpyxl's read-only sheet: its XML part
+            xml = source.read()
+    except Exception:  # a sheet read otherwise: nothing more to learn
+        return facts
+    for first_col, first_row, last_col, last_row in _MERGE.findall(xml):
+        left, right = (
+            column_index_from_string(first_col.decode()),
+            column_index_from_string(last_col.decode()),
+        )
+        top, bottom = int(first_row), int(last_row)
+        if bottom - top > MAX_MERGED_ROWS or right - left > MAX_MERGED_COLUMNS:
+            continue  # a whole block merged is no value repeated down a list
+        for row in range(top + 1, bottom + 1):
+            for column in range(left, right + 1):
+                facts.merged_down.setdefault(row, []).append((column - 1, (top, left - 1)))
+    hidden: set[int] = set()
+    for tag in _HIDDEN_COLUMNS.findall(xml):
+        attributes = dict(re.findall(rb'(\w+)="([^"]*)"', tag))
+        if attributes.get(b"hidden") in (b"1", b"true"):
+            low, high = int(attributes.get(b"min", b"0")), int(attributes.get(b"max", b"0"))
+            hidden.update(range(low - 1, min(high, low + 200)))
+    facts.hidden = frozenset(hidden)
+    if b"<f" in xml:
+        facts.formulas_without_value = [
+            ref.decode()
+            for ref, body in _FORMULA_CELL.findall(xml)
+            if not _STORED_VALUE.search(body)
+        ]
+    return facts
+
+
+def _xlsx_rows(ws: Any, facts: _SheetFacts | None = None) -> Iterator[_RawRow]:
     ws.reset_dimensions()  # a wrong <dimension> in the file would otherwise cut rows off
+    facts = facts or _SheetFacts({}, frozenset(), [])
+    merged_tops: dict[int, set[int]] = {}  # row -> columns whose value is merged down
+    for merged in facts.merged_down.values():
+        for _column, (top_row, top_column) in merged:
+            merged_tops.setdefault(top_row, set()).add(top_column)
+    tops: dict[tuple[int, int], tuple[str, bool]] = {}  # merged ranges' top cells, as read
     for number, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
         cells: list[str] = []
         numeric: list[bool] = []
@@ -775,7 +849,16 @@ def _xlsx_rows(ws: Any) -> Iterator[_RawRow]:
             text, is_number = _xlsx_cell_text(value)
             cells.append(text)
             numeric.append(is_number)
-        yield _RawRow(number, cells, numeric)
+        for column, top in facts.merged_down.get(number, ()):  # merged down from above
+            if column >= len(cells):  # a merged cell below its top may not be in the file
+                cells += [""] * (column + 1 - len(cells))
+                numeric += [False] * (column + 1 - len(numeric))
+            if not cells[column]:
+                cells[column], numeric[column] = tops.get(top, ("", False))
+        for column in merged_tops.get(number, ()):
+            if column < len(cells):
+                tops[(number, column)] = (cells[column], numeric[column])
+        yield _RawRow(number, cells, numeric, facts.hidden)
 
 
 def _xlsx_cell_text(value: object) -> tuple[str, bool]:
@@ -849,6 +932,16 @@ def _map_header(row: _RawRow) -> _Header:
         field_key = header_field(text)
         if field_key is None:
             header.unknown.append((index, text))
+        elif (
+            field_key in header.indexes
+            and header.indexes[field_key] in row.hidden
+            and index not in row.hidden
+        ):
+            # Two columns for one field, the first hidden (an old version kept aside): the
+            # visible one is read.
+            header.duplicates.append((header.columns[field_key], text))
+            header.indexes[field_key] = index
+            header.columns[field_key] = text
         elif field_key in header.indexes:
             header.duplicates.append((text, header.columns[field_key]))
         else:
@@ -1270,8 +1363,11 @@ def manifest_parse_row(
                 % {"value": _shorten(raw[key])},
             )
 
-    values["full_name"] = _parse_full_name(raw["full_name"], ctx)
-    values["aliases"] = _parse_aliases(raw["aliases"], values["full_name"])
+    name_text, also_known_as = _aliases_in_name(raw["full_name"])
+    values["full_name"] = _parse_full_name(name_text, ctx)
+    values["aliases"] = _parse_aliases(
+        "; ".join(item for item in (*also_known_as, raw["aliases"]) if item), values["full_name"]
+    )
     values["sex"] = _parse_sex(raw["sex"], ctx)
     _from_combined_birth_column(raw, ctx)
     values["birth_place_date"] = _clean_text(raw["birth_place_date"], multiline=False)
@@ -1291,6 +1387,11 @@ def manifest_parse_row(
     values["phone_id"] = _parse_phone(raw["phone_id"], "phone_id", "ID", ctx)
     values["phone_my"] = _parse_phone(raw["phone_my"], "phone_my", "MY", ctx)
     values["kin_phone"] = _parse_phone(raw["kin_phone"], "kin_phone", "ID", ctx)
+    # A number goes with its country: one "No HP" column holds Malaysian numbers too.
+    if (values["phone_id"] or "").startswith("+60") and not values["phone_my"]:
+        values["phone_my"], values["phone_id"] = values["phone_id"], None
+    elif (values["phone_my"] or "").startswith("+62") and not values["phone_id"]:
+        values["phone_id"], values["phone_my"] = values["phone_my"], None
     values["languages"] = _split_list(raw["languages"], r"[,;/\n]|\s+dan\s+")
     for key in ("pregnant", "disability", "illness"):
         values[key], values[f"{key}_note"] = _parse_flag(raw[key], key, ctx)
@@ -1403,6 +1504,21 @@ def _parse_full_name(text: str, ctx: _RowContext) -> str:
             % {"value": _shorten(name)},
         )
     return name
+
+
+_ALIAS_MARK = re.compile(r"\s+(?:als\.?|alias|a\.k\.a\.?|aka|@)\s+", re.IGNORECASE)
+_ALIAS_BRACKETS = re.compile(r"\s*\(([^()]*[A-Za-z]{2}[^()]*)\)\s*$")
+
+
+def _aliases_in_name(text: str) -> tuple[str, list[str]]:
+    """ "Andi Saputra als. Andik" and "Dewi Anjani (Dewi)": the name, and the other names
+    written with it."""
+    name, *others = _ALIAS_MARK.split(text.strip())
+    match = _ALIAS_BRACKETS.search(name)
+    if match:
+        others.insert(0, match[1])
+        name = name[: match.start()]
+    return name, [" ".join(other.split()) for other in others if other.strip()]
 
 
 def _split_list(text: str, separators: str) -> list[str]:
@@ -1725,6 +1841,17 @@ def _parse_id_number(text: str, key: str, ctx: _RowContext, *, numeric: bool) ->
             key,
             _("%(label)s harus 16 angka, tetapi “%(value)s” berisi %(count)d angka.")
             % {"label": label, "value": _shorten(text), "count": len(digits)},
+        )
+        return None
+    if numeric and digits.endswith("0000"):  # no serial is 0000: Excel rounded it away
+        ctx.error(
+            key,
+            _(
+                "%(label)s “%(value)s” disimpan sebagai angka di Excel dan empat angka "
+                "terakhirnya menjadi 0000, jadi angka aslinya hilang. Format kolom ini sebagai "
+                "Teks, lalu ketik ulang %(label)s dari dokumennya."
+            )
+            % {"label": label, "value": digits},
         )
         return None
     if numeric and digits.endswith("0"):

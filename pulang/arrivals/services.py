@@ -704,7 +704,18 @@ def _link_person(*, actor: Any, row: dict[str, Any], action: str) -> Person:
     overwrites what was recorded before."""
     person = Person.objects.select_for_update().get(pk=int(action.split(":", 1)[1]))
     changes = {}
-    for name, value in _person_values(row).items():
+    values = _person_values(row)
+    born = values.get("birth_date")
+    if (  # a full date of the year recorded alone makes it precise
+        person.birth_year_only
+        and born is not None
+        and not values.get("birth_year_only")
+        and person.birth_date is not None
+        and born.year == person.birth_date.year
+    ):
+        changes["birth_date"] = [str(person.birth_date.year), born.isoformat()]
+        person.birth_date, person.birth_year_only = born, False
+    for name, value in values.items():
         if getattr(person, name) in (None, "", []):
             changes[name] = [getattr(person, name), value]
             setattr(person, name, value)

@@ -370,11 +370,11 @@ def test_xlsx_cells_become_the_text_the_user_typed():
 
 
 def test_xlsx_nik_stored_as_a_number_warns_that_excel_may_have_cut_the_last_digit():
-    data = xlsx_bytes(("Sheet", [["Nama", "L/P", "NIK"], ["Siti", "P", 3301026503900000]]))
+    data = xlsx_bytes(("Sheet", [["Nama", "L/P", "NIK"], ["Siti", "P", 3301026503900010]]))
     table = manifest_read(data)
     assert table.rows[0].numeric == frozenset({"nik"})
     parsed = manifest_parse_row(table.rows[0], table.columns, today=TODAY)
-    assert parsed.values["nik"] == "3301026503900000"
+    assert parsed.values["nik"] == "3301026503900010"
     [warning] = messages(parsed, "warning")
     assert "15 angka" in warning
     assert "Baris 2, kolom “NIK”" in warning
@@ -755,26 +755,36 @@ def test_unknown_document_kind_is_an_error():
 
 
 @pytest.mark.parametrize(
-    ("field", "typed", "stored"),
+    ("field", "typed", "kept_in", "stored"),
     [
-        ("phone_id", "0812-3456-7890", "+6281234567890"),
-        ("phone_id", "+62 812 3456 7890", "+6281234567890"),
-        ("phone_id", "6281234567890", "+6281234567890"),
-        ("phone_id", "81234567890", "+6281234567890"),  # Excel dropped the leading 0
-        ("phone_id", "'081234567890", "+6281234567890"),
-        ("phone_id", "+60 12-345 6789", "+60123456789"),
-        ("phone_id", "60123456789", "+60123456789"),
-        ("phone_my", "012-345 6789", "+60123456789"),
-        ("phone_my", "123456789", "+60123456789"),
-        ("phone_my", "0812-3456-7890", "+6281234567890"),
-        ("phone_my", "62 812 3456 7890", "+6281234567890"),
-        ("kin_phone", "(0813) 1234-5678", "+6281312345678"),
+        ("phone_id", "0812-3456-7890", "phone_id", "+6281234567890"),
+        ("phone_id", "+62 812 3456 7890", "phone_id", "+6281234567890"),
+        ("phone_id", "6281234567890", "phone_id", "+6281234567890"),
+        ("phone_id", "81234567890", "phone_id", "+6281234567890"),  # Excel dropped the 0
+        ("phone_id", "'081234567890", "phone_id", "+6281234567890"),
+        # A number goes with its country when the list has one phone column for both.
+        ("phone_id", "+60 12-345 6789", "phone_my", "+60123456789"),
+        ("phone_id", "60123456789", "phone_my", "+60123456789"),
+        ("phone_my", "012-345 6789", "phone_my", "+60123456789"),
+        ("phone_my", "123456789", "phone_my", "+60123456789"),
+        ("phone_my", "0812-3456-7890", "phone_id", "+6281234567890"),
+        ("phone_my", "62 812 3456 7890", "phone_id", "+6281234567890"),
+        ("kin_phone", "(0813) 1234-5678", "kin_phone", "+6281312345678"),
     ],
 )
-def test_phones_become_international_numbers(field, typed, stored):
+def test_phones_become_international_numbers(field, typed, kept_in, stored):
     parsed = parse(**{field: typed})
-    assert parsed.values[field] == stored
+    assert parsed.values[kept_in] == stored
+    assert {key: parsed.values[key] for key in ("phone_id", "phone_my", "kin_phone")} == {
+        key: stored if key == kept_in else None for key in ("phone_id", "phone_my", "kin_phone")
+    }
     assert parsed.issues == []
+
+
+def test_a_number_stays_in_its_column_when_the_other_is_filled():
+    parsed = parse(phone_id="+60 12-345 6789", phone_my="+60 13-345 6789")
+    assert parsed.values["phone_id"] == "+60123456789"
+    assert parsed.values["phone_my"] == "+60133456789"
 
 
 def test_invalid_phone_is_a_warning_and_not_kept():
@@ -788,7 +798,7 @@ def test_invalid_phone_is_a_warning_and_not_kept():
 
 def test_malaysian_mobile_in_the_indonesian_column_is_recognised_with_a_warning():
     parsed = parse(phone_id="012-345 6789")
-    assert parsed.values["phone_id"] == "+60123456789"
+    assert parsed.values["phone_my"] == "+60123456789" and parsed.values["phone_id"] is None
     assert "nomor Malaysia" in parsed.warnings[0].message
 
 

@@ -186,3 +186,126 @@ def test_a_failed_import_still_answers_in_json(tmp_path):
     with pytest.raises(CommandError):
         call_command("import_manifest", str(path), dry_run=True, format="json", stdout=out)
     assert "Jenis Kelamin" in json.loads(out.getvalue())["error"]
+
+
+def test_a_full_birth_date_makes_a_year_only_registration_precise(client, login_verified, worker):  # noqa: F811
+    from datetime import date
+
+    from pulang.people.tests.factories import PersonFactory
+
+    dewi = PersonFactory(
+        full_name="Dewi Anjani",
+        birth_date=date(1992, 1, 1),
+        birth_year_only=True,
+        travel_document_number="C1122334",
+        registered_by=worker.agency,
+    )
+    login_verified(client, worker)
+    page = client.get(reverse("people:detail", args=[dewi.pk])).content.decode()
+    assert "1992" in page and "01/01/1992" not in page, "the year is all that is known"
+
+    record, _ = preview(worker, HEADER + "Dewi Anjani;P;21/02/1992;C1122334\n")
+    [row] = record.preview["rows"]
+    assert row["action"] == f"link:{dewi.pk}"
+    manifest_commit(actor=worker, manifest_import=record)
+    dewi.refresh_from_db()
+    assert dewi.birth_date == date(1992, 2, 21) and not dewi.birth_year_only
+
+
+@pytest.mark.parametrize(
+    ("written", "name", "aliases"),
+    [
+        ("DEWI ANJANI (DEWI)", "Dewi Anjani", ["Dewi"]),
+        ("ANDI SAPUTRA ALS. ANDIK", "Andi Saputra", ["Andik"]),
+        ("Kasim alias Ujang", "Kasim", ["Ujang"]),
+        ("Siti binti Abdullah", "Siti binti Abdullah", []),
+    ],
+)
+def test_another_name_written_with_the_name_becomes_an_alias(written, name, aliases):
+    _, [row] = read(f"Nama;L/P\n{written};P\n")
+    assert row.values["full_name"] == name
+    assert row.values["aliases"] == aliases
+
+
+def test_a_nik_whose_last_digits_excel_rounded_away_is_an_error():
+    import openpyxl
+
+    from pulang.arrivals.manifest import manifest_read as read_file
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Nama", "JK", "NIK"])
+    sheet.append(["Sarinah", "P", 3527014101900000])  # typed as a number: 15 digits kept
+    buffer = __import__("io").BytesIO()
+    book.save(buffer)
+    table = read_file(buffer.getvalue(), filename="daftar.xlsx")
+    [row] = [manifest_parse_row(raw, table.columns) for raw in table.rows]
+    assert row.values["nik"] is None
+    assert "0000" in row.errors[0].message
+
+
+def test_a_malaysian_number_in_the_only_phone_column_is_kept_as_malaysian():
+    _, [local, international, indonesian] = read(
+        "Nama;L/P;No HP\nA;P;012-345 6789\nB;P;+60 12-345 6789\nC;P;0812 3456 7890\n"
+    )
+    assert local.values["phone_my"] == "+60123456789" and local.values["phone_id"] is None
+    assert international.values["phone_my"] == "+60123456789"
+    assert indonesian.values["phone_id"] == "+6281234567890"
+    assert indonesian.values["phone_my"] is None
+
+
+def workbook_bytes(build) -> bytes:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    build(book.active)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_remark_merged_down_a_family_reaches_every_member():
+    def build(sheet):
+        sheet.append(["Nama", "JK", "Keterangan"])
+        sheet.append(["Siti", "P", "Satu keluarga, dari Tawau"])
+        sheet.append(["Budi", "L", None])
+        sheet.append(["Ani", "P", None])
+        sheet.append(["Wati", "P", "Sendiri"])
+        sheet.merge_cells("C2:C4")
+
+    table = manifest_read(workbook_bytes(build), filename="daftar.xlsx")
+    assert [row.values["notes"] for row in table.rows] == [
+        "Satu keluarga, dari Tawau",
+        "Satu keluarga, dari Tawau",
+        "Satu keluarga, dari Tawau",
+        "Sendiri",
+    ]
+
+
+def test_a_hidden_old_column_gives_way_to_the_visible_one():
+    def build(sheet):
+        sheet.append(["Nama", "JK", "Tgl Lahir (lama)", "Tanggal Lahir"])
+        sheet.append(["Bambang", "L", "17/04/1980", "17/04/1978"])
+        sheet.column_dimensions["C"].hidden = True
+
+    table = manifest_read(workbook_bytes(build), filename="daftar.xlsx")
+    assert table.columns["birth_date"] == "Tanggal Lahir"
+    assert table.rows[0].values["birth_date"] == "17/04/1978"
+
+
+def test_formulas_saved_without_their_value_are_named():
+    def build(sheet):
+        sheet.append(["Nama", "JK", "NIK"])
+        sheet.append(["Siti", "P", '=TEXT(3527014101900001,"0")'])  # no value stored
+
+    table = manifest_read(workbook_bytes(build), filename="daftar.xlsx")
+    assert any("C2" in warning and "tanpa hasilnya" in warning for warning in table.warnings)
+
+
+@pytest.mark.parametrize("header", ["No.", "S/No", "Bil.", "No Urut"])
+def test_a_row_number_column_is_not_an_unknown_column(header):
+    table, _ = read(f"{header};Nama;JK\n1;Siti;P\n2;Wati;P\n")
+    assert table.unknown_headers == []
+    assert len(table.rows) == 2
