@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from pulang.audit.models import AuditEvent
 from pulang.audit.services import AuditEntry, audit_record, audit_record_many
 from pulang.cases.models import Case
-from pulang.cases.services import case_deported_again
+from pulang.cases.services import case_deported_again_many
 from pulang.core.bulk import bulk_insert_rows
 from pulang.matching.matching import (
     SCORE_CHUNK,
@@ -559,6 +559,10 @@ def manifest_commit(
         rows = record.preview.get("rows", [])
         summary = CommitSummary(rows_read=len(rows))
         new_rows: list[dict[str, Any]] = []
+        links: list[tuple[dict[str, Any], int]] = []
+        # Never a second case in one batch for one person: not for someone it already has,
+        # nor for two rows linked to the same person.
+        here = set(Case.objects.filter(batch=batch).values_list("person_id", flat=True))
         for index, row in enumerate(rows, start=1):
             action = (actions or {}).get(row["number"], row["action"])
             if row["status"] == "error" or action == "skip":
@@ -566,18 +570,19 @@ def manifest_commit(
                 if row["status"] == "error":
                     errors = [i["message"] for i in row["issues"] if i["level"] == "error"]
                     summary.errors.append({"row": row["number"], "errors": errors})
-            elif action.startswith("link:") and _in_batch(batch, action):
-                summary.skipped += 1  # never a second case in one batch for one person
+            elif action.startswith("link:") and int(action[5:]) in here:
+                summary.skipped += 1
                 summary.already_in_batch.append(row["number"])
             elif action.startswith("link:"):
-                # Few per manifest, and each touches a record someone else may be editing.
-                person = _link_person(actor=actor, row=row, action=action)
-                _returning_case(actor=actor, batch=batch, record=record, row=row, person=person)
-                summary.linked += 1
+                links.append((row, int(action[5:])))
+                here.add(int(action[5:]))
             else:
                 new_rows.append(row)
             if progress and (index % 250 == 0 or index == len(rows)):
                 progress(index, len(rows))
+        summary.linked = len(
+            _returning_people_and_cases(actor=actor, batch=batch, record=record, links=links)
+        )
         summary.created = len(
             _create_people_and_cases(actor=actor, batch=batch, record=record, rows=new_rows)
         )
@@ -694,19 +699,88 @@ def _person_values(row: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _in_batch(batch: ArrivalBatch, action: str) -> bool:
-    """Whether the person a "link:<id>" names already has a case in this batch."""
-    return Case.objects.filter(batch=batch, person_id=int(action.split(":", 1)[1])).exists()
+def _returning_people_and_cases(
+    *,
+    actor: Any,
+    batch: ArrivalBatch,
+    record: ManifestImport | None,
+    links: list[tuple[dict[str, Any], int]],
+) -> list[int]:
+    """People recognised as registered before, each (row, person id): the registration fills
+    its gaps from the row and never loses what was recorded before; each gets a new case,
+    marked returning and linked to their previous one, whose outcome the arrival evidences.
+    A few statements however many; returns the new cases' ids."""
+    if not links:
+        return []
+    ids = [person_id for _row, person_id in links]
+    people = Person.objects.select_for_update().in_bulk(ids)
+    entries: list[AuditEntry] = []
+    changed: dict[int, Person] = {}
+    fields: set[str] = set()
+    for row, person_id in links:
+        person = people[person_id]
+        changes = _fill_gaps(person, _person_values(row))
+        if changes:
+            changed[person_id] = person
+            fields.update(changes)
+        entries.append(
+            AuditEntry(
+                AuditEvent.Action.CHANGE,
+                target=person,
+                summary=f"linked from {_origin(row)}",
+                changes=changes,
+            )
+        )
+    if changed:
+        if "birth_date" in fields:
+            fields.add("birth_year_only")
+        Person.objects.bulk_update(list(changed.values()), sorted(fields))
+        from pulang.matching.tokens import match_index_rebuild
+
+        match_index_rebuild(person_ids=list(changed))  # a bulk update sends no post_save
+    previous: dict[int, int] = {}  # person -> their latest case
+    for person_id, case_id in (
+        Case.objects.filter(person_id__in=ids)
+        .order_by("person_id", "-opened_at", "-id")
+        .values_list("person_id", "id")
+    ):
+        previous.setdefault(person_id, case_id)
+    case_ids = bulk_insert_rows(
+        Case,
+        [
+            _case_values(
+                actor=actor,
+                batch=batch,
+                record=record,
+                row=row,
+                person_id=person_id,
+                birth=people[person_id].birth_date,
+                previous_id=previous.get(person_id),
+                returning=True,
+            )
+            for row, person_id in links
+        ],
+    )
+    figures_changed(days=[batch.arrived_at])  # a bulk insert sends no post_save
+    entries += [_case_entry(case_id, batch, returning=True) for case_id in case_ids]
+    audit_record_many(actor=actor, entries=entries)
+    case_deported_again_many(
+        actor=actor,
+        arrivals=[
+            (previous[person_id], case_id, batch.reference)
+            for (_row, person_id), case_id in zip(links, case_ids, strict=True)
+            if person_id in previous
+        ],
+    )
+    return case_ids
 
 
-def _link_person(*, actor: Any, row: dict[str, Any], action: str) -> Person:
-    """The earlier registration named by "link:<id>"; a later arrival fills its gaps and never
-    overwrites what was recorded before."""
-    person = Person.objects.select_for_update().get(pk=int(action.split(":", 1)[1]))
-    changes = {}
-    values = _person_values(row)
+def _fill_gaps(person: Person, values: dict[str, Any]) -> dict[str, list[Any]]:
+    """What a later arrival adds to a registration: its empty fields, and a full birth date
+    where only the year was known (the same year). Returns the changes, as [before, after]."""
+    changes: dict[str, list[Any]] = {}
     born = values.get("birth_date")
-    if (  # a full date of the year recorded alone makes it precise
+    if (
         person.birth_year_only
         and born is not None
         and not values.get("birth_year_only")
@@ -719,15 +793,7 @@ def _link_person(*, actor: Any, row: dict[str, Any], action: str) -> Person:
         if getattr(person, name) in (None, "", []):
             changes[name] = [getattr(person, name), value]
             setattr(person, name, value)
-    person.save()
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.CHANGE,
-        target=person,
-        summary=f"linked from {_origin(row)}",
-        changes=changes,
-    )
-    return person
+    return changes
 
 
 def _origin(row: dict[str, Any]) -> str:
@@ -793,35 +859,6 @@ def _case_entry(case_id: int, batch: ArrivalBatch, *, returning: bool) -> AuditE
     )
 
 
-def _returning_case(
-    *,
-    actor: Any,
-    batch: ArrivalBatch,
-    record: ManifestImport | None,
-    row: dict[str, Any],
-    person: Person,
-) -> Case:
-    """A new episode for someone the worker recognised as registered before."""
-    previous = person.cases.order_by("-opened_at").first()
-    case = Case(
-        **_case_values(
-            actor=actor,
-            batch=batch,
-            record=record,
-            row=row,
-            person_id=person.pk,
-            birth=person.birth_date,
-            previous_id=previous.pk if previous else None,
-            returning=True,
-        )
-    )
-    case.save()
-    audit_record_many(actor=actor, entries=[_case_entry(case.pk, batch, returning=True)])
-    if previous is not None:
-        case_deported_again(actor=actor, earlier=previous, later=case)
-    return case
-
-
 def _age(birth: date, on: date) -> int:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
@@ -872,7 +909,10 @@ def person_register(*, actor: Any, batch: ArrivalBatch, raw: dict[str, str], act
     if action == "create":
         [case_id] = _create_people_and_cases(actor=actor, batch=batch, record=None, rows=[row])
         return Case.objects.get(pk=case_id)
-    if _in_batch(batch, action):
+    person_id = int(action[5:])
+    if Case.objects.filter(batch=batch, person_id=person_id).exists():
         raise ImportError_(_("Orang ini sudah terdaftar di rombongan ini."))
-    person = _link_person(actor=actor, row=row, action=action)
-    return _returning_case(actor=actor, batch=batch, record=None, row=row, person=person)
+    [case_id] = _returning_people_and_cases(
+        actor=actor, batch=batch, record=None, links=[(row, person_id)]
+    )
+    return Case.objects.get(pk=case_id)

@@ -9,11 +9,12 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pulang.audit.models import AuditEvent
-from pulang.audit.services import acting_user, audit_record
+from pulang.audit.services import AuditEntry, acting_user, audit_record, audit_record_many
 from pulang.reports.rollup import figures_changed
 
 from .models import Case, CaseNote, NeedsAssessment, Screening, StatusChange, Task
@@ -325,7 +326,15 @@ def task_done(*, actor: Any, task: Task) -> Task:
 
 
 def case_deported_again(*, actor: Any, earlier: Case, later: Case) -> None:
-    """The same person arrived in a new batch: evidence for the earlier episode's outcome.
+    """The same person arrived in a new batch: evidence for the earlier episode's outcome
+    (`case_deported_again_many` for one)."""
+    batch = later.batch.reference if later.batch is not None else "-"
+    case_deported_again_many(actor=actor, arrivals=[(earlier.pk, later.pk, batch)])
+
+
+def case_deported_again_many(*, actor: Any, arrivals: Sequence[tuple[int, int, str]]) -> None:
+    """People arrived again, each as (earlier case id, new case id, new batch reference):
+    evidence for each earlier episode's outcome, in a few statements however many.
 
     Someone deported again went abroad irregularly again; unless an outcome was already
     recorded, that becomes the earlier episode's outcome, with the new arrival as evidence.
@@ -333,24 +342,39 @@ def case_deported_again(*, actor: Any, earlier: Case, later: Case) -> None:
     """
     from pulang.empowerment.models import FollowUp
 
-    batch = later.batch.reference if later.batch is not None else "-"
-    evidence = _("Dideportasi lagi: kasus #%(case)s, rombongan %(batch)s") % {
-        "case": later.pk,
-        "batch": batch,
-    }
+    if not arrivals:
+        return
+    earlier = Case.objects.in_bulk([case_id for case_id, _later, _batch in arrivals])
     with transaction.atomic():
-        fields = {"outcome_evidence": evidence[:300]}
-        if not earlier.outcome:
-            fields["outcome"] = Case.Outcome.ABROAD_IRREGULAR
-        Case.objects.filter(pk=earlier.pk).update(**fields)
-        cancelled = FollowUp.objects.filter(
-            case=earlier, done_at__isnull=True, cancelled_at__isnull=True
-        ).update(cancelled_at=timezone.now())
-        figures_changed(case_ids=[earlier.pk])
-        audit_record(
-            actor=actor,
-            action=AuditEvent.Action.CHANGE,
-            target=earlier,
-            summary=f"outcome evidence from case {later.pk}; {cancelled} follow-ups cancelled",
-            changes={key: [getattr(earlier, key), value] for key, value in fields.items()},
+        planned = FollowUp.objects.filter(
+            case_id__in=list(earlier), done_at__isnull=True, cancelled_at__isnull=True
         )
+        cancelled = dict(
+            planned.order_by().values("case_id").annotate(n=Count("id")).values_list("case_id", "n")
+        )
+        planned.update(cancelled_at=timezone.now())
+        entries: list[AuditEntry] = []
+        for case_id, later_id, batch in arrivals:
+            case = earlier[case_id]
+            evidence = _("Dideportasi lagi: kasus #%(case)s, rombongan %(batch)s") % {
+                "case": later_id,
+                "batch": batch,
+            }
+            fields = {"outcome_evidence": evidence[:300]}
+            if not case.outcome:
+                fields["outcome"] = Case.Outcome.ABROAD_IRREGULAR
+            changes = {key: [getattr(case, key), value] for key, value in fields.items()}
+            for key, value in fields.items():
+                setattr(case, key, value)
+            entries.append(
+                AuditEntry(
+                    AuditEvent.Action.CHANGE,
+                    target=case,
+                    summary=f"outcome evidence from case {later_id}; "
+                    f"{cancelled.get(case_id, 0)} follow-ups cancelled",
+                    changes=changes,
+                )
+            )
+        Case.objects.bulk_update(list(earlier.values()), ["outcome", "outcome_evidence"])
+        figures_changed(case_ids=list(earlier))
+        audit_record_many(actor=actor, entries=entries)
