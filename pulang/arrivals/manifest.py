@@ -906,6 +906,7 @@ class _Header:
     blank: list[int]
     duplicates: list[tuple[str, str]]  # (ignored header, header kept)
     row_number_index: int | None
+    top: int | None = None  # the first row of a header of two rows
 
 
 def _first_rows(rows: Iterator[_RawRow]) -> list[_RawRow]:
@@ -951,14 +952,51 @@ def _map_header(row: _RawRow) -> _Header:
 
 
 def _find_header(buffer: list[_RawRow]) -> _Header | None:
-    """The first row naming two known columns (titles may stand above it), else a row naming one."""
+    """The first row naming two known columns (titles may stand above it), else a row naming one.
+    The row below it is part of the header when it names what the first row groups
+    (`_with_row_below`)."""
     mapped = [_map_header(row) for row in buffer]
-    for header in mapped:
+    for position, header in enumerate(mapped):
         if len(header.indexes) >= 2:
+            if position + 1 < len(buffer):
+                return _with_row_below(header, buffer[position], buffer[position + 1]) or header
             return header
     if mapped and mapped[0].indexes:
         return mapped[0]
     return None
+
+
+def _with_row_below(header: _Header, top: _RawRow, below: _RawRow) -> _Header | None:
+    """A header of two rows: "TEMPAT / TGL LAHIR" over "TEMPAT" and "TANGGAL", "ALAMAT" over
+    "DESA", "KECAMATAN" and "KABUPATEN". The row below belongs to the header when every cell
+    of it is a header word (alone, or with the last word of the group above it, as
+    "TANGGAL" under "... LAHIR") and together they name more columns than the top row."""
+    width = max(len(top.cells), len(below.cells))
+    above = top.cells + [""] * (width - len(top.cells))
+    group = ""
+    combined: list[str] = []
+    for index, text in enumerate(below.cells + [""] * (width - len(below.cells))):
+        group = above[index] or group  # a group's cell is merged across its columns
+        if not text or text == above[index]:
+            combined.append(above[index])
+            continue
+        words = re.findall(r"\w+", group)
+        named = next(
+            (
+                written
+                for written in (text, f"{text} {words[-1]}" if words else text)
+                if header_field(written) or header_key(written) in _ROW_NUMBER_KEYS
+            ),
+            None,
+        )
+        if named is None:
+            return None  # a word no header has: the first row of data
+        combined.append(named)
+    joined = _map_header(_RawRow(below.number, combined, [False] * width, top.hidden))
+    if len(joined.indexes) <= len(header.indexes):
+        return None
+    joined.top = top.number
+    return joined
 
 
 def _missing_required(header: _Header) -> list[str]:
@@ -1023,7 +1061,8 @@ def _build_table(
         )
 
     header_position = next(i for i, row in enumerate(buffer) if row.number == header.number)
-    above = buffer[:header_position]
+    header_top = header.top or header.number  # a header may take two rows
+    above = [row for row in buffer[:header_position] if row.number < header_top]
     data_rows = _chain(buffer[header_position + 1 :], rows)
     header_keys = [header_key(text) for text in header.cells]
     width = len(header.cells)

@@ -309,3 +309,28 @@ def test_a_row_number_column_is_not_an_unknown_column(header):
     table, _ = read(f"{header};Nama;JK\n1;Siti;P\n2;Wati;P\n")
     assert table.unknown_headers == []
     assert len(table.rows) == 2
+
+
+def test_a_header_of_two_rows_names_the_columns_it_groups():
+    def build(sheet):
+        sheet.append(["DAFTAR WNI DEPORTASI - KJRI KOTA KINABALU"])
+        sheet.append(["NO", "NAMA", "L/P", "TEMPAT / TGL LAHIR", None, "ALAMAT", None, None])
+        sheet.append([None, None, None, "TEMPAT", "TANGGAL", "DESA", "KECAMATAN", "KABUPATEN"])
+        sheet.append([1, "Siti Aminah", "P", "Sampang", "12/03/1990", "Noreh", "Sreseh", "Sampang"])
+        for cells in ("A2:A3", "B2:B3", "C2:C3", "D2:E2", "F2:H2"):
+            sheet.merge_cells(cells)
+
+    table = manifest_read(workbook_bytes(build), filename="daftar.xlsx")
+    assert {
+        key: table.columns.get(key)
+        for key in ("birth_place", "birth_date", "village", "district", "regency")
+    } == {
+        "birth_place": "TEMPAT LAHIR",
+        "birth_date": "TANGGAL LAHIR",
+        "village": "DESA",
+        "district": "KECAMATAN",
+        "regency": "KABUPATEN",
+    }
+    [row] = table.rows
+    assert row.values["birth_date"] == "12/03/1990" and row.values["regency"] == "Sampang"
+    assert table.unknown_headers == []
