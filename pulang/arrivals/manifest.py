@@ -363,6 +363,7 @@ class ManifestTable:
     header_row: int = 1
     sheet: str | None = None
     warnings: list[str] = field(default_factory=list)
+    other_sheets: list[str] = field(default_factory=list)  # more sheets with a list
 
 
 @dataclass(frozen=True)
@@ -422,11 +423,12 @@ _ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 
 
-def manifest_read(data: bytes, *, filename: str = "") -> ManifestTable:
+def manifest_read(data: bytes, *, filename: str = "", sheet: str = "") -> ManifestTable:
     """Read a manifest's bytes into text cells; raise ManifestError when the file is unusable.
 
     XLSX is recognised by its zip signature, whatever the file is called; everything else must
-    be text. `filename` only helps to word the message about an unreadable file.
+    be text. `filename` only helps to word the message about an unreadable file. `sheet`
+    names the sheet of a workbook to read; without it, the sheet with the list is found.
     """
     if len(data) > MAX_FILE_BYTES:
         raise ManifestError(
@@ -441,7 +443,7 @@ def manifest_read(data: bytes, *, filename: str = "") -> ManifestTable:
         raise ManifestError(_("File ini kosong. Pilih file daftar (manifes) yang berisi data."))
     _refuse_known_binary(data, filename)
     if data.startswith(_ZIP_SIGNATURES):
-        return _read_xlsx(data, filename)
+        return _read_xlsx(data, filename, sheet)
     return _read_csv(data, filename)
 
 
@@ -677,7 +679,7 @@ def _clean_cell(text: str) -> str:
 # --- XLSX ------------------------------------------------------------------------------------
 
 
-def _read_xlsx(data: bytes, filename: str) -> ManifestTable:
+def _read_xlsx(data: bytes, filename: str, sheet: str = "") -> ManifestTable:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
@@ -717,7 +719,7 @@ def _read_xlsx(data: bytes, filename: str) -> ManifestTable:
     except Exception as error:
         raise ManifestError(_broken_xlsx_message()) from error
     try:
-        return _read_workbook(workbook)
+        return _read_workbook(workbook, sheet)
     except ManifestError:
         raise
     except Exception as error:
@@ -726,13 +728,17 @@ def _read_xlsx(data: bytes, filename: str) -> ManifestTable:
         workbook.close()
 
 
-def _read_workbook(workbook: Any) -> ManifestTable:
+def _read_workbook(workbook: Any, wanted: str = "") -> ManifestTable:
     sheets = [ws for ws in workbook.worksheets if hasattr(ws, "iter_rows")]
     active = workbook.active if workbook.active in sheets else None
     ordered = sorted(
         sheets,
         key=lambda ws: (ws is not active, getattr(ws, "sheet_state", "visible") != "visible"),
     )
+    if wanted:
+        ordered = [ws for ws in sheets if ws.title == wanted]
+        if not ordered:
+            raise ManifestError(_("Lembar “%(sheet)s” tidak ada di file ini.") % {"sheet": wanted})
     first_with_data: Any = None
     chosen: Any = None
     for ws in ordered:
@@ -767,11 +773,13 @@ def _read_workbook(workbook: Any) -> ManifestTable:
         header = _find_header(_first_rows(_xlsx_rows(ws)))
         if header is not None and not _missing_required(header):
             others.append(ws.title)
+    table.other_sheets = others
     if others:
         table.warnings.append(
             _(
                 "Hanya lembar “%(sheet)s” yang dibaca. Lembar %(others)s juga tampak berisi "
-                "daftar; unggah lembar itu sebagai file terpisah atau gabungkan ke satu lembar."
+                "daftar; setelah menyimpan yang ini, unggah file yang sama sekali lagi untuk "
+                "membaca lembar berikutnya."
             )
             % {"sheet": sheet.title, "others": _quoted_list(others)}
         )

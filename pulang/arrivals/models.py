@@ -93,6 +93,9 @@ class ManifestImport(models.Model):
     file = models.FileField(_("berkas"), upload_to=manifest_upload_path)
     original_name = models.CharField(_("nama berkas"), max_length=200)
     sha256 = models.CharField(max_length=64, db_index=True)
+    # The sheet of a workbook this import reads ("" for CSV, or the one found by itself): a
+    # workbook with a list on each of several sheets is imported once per sheet.
+    sheet = models.CharField(_("lembar"), max_length=100, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PREVIEWING
     )

@@ -37,6 +37,7 @@ from pulang.reports.rollup import figures_changed
 
 from .manifest import (
     MANIFEST_COLUMNS,
+    ManifestError,
     ManifestRow,
     ManifestTable,
     ParsedRow,
@@ -130,23 +131,28 @@ def manifest_upload(
     """Keep the uploaded file with its batch. Returns (import, is_new): the same file already
     committed anywhere returns that earlier import, so importing twice creates nothing."""
     digest = hashlib.sha256(data).hexdigest()
-    earlier = (
-        ManifestImport.objects.filter(sha256=digest, status=ManifestImport.Status.COMMITTED)
-        .select_related("batch")
-        .first()
-    )
-    if earlier is not None:
-        return earlier, False
     pending = ManifestImport.objects.filter(
         sha256=digest, batch=batch, status=ManifestImport.Status.PREVIEWED
     ).first()
     if pending is not None:
         return pending, False
+    committed = list(
+        ManifestImport.objects.filter(
+            sha256=digest, status=ManifestImport.Status.COMMITTED
+        ).select_related("batch")
+    )
+    sheet = ""
+    if committed:
+        # A workbook with a list on each of several sheets: each upload reads the next.
+        sheet = _sheet_not_read(data, filename, {record.sheet for record in committed})
+        if not sheet:
+            return committed[0], False
     with transaction.atomic():
         record = ManifestImport(
             batch=batch,
             original_name=filename[:200] or "manifest",
             sha256=digest,
+            sheet=sheet,
             created_by=actor,
         )
         record.file.save(filename or "manifest", ContentFile(data), save=False)
@@ -160,6 +166,17 @@ def manifest_upload(
     return record, True
 
 
+def _sheet_not_read(data: bytes, filename: str, done: set[str]) -> str:
+    """The first sheet with a list that no committed import of this file has read ("" for
+    none, and for a CSV)."""
+    try:
+        table = manifest_read(data, filename=filename)
+    except ManifestError:
+        return ""
+    sheets = [table.sheet or "", *table.other_sheets]
+    return next((sheet for sheet in sheets if sheet and sheet not in done), "")
+
+
 def manifest_preview(*, manifest_import: ManifestImport, progress: Progress | None = None) -> None:
     """Read and check every row, and find earlier registrations; stores the preview."""
     record = manifest_import
@@ -167,14 +184,15 @@ def manifest_preview(*, manifest_import: ManifestImport, progress: Progress | No
     record.save(update_fields=["status"])
     try:
         with record.file.open("rb") as handle:
-            table = manifest_read(handle.read(), filename=record.original_name)
+            table = manifest_read(handle.read(), filename=record.original_name, sheet=record.sheet)
     except Exception as error:  # ManifestError and anything unreadable
         record.status = ManifestImport.Status.FAILED
         record.error = str(error)
         record.save(update_fields=["status", "error"])
         return
     record.total_rows = len(table.rows)
-    record.save(update_fields=["total_rows"])
+    record.sheet = table.sheet or ""
+    record.save(update_fields=["total_rows", "sheet"])
 
     def stored(done: int, total: int) -> None:
         if progress:

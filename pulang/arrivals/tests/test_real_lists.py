@@ -334,3 +334,45 @@ def test_a_header_of_two_rows_names_the_columns_it_groups():
     [row] = table.rows
     assert row.values["birth_date"] == "12/03/1990" and row.values["regency"] == "Sampang"
     assert table.unknown_headers == []
+
+
+def test_a_workbook_with_a_list_on_each_sheet_is_imported_one_sheet_per_upload(worker):  # noqa: F811
+    import io
+
+    import openpyxl
+
+    from pulang.arrivals.services import manifest_preview, manifest_upload
+
+    book = openpyxl.Workbook()
+    men = book.active
+    men.title = "LAKI-LAKI"
+    for row in (["Nama", "JK"], ["Bambang", "L"], ["Joko", "L"]):
+        men.append(row)
+    women = book.create_sheet("PEREMPUAN")
+    for row in (["Nama", "JK"], ["Siti", "P"]):
+        women.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+    batch = BatchFactory(receiving_agency=worker.agency)
+
+    def upload():
+        record, is_new = manifest_upload(actor=worker, batch=batch, data=data, filename="kbri.xlsx")
+        if is_new:
+            manifest_preview(manifest_import=record)
+            record.refresh_from_db()
+            manifest_commit(actor=worker, manifest_import=record)
+        return record, is_new
+
+    first, _ = upload()
+    assert first.sheet == "LAKI-LAKI"
+    assert any("PEREMPUAN" in warning for warning in first.preview["file_warnings"])
+    second, is_new = upload()
+    assert is_new and second.sheet == "PEREMPUAN"
+    _third, is_new = upload()
+    assert not is_new, "every sheet read: the file is imported"
+    assert sorted(Case.objects.filter(batch=batch).values_list("person__full_name", flat=True)) == [
+        "Bambang",
+        "Joko",
+        "Siti",
+    ]
