@@ -607,6 +607,17 @@ def _detect_delimiter(lines: list[str]) -> str:
     return best if counts[best] > 0 else ","
 
 
+def csv_text(data: bytes, filename: str = "") -> tuple[str, str]:
+    """The text of a CSV file as spreadsheets and people write it (UTF-8 with or without a
+    BOM, UTF-16, Windows-1252; an Excel "sep=" line) and its delimiter, for readers other
+    than the manifest's (`pulang match-persons --input`). ManifestError when it is no text."""
+    text, _encoding, _replaced = _decode(data, filename)
+    lines = [line for line in text.splitlines() if line.strip(" \t" + _INVISIBLE)]
+    if lines and (match := _SEP_LINE.fullmatch(lines[0].strip(_INVISIBLE))):
+        return text.split(lines[0], 1)[1].lstrip("\r\n"), match.group(1)
+    return text, _detect_delimiter(lines)
+
+
 def _read_csv(data: bytes, filename: str) -> ManifestTable:
     text, encoding, replaced = _decode(data, filename)
     _refuse_non_csv_text(text, filename)

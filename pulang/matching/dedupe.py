@@ -6,15 +6,18 @@ clustering groups the pairs at the threshold, and the pairs are written to a CSV
 """
 
 import csv
+import io
 import logging
 import math
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+
+from pulang.core.exports import csv_safe
 
 from .model import arrow_schema, create_input_table, insert_rows, load_model, quiet_splink
 from .records import PERSON_FIELDS, MatchRecord, match_row, record_from_person_values
@@ -63,7 +66,8 @@ class DedupeSummary:
 
 
 def parse_mapping(text: str) -> dict[str, str]:
-    """'full_name=Nama,birth_date=Tgl Lahir' -> {field: CSV column}."""
+    """'full_name=Nama,birth_date=Tgl Lahir' -> {field: CSV column}. A field may join
+    columns with "+" ('full_name=given_name+surname'), read with a space between."""
     mapping: dict[str, str] = {}
     for part in (p for p in text.split(",") if p.strip()):
         field, sep, column = part.partition("=")
@@ -89,85 +93,155 @@ def parse_mapping(text: str) -> dict[str, str]:
     return mapping
 
 
+def mapping_warnings(mapping: dict[str, str]) -> list[str]:
+    """What a mapping leaves the model unable to do: pairs are first sought among records
+    that share a birth date, a document or phone number, or a name with the sex or the
+    birth year (`model.blocking_rules`)."""
+    fields = set(mapping)
+    numbers = fields & {"nik", "family_card_number", "travel_document_number", "phones"}
+    numbers |= fields & {"phone_id", "phone_my", "kin_phone"}
+    warnings = []
+    if not numbers and "birth_date" not in fields:
+        warnings.append(
+            "Warning: with no birth date and no identity or phone number mapped, pairs are "
+            "sought only among records with the same name and sex; few will be found."
+        )
+    if "sex" not in fields and "full_name" in fields:
+        warnings.append(
+            "Warning: no sex column mapped; the rules that pair names with the sex find "
+            "nothing, so pairs are found mostly through birth dates and numbers."
+        )
+    return warnings
+
+
 def parse_date(text: str) -> tuple[date | None, bool]:
-    """yyyy-mm-dd, dd/mm/yyyy (also with - or .) or a year alone -> (date, year only)."""
+    """yyyy-mm-dd, dd/mm/yyyy (also with - or .), yyyymmdd, an Excel date number or a year
+    alone -> (date, year only). ValueError for anything else, or a date no one was born on."""
     value = text.strip()
     if not value:
         return None, False
-    if re.fullmatch(r"\d{4}", value):
-        return date(int(value), 1, 1), True
-    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value)
-    dmy = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", value)
     try:
-        if iso:
-            return date(int(iso[1]), int(iso[2]), int(iso[3])), False
-        if dmy:
-            return date(int(dmy[3]), int(dmy[2]), int(dmy[1])), False
+        if re.fullmatch(r"\d{4}", value):
+            return _born(date(int(value), 1, 1)), True
+        if iso := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value):
+            return _born(date(int(iso[1]), int(iso[2]), int(iso[3]))), False
+        if dmy := re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", value):
+            return _born(date(int(dmy[3]), int(dmy[2]), int(dmy[1]))), False
+        if re.fullmatch(r"\d{8}", value):  # 19900312, as FEBRL and many registries keep them
+            return _born(date(int(value[:4]), int(value[4:6]), int(value[6:]))), False
+        if re.fullmatch(r"\d{5}", value):  # a date Excel wrote as its number
+            return _born(date(1899, 12, 30) + timedelta(days=int(value))), False
     except ValueError:
         pass
     raise ValueError(value)
+
+
+def _born(value: date) -> date:
+    if not 1900 <= value.year <= date.today().year:
+        raise ValueError(value)
+    return value
 
 
 def _split(text: str) -> list[str]:
     return [item.strip() for item in _LIST_SEPARATORS.split(text) if item.strip()]
 
 
-def csv_records(path: Path, mapping: dict[str, str]) -> Iterator[tuple[str, MatchRecord]]:
-    """(reference, record) for each data row; the reference is the id column or row number.
+def csv_records(
+    path: Path, mapping: dict[str, str], *, warn: Progress | None = None
+) -> Iterator[tuple[str, MatchRecord]]:
+    """(reference, record) for each data row; the reference is the id column, else "line N".
 
-    Raises InputError for a missing file, a mapped column the header lacks, or unreadable
-    dates (all of them listed, by row), before anything is written.
+    Reads CSV as spreadsheets write it (UTF-8, UTF-16 or Windows-1252; comma, semicolon or
+    tab). Raises InputError, before anything is written, for a missing or unreadable file, a
+    mapped column the header lacks, or ids that are blank or repeated (all listed by line).
+    A birth date that cannot be read, or that no one living was born on, is left out and
+    counted in a warning: one bad date does not stop a registry's deduplication.
     """
+    from pulang.arrivals.manifest import ManifestError, csv_text
+
     if not path.is_file():
         raise InputError(f"Input file not found: {path}")
-    errors: list[str] = []
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        sample = handle.read(65536)
-        handle.seek(0)
+    try:
+        text, delimiter = csv_text(path.read_bytes(), path.name)
+    except ManifestError as error:
+        raise InputError(f"{path.name} is not a CSV text file: {error}") from error
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next((row for row in reader if any(cell.strip() for cell in row)), None)
+    if header is None:
+        raise InputError(f"{path.name} is empty: it has no header row.")
+    positions = {name.strip(): index for index, name in enumerate(header)}
+    wanted = {
+        field: [part.strip() for part in column.split("+")] for field, column in mapping.items()
+    }
+    missing = [part for parts in wanted.values() for part in parts if part not in positions]
+    if missing:
+        raise InputError(
+            f"Column(s) {', '.join(repr(c) for c in missing)} not in {path.name} (read with "
+            f"{_DELIMITER_NAMES.get(delimiter, repr(delimiter))} between columns); its columns "
+            f"are: {', '.join(repr(c.strip()) for c in header)}."
+        )
+    problems: list[str] = []
+    bad_dates: list[str] = []
+    seen: dict[str, int] = {}
+    for row in reader:
+        line = reader.line_num
+        values = {
+            field: " ".join(
+                row[positions[part]].strip() for part in parts if positions[part] < len(row)
+            ).strip()
+            for field, parts in wanted.items()
+        }
+        if not any(values.values()):
+            continue  # an empty line, or one of delimiters only
+        reference = values.get("id", "") if "id" in mapping else f"line {line}"
+        if not reference:
+            problems.append(f"line {line}: the id column {mapping['id']!r} is empty")
+        elif reference in seen:
+            problems.append(f"line {line}: id {reference!r} is also on line {seen[reference]}")
+        else:
+            seen[reference] = line
         try:
-            dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.DictReader(handle, dialect=dialect)
-        header = reader.fieldnames or []
-        missing = [column for column in mapping.values() if column not in header]
-        if missing:
-            raise InputError(
-                f"Column(s) {', '.join(repr(c) for c in missing)} not in {path.name}; "
-                f"its columns are: {', '.join(repr(c) for c in header)}."
+            birth, year_only = parse_date(values.get("birth_date", ""))
+        except ValueError:
+            bad_dates.append(f"line {line}: {values['birth_date']!r}")
+            birth, year_only = None, False
+        if values.get("birth_year_only", "").lower() in _TRUE:
+            year_only = True
+        phones = [values.get("phone_id", ""), values.get("phone_my", "")]
+        phones += _split(values.get("phones", ""))
+        if not problems:  # streamed on while all is well; a problem stops it below
+            yield (
+                reference,
+                MatchRecord(
+                    full_name=values.get("full_name", ""),
+                    aliases=tuple(_split(values.get("aliases", ""))),
+                    sex=values.get("sex", ""),
+                    birth_date=birth,
+                    birth_year_only=year_only,
+                    nik=values.get("nik", ""),
+                    family_card_number=values.get("family_card_number", ""),
+                    travel_document_number=values.get("travel_document_number", ""),
+                    phones=tuple(phone for phone in phones if phone),
+                    kin_phones=tuple(_split(values.get("kin_phone", ""))),
+                    origin_region_code=values.get("origin_region_code", ""),
+                ),
             )
-        for number, row in enumerate(reader, start=2):
-            values = {field: (row.get(column) or "").strip() for field, column in mapping.items()}
-            try:
-                birth, year_only = parse_date(values.get("birth_date", ""))
-            except ValueError:
-                errors.append(
-                    f"line {number}: {mapping['birth_date']} {values['birth_date']!r} is not a "
-                    "date (yyyy-mm-dd, dd/mm/yyyy or a year)"
-                )
-                continue
-            if values.get("birth_year_only", "").lower() in _TRUE:
-                year_only = True
-            phones = [values.get("phone_id", ""), values.get("phone_my", "")]
-            phones += _split(values.get("phones", ""))
-            record = MatchRecord(
-                full_name=values.get("full_name", ""),
-                aliases=tuple(_split(values.get("aliases", ""))),
-                sex=values.get("sex", ""),
-                birth_date=birth,
-                birth_year_only=year_only,
-                nik=values.get("nik", ""),
-                family_card_number=values.get("family_card_number", ""),
-                travel_document_number=values.get("travel_document_number", ""),
-                phones=tuple(phone for phone in phones if phone),
-                kin_phones=tuple(_split(values.get("kin_phone", ""))),
-                origin_region_code=values.get("origin_region_code", ""),
-            )
-            if not errors:
-                yield values.get("id") or str(number - 1), record
-    if errors:
-        more = f" (and {len(errors) - 20} more)" if len(errors) > 20 else ""
-        raise InputError("Unreadable values in the input:\n  " + "\n  ".join(errors[:20]) + more)
+    if problems:
+        more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
+        raise InputError(
+            "Each record needs an id of its own (or map no id column: records are then named "
+            "by their line):\n  " + "\n  ".join(problems[:20]) + more
+        )
+    if bad_dates and warn is not None:
+        more = f" (and {len(bad_dates) - 10} more)" if len(bad_dates) > 10 else ""
+        warn(
+            f"{len(bad_dates)} birth date(s) could not be read, or are before 1900 or in the "
+            "future, and were left out (yyyy-mm-dd, dd/mm/yyyy, yyyymmdd, an Excel date or a "
+            "year are read): " + "; ".join(bad_dates[:10]) + more
+        )
+
+
+_DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
 
 
 def registry_records(chunk_size: int = CHUNK_SIZE) -> Iterator[tuple[str, MatchRecord]]:
@@ -300,13 +374,26 @@ def dedupe(
     pair_count = 0
     cluster_ids: set[int] = set()
     result = con.execute(query, [threshold])
-    with output.open("w", encoding="utf-8", newline="") as handle:
+    # Written beside, then put in place: a failed run leaves no half file, and no earlier one
+    # is lost before the new one is whole.
+    partial = output.with_name(f".{output.name}.partial")
+    with partial.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["id_l", "id_r", "match_probability", "match_weight", "cluster_id"])
         while rows := result.fetchmany(10_000):
             for left, right, probability, weight, cluster in rows:
-                writer.writerow([left, right, f"{probability:.6f}", f"{weight:.3f}", cluster])
+                writer.writerow(
+                    # an id from someone's file is never a formula in a spreadsheet
+                    [
+                        csv_safe(left),
+                        csv_safe(right),
+                        f"{probability:.6f}",
+                        f"{weight:.3f}",
+                        cluster,
+                    ]
+                )
                 cluster_ids.add(cluster)
             pair_count += len(rows)
+    partial.replace(output)
     say(f"{pair_count} pairs in {len(cluster_ids)} clusters written to {output}")
     return DedupeSummary(records=count, pairs=pair_count, clusters=len(cluster_ids), output=output)

@@ -135,9 +135,15 @@ def name_skeleton_word(word: str) -> str:
 _SEX_LETTERS = {"M": "M", "L": "M", "F": "F", "P": "F", "W": "F"}
 
 
+# Words whose first letter would say otherwise: "pria" is a man.
+_SEX_WORDS = {"pria": "M", "man": "M", "male": "M", "lelaki": "M", "woman": "F", "female": "F"}
+
+
 def normalize_sex(value: str | None) -> str | None:
     """M or F from M/F, L/P (laki-laki/perempuan), W (wanita) or the words; else None."""
-    return _SEX_LETTERS.get((value or "").strip().upper()[:1])
+    text = (value or "").strip()
+    word = re.sub(r"[^a-z]", "", text.lower())
+    return _SEX_WORDS.get(word) or _SEX_LETTERS.get(text.upper()[:1])
 
 
 def given_name_key(full_name: str) -> str:

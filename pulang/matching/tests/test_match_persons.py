@@ -79,8 +79,8 @@ def test_rows_are_numbered_when_no_id_column_is_mapped(manifest, tmp_path):
         "nik=No KTP,travel_document_number=Paspor", "--output", str(output))  # fmt: skip
 
     ids = {row["id_l"] for row in read(output)} | {row["id_r"] for row in read(output)}
-    assert ids <= {str(n) for n in range(1, 8)}
-    assert {"1", "2"} <= ids
+    assert ids <= {f"line {n}" for n in range(2, 9)}, "named by their line in the file"
+    assert {"line 2", "line 3"} <= ids
 
 
 @pytest.mark.parametrize(
@@ -88,7 +88,7 @@ def test_rows_are_numbered_when_no_id_column_is_mapped(manifest, tmp_path):
     [
         ("full_name=Nama,birthday=Tgl Lahir", "Unknown field 'birthday'"),
         ("full_name=Nama,birth_date", "Bad column mapping entry 'birth_date'"),
-        ("full_name=Name", "Column(s) 'Name' not in manifest.csv; its columns are: 'No', 'Nama'"),
+        ("full_name=Name", "Column(s) 'Name' not in manifest.csv (read with semicolons"),
         ("sex=JK", "names no identifying field"),
     ],
 )
@@ -100,21 +100,89 @@ def test_a_bad_mapping_is_refused(manifest, tmp_path, columns, message):
     assert not output.exists()
 
 
-def test_unreadable_dates_are_listed_by_line_and_nothing_is_written(tmp_path):
+def test_unreadable_dates_are_left_out_and_listed_by_line(tmp_path, capsys):
+    """One impossible date (FEBRL has a few) does not stop a registry's deduplication."""
     source = tmp_path / "bad.csv"
     source.write_text(
-        "Nama,Tgl Lahir\nSiti Aminah,31/02/1990\nSity Aminah,1990-03-12\nBudi,kemarin\n",
+        "Nama,JK,Tgl Lahir\nSiti Aminah,P,31/02/1990\nSiti Aminah,P,1990-03-12\n"
+        "Budi,L,kemarin\nBudi,L,2090-01-01\n",
         encoding="utf-8",
     )
     output = tmp_path / "pairs.csv"
 
+    run("--input", str(source), "--columns", "full_name=Nama,sex=JK,birth_date=Tgl Lahir",
+        "--output", str(output))  # fmt: skip
+
+    said = capsys.readouterr().err
+    assert "3 birth date(s) could not be read" in said
+    assert "line 2: '31/02/1990'" in said and "line 4: 'kemarin'" in said
+    assert "line 5: '2090-01-01'" in said, "no one is born in the future"
+    assert read(output) is not None
+
+
+def test_lists_as_other_registries_keep_them(tmp_path):
+    """FEBRL's shape: given name and surname apart, yyyymmdd dates; Windows-1252 text with
+    semicolons and blank lines; "Pria" for a man."""
+    source = tmp_path / "registry.csv"
+    source.write_bytes(
+        "rec_id;given_name;surname;sex;date_of_birth\n\n"
+        "rec-1-org;Joko;Susilo;Pria;19900312\n"
+        "rec-1-dup-0;Joko;Susilo;Laki-laki;19900312\n\n"
+        "rec-2-org;Wati;Sulastri Ñ;P;19851103\n".encode("cp1252")
+    )
+    output = tmp_path / "pairs.csv"
+
+    run("--input", str(source), "--columns",
+        "id=rec_id,full_name=given_name+surname,sex=sex,birth_date=date_of_birth",
+        "--output", str(output))  # fmt: skip
+
+    pairs = {frozenset((row["id_l"], row["id_r"])) for row in read(output)}
+    assert pairs == {frozenset({"rec-1-org", "rec-1-dup-0"})}
+
+
+@pytest.mark.parametrize(
+    ("written", "sex"),
+    [("Pria", "M"), ("Laki-laki", "M"), ("L", "M"), ("Perempuan", "F"), ("W", "F")],
+)
+def test_sex_as_lists_write_it(written, sex):
+    from pulang.matching.records import normalize_sex
+
+    assert normalize_sex(written) == sex
+
+
+def test_ids_that_repeat_or_are_blank_are_refused_by_line(tmp_path):
+    source = tmp_path / "ids.csv"
+    source.write_text("id,nama,tgl\nX1,Siti,1990\nX1,Sity,1990\n,Budi,1980\n", encoding="utf-8")
+    output = tmp_path / "pairs.csv"
+
     with pytest.raises(CommandError) as error:
-        run("--input", str(source), "--columns", "full_name=Nama,birth_date=Tgl Lahir",
+        run("--input", str(source), "--columns", "id=id,full_name=nama,birth_date=tgl",
             "--output", str(output))  # fmt: skip
 
-    assert "line 2: Tgl Lahir '31/02/1990' is not a date" in str(error.value)
-    assert "line 4: Tgl Lahir 'kemarin' is not a date" in str(error.value)
+    assert "line 3: id 'X1' is also on line 2" in str(error.value)
+    assert "line 4: the id column 'id' is empty" in str(error.value)
     assert not output.exists()
+
+
+def test_ids_that_look_like_formulas_are_written_as_text(tmp_path):
+    source = tmp_path / "ids.csv"
+    source.write_text(
+        'id,nama,tgl\n"=HYPERLINK(""x"")",Siti Aminah,12/03/1990\n+1+1,Siti Aminah,12/03/1990\n',
+        encoding="utf-8",
+    )
+    output = tmp_path / "pairs.csv"
+
+    run("--input", str(source), "--columns", "id=id,full_name=nama,birth_date=tgl",
+        "--output", str(output))  # fmt: skip
+
+    [pair] = read(output)
+    assert {pair["id_l"], pair["id_r"]} == {'\'=HYPERLINK("x")', "'+1+1"}
+
+
+def test_the_input_is_never_the_output(manifest):
+    with pytest.raises(CommandError, match="--output is the input file"):
+        run("--input", str(manifest), "--columns", COLUMNS, "--output", str(manifest))
+    assert manifest.read_text(encoding="utf-8") == MANIFEST
 
 
 def test_a_missing_file_and_missing_columns_are_refused(tmp_path):

@@ -12,6 +12,7 @@ from pulang.matching.dedupe import (
     InputError,
     csv_records,
     dedupe,
+    mapping_warnings,
     parse_mapping,
     registry_records,
 )
@@ -36,7 +37,11 @@ class Command(BaseCommand):
             help=(
                 "With --input: which CSV column holds which field, as field=Column pairs "
                 "separated by commas, e.g. 'id=No,full_name=Nama,birth_date=Tgl Lahir'. "
-                f"Fields: {', '.join(CSV_FIELDS)}. Dates: yyyy-mm-dd, dd/mm/yyyy or a year."
+                f"Fields: {', '.join(CSV_FIELDS)}. Join columns with +, e.g. "
+                "'full_name=given_name+surname'. Dates: yyyy-mm-dd, dd/mm/yyyy, yyyymmdd, an "
+                "Excel date number or a year; others are left out with a warning. Lists "
+                "(phones, aliases) are split at ; / or |. The file may be UTF-8, UTF-16 or "
+                "Windows-1252, with commas, semicolons or tabs between columns."
             ),
         )
         parser.add_argument("--output", type=Path, required=True, help="The pairs CSV to write")
@@ -56,6 +61,9 @@ class Command(BaseCommand):
         source: Path | None = options["input"]
         output: Path = options["output"]
         started = time.monotonic()
+        self.verbosity = options["verbosity"]
+        if output.is_dir():
+            raise CommandError(f"--output {output} is a folder; name a file, e.g. pairs.csv.")
         if not 0 < options["threshold"] < 1:
             raise CommandError("--threshold is a probability between 0 and 1, e.g. 0.8.")
         try:
@@ -65,7 +73,13 @@ class Command(BaseCommand):
                 mapping = parse_mapping(options["columns"])
                 if not source.is_file():
                     raise InputError(f"Input file not found: {source}")
-                records = csv_records(source, mapping)
+                if output.resolve() == source.resolve():
+                    raise InputError("--output is the input file; name another file.")
+                if options["store"]:
+                    self._say("--store keeps pairs of the registry only; not with --input.")
+                for warning in mapping_warnings(mapping):
+                    self._say(warning)
+                records = csv_records(source, mapping, warn=self._say)
             else:
                 if options["columns"]:
                     raise InputError("--columns applies only with --input.")
@@ -91,5 +105,7 @@ class Command(BaseCommand):
         )
 
     def _say(self, message: str) -> None:
+        if getattr(self, "verbosity", 1) < 1:
+            return
         sys.stderr.write(message + "\n")
         sys.stderr.flush()
