@@ -10,6 +10,7 @@ import io
 import logging
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -142,6 +143,13 @@ def _born(value: date) -> date:
     return value
 
 
+def _plain_letters(name: str) -> str:
+    """ "José Müller" as "Jose Muller": name keys keep only the letters a to z, and would
+    otherwise lose the accented ones altogether (registries from elsewhere have them)."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def _split(text: str) -> list[str]:
     return [item.strip() for item in _LIST_SEPARATORS.split(text) if item.strip()]
 
@@ -213,8 +221,10 @@ def csv_records(
             yield (
                 reference,
                 MatchRecord(
-                    full_name=values.get("full_name", ""),
-                    aliases=tuple(_split(values.get("aliases", ""))),
+                    full_name=_plain_letters(values.get("full_name", "")),
+                    aliases=tuple(
+                        _plain_letters(alias) for alias in _split(values.get("aliases", ""))
+                    ),
                     sex=values.get("sex", ""),
                     birth_date=birth,
                     birth_year_only=year_only,

@@ -122,12 +122,12 @@ def test_unreadable_dates_are_left_out_and_listed_by_line(tmp_path, capsys):
 
 def test_lists_as_other_registries_keep_them(tmp_path):
     """FEBRL's shape: given name and surname apart, yyyymmdd dates; Windows-1252 text with
-    semicolons and blank lines; "Pria" for a man."""
+    semicolons and blank lines; "Pria" for a man; accents as some write them and some not."""
     source = tmp_path / "registry.csv"
     source.write_bytes(
         "rec_id;given_name;surname;sex;date_of_birth\n\n"
-        "rec-1-org;Joko;Susilo;Pria;19900312\n"
-        "rec-1-dup-0;Joko;Susilo;Laki-laki;19900312\n\n"
+        "rec-1-org;José;Suárez;Pria;19900312\n"
+        "rec-1-dup-0;Jose;Suarez;Laki-laki;19900312\n\n"
         "rec-2-org;Wati;Sulastri Ñ;P;19851103\n".encode("cp1252")
     )
     output = tmp_path / "pairs.csv"
