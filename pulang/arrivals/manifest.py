@@ -52,12 +52,14 @@ __all__ = [
     "ManifestRow",
     "ManifestTable",
     "ParsedRow",
+    "csv_text",
     "header_field",
     "header_key",
     "manifest_parse_row",
     "manifest_read",
     "manifest_template_csv",
     "manifest_template_xlsx",
+    "plain_letters",
 ]
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -274,6 +276,12 @@ _NUMBER_WORDS = frozenset({"no", "nomor", "nomer", "nmr", "number", "num", "nr"}
 _ROW_NUMBER_KEYS = frozenset({"no", "nourut", "urut", "sno", "bil", "nosiri"})  # "S/No", "Bil."
 
 
+def plain_letters(text: str) -> str:
+    """ "José Müller" as "Jose Muller": accents off, for keys that keep only a to z."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def header_key(text: str, *, keep_hint: bool = False) -> str:
     """The comparable form of a header: "No. Paspor" → "nopaspor", "NAMA LENGKAP" → "namalengkap".
 
@@ -285,8 +293,7 @@ def header_key(text: str, *, keep_hint: bool = False) -> str:
     def words(value: str) -> list[str]:
         return ["no" if w in _NUMBER_WORDS else w for w in re.findall(r"[a-z0-9]+", value)]
 
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = plain_letters(text).casefold()
     without_hint = text if keep_hint else re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", text)
     return "".join(words(without_hint)) or "".join(words(text))
 
@@ -612,10 +619,17 @@ def csv_text(data: bytes, filename: str = "") -> tuple[str, str]:
     BOM, UTF-16, Windows-1252; an Excel "sep=" line) and its delimiter, for readers other
     than the manifest's (`pulang match-persons --input`). ManifestError when it is no text."""
     text, _encoding, _replaced = _decode(data, filename)
+    body, lines, delimiter = _without_sep_line(text)
+    return body, delimiter or _detect_delimiter(lines)
+
+
+def _without_sep_line(text: str) -> tuple[str, list[str], str | None]:
+    """The text without Excel's "sep=;" first line (hidden when Excel opens the file), its
+    lines that hold anything, and the delimiter that line names (None without one)."""
     lines = [line for line in text.splitlines() if line.strip(" \t" + _INVISIBLE)]
     if lines and (match := _SEP_LINE.fullmatch(lines[0].strip(_INVISIBLE))):
-        return text.split(lines[0], 1)[1].lstrip("\r\n"), match.group(1)
-    return text, _detect_delimiter(lines)
+        return text.split(lines[0], 1)[1].lstrip("\r\n"), lines[1:], match.group(1)
+    return text, lines, None
 
 
 def _read_csv(data: bytes, filename: str) -> ManifestTable:
@@ -630,18 +644,10 @@ def _read_csv(data: bytes, filename: str) -> ManifestTable:
             )
         )
 
-    lines = [line for line in text.splitlines() if line.strip(" \t" + _INVISIBLE)]
-    delimiter: str | None = None
-    body = text
-    if lines and (match := _SEP_LINE.fullmatch(lines[0].strip(_INVISIBLE))):
-        # Excel's "sep=;" first line names the delimiter and is hidden when Excel opens the file.
-        delimiter = match.group(1)
-        body = text.split(lines[0], 1)[1].lstrip("\r\n")
-        lines = lines[1:]
+    body, lines, named = _without_sep_line(text)
     if not lines:
         raise ManifestError(_("File ini kosong. Pilih file daftar (manifes) yang berisi data."))
-    if delimiter is None:
-        delimiter = _detect_delimiter(lines)
+    delimiter = named or _detect_delimiter(lines)
 
     def records() -> Iterator[_RawRow]:
         reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
@@ -1508,8 +1514,7 @@ def _clean_text(text: str, *, multiline: bool = False) -> str:
 
 
 def _letters_key(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return re.sub(r"[^a-z0-9]", "", "".join(ch for ch in text if not unicodedata.combining(ch)))
+    return re.sub(r"[^a-z0-9]", "", plain_letters(text.casefold()))
 
 
 # --- names -----------------------------------------------------------------------------------

@@ -490,6 +490,11 @@ def _warn(row: dict[str, Any], message: str) -> None:
         row["status"] = "warning"
 
 
+def _people_in(batch: ArrivalBatch) -> set[int]:
+    """The persons this batch already has a case for: one batch never holds a person twice."""
+    return set(Case.objects.filter(batch=batch).values_list("person_id", flat=True))
+
+
 # A registered person at least this likely to be the new record is proposed as the same one.
 LIKELY = 0.9
 
@@ -499,9 +504,7 @@ def _choose_actions(rows: list[dict[str, Any]], batch: ArrivalBatch | None) -> N
     errors is skipped; so is a row that repeats an earlier one, or that is most likely
     someone this batch already has a case for (the same list sent twice); someone likely
     registered before is linked to that registration; anyone else is registered as new."""
-    here = set()
-    if batch is not None:
-        here = set(Case.objects.filter(batch=batch).values_list("person_id", flat=True))
+    here = _people_in(batch) if batch is not None else set()
     for row in rows:
         likely = [c for c in row["candidates"] if c["probability"] >= LIKELY]
         if row["status"] == "error":
@@ -580,20 +583,21 @@ def manifest_commit(
         links: list[tuple[dict[str, Any], int]] = []
         # Never a second case in one batch for one person: not for someone it already has,
         # nor for two rows linked to the same person.
-        here = set(Case.objects.filter(batch=batch).values_list("person_id", flat=True))
+        here = _people_in(batch)
         for index, row in enumerate(rows, start=1):
             action = (actions or {}).get(row["number"], row["action"])
+            linked = int(action.removeprefix("link:")) if action.startswith("link:") else None
             if row["status"] == "error" or action == "skip":
                 summary.skipped += 1
                 if row["status"] == "error":
                     errors = [i["message"] for i in row["issues"] if i["level"] == "error"]
                     summary.errors.append({"row": row["number"], "errors": errors})
-            elif action.startswith("link:") and int(action[5:]) in here:
+            elif linked in here:
                 summary.skipped += 1
                 summary.already_in_batch.append(row["number"])
-            elif action.startswith("link:"):
-                links.append((row, int(action[5:])))
-                here.add(int(action[5:]))
+            elif linked is not None:
+                links.append((row, linked))
+                here.add(linked)
             else:
                 new_rows.append(row)
             if progress and (index % 250 == 0 or index == len(rows)):
@@ -646,24 +650,16 @@ def _create_people_and_cases(
             for values, person_id in zip(people, person_ids, strict=True)
         ]
     )
-    case_ids = bulk_insert_rows(
-        Case,
-        [
-            _case_values(
-                actor=actor,
-                batch=batch,
-                record=record,
-                row=row,
-                person_id=person_id,
-                birth=_birth_date(row),
-                previous_id=None,
-                returning=False,
-            )
+    case_ids = _open_cases(
+        actor=actor,
+        batch=batch,
+        record=record,
+        opened=[
+            (row, person_id, _birth_date(row), None)
             for row, person_id in zip(rows, person_ids, strict=True)
         ],
+        returning=False,
     )
-    # A bulk insert sends no post_save; new cases have no other day than the batch's arrival.
-    figures_changed(days=[batch.arrived_at])
     entries: list[AuditEntry] = []
     for row, person_id, case_id in zip(rows, person_ids, case_ids, strict=True):
         entries.append(
@@ -763,23 +759,16 @@ def _returning_people_and_cases(
         .values_list("person_id", "id")
     ):
         previous.setdefault(person_id, case_id)
-    case_ids = bulk_insert_rows(
-        Case,
-        [
-            _case_values(
-                actor=actor,
-                batch=batch,
-                record=record,
-                row=row,
-                person_id=person_id,
-                birth=people[person_id].birth_date,
-                previous_id=previous.get(person_id),
-                returning=True,
-            )
+    case_ids = _open_cases(
+        actor=actor,
+        batch=batch,
+        record=record,
+        opened=[
+            (row, person_id, people[person_id].birth_date, previous.get(person_id))
             for row, person_id in links
         ],
+        returning=True,
     )
-    figures_changed(days=[batch.arrived_at])  # a bulk insert sends no post_save
     entries += [_case_entry(case_id, batch, returning=True) for case_id in case_ids]
     audit_record_many(actor=actor, entries=entries)
     case_deported_again_many(
@@ -790,6 +779,37 @@ def _returning_people_and_cases(
             if person_id in previous
         ],
     )
+    return case_ids
+
+
+def _open_cases(
+    *,
+    actor: Any,
+    batch: ArrivalBatch,
+    record: ManifestImport | None,
+    opened: list[tuple[dict[str, Any], int, date | None, int | None]],
+    returning: bool,
+) -> list[int]:
+    """New cases in the batch, each (row, person id, birth date, previous case id), written
+    as rows; returns their ids. A bulk insert sends no post_save: the figures of the batch's
+    arrival day, the only day new cases have, are told here."""
+    case_ids = bulk_insert_rows(
+        Case,
+        [
+            _case_values(
+                actor=actor,
+                batch=batch,
+                record=record,
+                row=row,
+                person_id=person_id,
+                birth=birth,
+                previous_id=previous_id,
+                returning=returning,
+            )
+            for row, person_id, birth, previous_id in opened
+        ],
+    )
+    figures_changed(days=[batch.arrived_at])
     return case_ids
 
 
@@ -835,8 +855,8 @@ def _case_values(
     previous_id: int | None,
     returning: bool,
 ) -> dict[str, Any]:
-    """A new episode's fields; linked to the person's previous one, and marked returning when
-    the worker recognised someone registered before."""
+    """A new episode's fields; linked to the person's previous one, if any, and marked
+    returning when the worker recognised someone registered before."""
     values = row["values"]
     arrival = timezone.localtime(batch.arrived_at).date()
     return {
@@ -845,7 +865,7 @@ def _case_values(
         "batch_id": batch.pk,
         "opened_at": batch.arrived_at,
         "previous_case_id": previous_id,
-        "is_returning": returning or previous_id is not None,
+        "is_returning": returning,
         "is_child": birth is not None and _age(birth, arrival) < CHILD_AGE_YEARS,
         "is_pregnant": bool(values.get("pregnant")),
         "has_disability": bool(values.get("disability")),
@@ -927,8 +947,8 @@ def person_register(*, actor: Any, batch: ArrivalBatch, raw: dict[str, str], act
     if action == "create":
         [case_id] = _create_people_and_cases(actor=actor, batch=batch, record=None, rows=[row])
         return Case.objects.get(pk=case_id)
-    person_id = int(action[5:])
-    if Case.objects.filter(batch=batch, person_id=person_id).exists():
+    person_id = int(action.removeprefix("link:"))
+    if person_id in _people_in(batch):
         raise ImportError_(_("Orang ini sudah terdaftar di rombongan ini."))
     [case_id] = _returning_people_and_cases(
         actor=actor, batch=batch, record=None, links=[(row, person_id)]

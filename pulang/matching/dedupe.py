@@ -10,7 +10,6 @@ import io
 import logging
 import math
 import re
-import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -99,8 +98,8 @@ def mapping_warnings(mapping: dict[str, str]) -> list[str]:
     that share a birth date, a document or phone number, or a name with the sex or the
     birth year (`model.blocking_rules`)."""
     fields = set(mapping)
-    numbers = fields & {"nik", "family_card_number", "travel_document_number", "phones"}
-    numbers |= fields & {"phone_id", "phone_my", "kin_phone"}
+    numbers = fields & {"nik", "family_card_number", "travel_document_number", "phones",
+                        "phone_id", "phone_my", "kin_phone"}  # fmt: skip
     warnings = []
     if not numbers and "birth_date" not in fields:
         warnings.append(
@@ -143,13 +142,6 @@ def _born(value: date) -> date:
     return value
 
 
-def _plain_letters(name: str) -> str:
-    """ "José Müller" as "Jose Muller": name keys keep only the letters a to z, and would
-    otherwise lose the accented ones altogether (registries from elsewhere have them)."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def _split(text: str) -> list[str]:
     return [item.strip() for item in _LIST_SEPARATORS.split(text) if item.strip()]
 
@@ -165,7 +157,7 @@ def csv_records(
     A birth date that cannot be read, or that no one living was born on, is left out and
     counted in a warning: one bad date does not stop a registry's deduplication.
     """
-    from pulang.arrivals.manifest import ManifestError, csv_text
+    from pulang.arrivals.manifest import ManifestError, csv_text, plain_letters
 
     if not path.is_file():
         raise InputError(f"Input file not found: {path}")
@@ -221,9 +213,10 @@ def csv_records(
             yield (
                 reference,
                 MatchRecord(
-                    full_name=_plain_letters(values.get("full_name", "")),
+                    # name keys keep only a to z: "José" would lose its "é" altogether
+                    full_name=plain_letters(values.get("full_name", "")),
                     aliases=tuple(
-                        _plain_letters(alias) for alias in _split(values.get("aliases", ""))
+                        plain_letters(alias) for alias in _split(values.get("aliases", ""))
                     ),
                     sex=values.get("sex", ""),
                     birth_date=birth,
