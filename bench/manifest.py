@@ -24,16 +24,24 @@ HEADER = [
     "Tanggal Lahir",
     "NIK",
     "No Paspor",
+    "Provinsi",
+    "Kabupaten/Kota",
+    "Alamat",
     "Kode Wilayah",
     "No HP Malaysia",
 ]
 
 
 def manifest_bytes(records: list[Any]) -> bytes:
+    """The records as a consulate's list: the home province and regency by name with an
+    address, as lists write them (a code only where the database has no name for it)."""
+    from pulang.regions.models import Region
+
+    names = dict(Region.objects.filter(level__lte=2).values_list("code", "name"))
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADER)
-    for r in records:
+    for number, r in enumerate(records):
         birth = (
             ""
             if r.birth_date is None
@@ -41,6 +49,8 @@ def manifest_bytes(records: list[Any]) -> bytes:
                 str(r.birth_date.year) if r.birth_year_only else r.birth_date.strftime("%d/%m/%Y")
             )
         )
+        code = r.origin_region_code or ""
+        province, regency = names.get(code[:2], ""), names.get(code[:5], "")
         writer.writerow(
             [
                 r.full_name,
@@ -48,7 +58,12 @@ def manifest_bytes(records: list[Any]) -> bytes:
                 birth,
                 r.nik,
                 r.travel_document_number,
-                r.origin_region_code,
+                province.title(),
+                regency.title(),
+                f"Dusun {number % 7 + 1} RT {number % 9 + 1:02d}/03, {regency.title()}"
+                if regency
+                else "",
+                "" if regency else code,
                 r.phone_my,
             ]
         )

@@ -359,7 +359,7 @@ def _resolve_region(values: dict[str, Any], regions: "RegionLookup") -> Region |
         name = (values.get(key) or "").strip()
         if not name:
             continue
-        found = _region_by_name(name, level, parent=region)
+        found = regions.by_name(name, level, parent=region)
         if found is None and level > Region.Level.REGENCY:
             return region  # a district or village not known under its regency
         region = found or region  # a province not recognised does not hide its regency
@@ -395,29 +395,16 @@ _PROVINCE_SHORT = {
 }  # fmt: skip
 
 
-def _region_by_name(name: str, level: int, *, parent: Region | None) -> Region | None:
-    """A region by its name as people write it ("Kab. Lombok Timur", "lombok timur", "Jatim"),
-    unique within its parent; None when unknown or ambiguous."""
-    qs = Region.objects.filter(level=level)
-    if parent is not None:
-        qs = qs.filter(parent=parent)
-    core = _bare(name)
-    if level == Region.Level.PROVINCE:
-        core = _PROVINCE_SHORT.get(re.sub(r"[^a-z]", "", core), core).removeprefix("provinsi ")
-    found = [r for r in qs.filter(name__icontains=core)[:50] if _bare(r.name) == core]
-    if len(found) > 1:  # "Bogor": the regency and the city; the words typed decide
-        typed_city = name.lower().startswith("kota")
-        found = [r for r in found if r.name.lower().startswith("kota") == typed_city]
-    return found[0] if len(found) == 1 else None
-
-
 @dataclass
 class RegionLookup:
-    """The regions a file's rows name, read once per file instead of once per row."""
+    """The regions a file's rows name, read once per file instead of once per row: a list of
+    ten thousand rows names a few hundred regencies, each looked up once."""
 
     regencies: list[tuple[str, str, bool]]  # (bare name, code, is a city), longest first
     districts: set[str]  # the codes a NIK's first six digits are checked against
     by_code: dict[str, Region | None] = field(default_factory=dict)
+    children: dict[str, list[Region]] = field(default_factory=dict)  # parent code -> regions
+    named: dict[tuple[str, int, str], Region | None] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> "RegionLookup":
@@ -438,6 +425,33 @@ class RegionLookup:
         if code not in self.by_code:
             self.by_code[code] = Region.objects.filter(pk=code).first()
         return self.by_code[code]
+
+    def by_name(self, name: str, level: int, *, parent: Region | None) -> Region | None:
+        """A region by its name as people write it ("Kab. Lombok Timur", "lombok timur",
+        "Jatim"), unique within its parent; None when unknown or ambiguous."""
+        core = _bare(name)
+        if level == Region.Level.PROVINCE:
+            core = _PROVINCE_SHORT.get(re.sub(r"[^a-z]", "", core), core).removeprefix("provinsi ")
+        typed_city = name.lower().startswith("kota")
+        key = (core + (" (kota)" if typed_city else ""), level, parent.code if parent else "")
+        if key not in self.named:
+            if parent is not None or level == Region.Level.PROVINCE:
+                # The parent's regions (or the provinces) read once, then matched here.
+                home = parent.code if parent else ""
+                if home not in self.children:
+                    self.children[home] = list(
+                        Region.objects.filter(parent=parent)
+                        if parent
+                        else Region.objects.filter(level=Region.Level.PROVINCE)
+                    )
+                candidates = self.children[home]
+            else:  # a regency, district or village named with nothing above it
+                candidates = list(Region.objects.filter(level=level, name__icontains=core)[:50])
+            found = [r for r in candidates if r.level == level and _bare(r.name) == core]
+            if len(found) > 1:  # "Bogor": the regency and the city; the words typed decide
+                found = [r for r in found if r.name.lower().startswith("kota") == typed_city]
+            self.named[key] = found[0] if len(found) == 1 else None
+        return self.named[key]
 
 
 def _region_from_text(text: str, regions: RegionLookup) -> Region | None:

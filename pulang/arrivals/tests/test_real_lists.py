@@ -8,6 +8,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pulang.arrivals.manifest import manifest_parse_row, manifest_read
@@ -376,3 +378,32 @@ def test_a_workbook_with_a_list_on_each_sheet_is_imported_one_sheet_per_upload(w
         "Joko",
         "Siti",
     ]
+
+
+def test_a_long_list_naming_regions_reads_each_region_once(worker):  # noqa: F811
+    # Consulate lists name provinces and regencies, not codes; looking them up row by row
+    # made a list of thousands take minutes.
+    make_regions(
+        ("32", "Jawa Barat"),
+        ("32.01", "Kabupaten Bogor"),
+        ("32.71", "Kota Bogor"),
+        ("32.01.05", "Cibinong"),
+        ("52", "Nusa Tenggara Barat"),
+        ("52.03", "Kabupaten Lombok Timur"),
+    )
+    places = [
+        ("Jawa Barat", "Kab. Bogor", "Cibinong", "32.01.05"),
+        ("Jawa Barat", "Kota Bogor", "", "32.71"),
+        ("NTB", "Lombok Timur", "", "52.03"),
+        ("Jabar", "Bogor", "", "32.01"),  # "Kota" not written: the regency
+    ]
+    lines = ["Nama;JK;Provinsi;Kabupaten;Kecamatan"]
+    for number in range(200):
+        province, regency, district, _ = places[number % len(places)]
+        lines.append(f"Orang {number:03d} Binti Kasan;P;{province};{regency};{district}")
+    with CaptureQueriesContext(connection) as queries:
+        record, _ = preview(worker, "\n".join(lines) + "\n")
+    region_queries = [q for q in queries if "regions_region" in q["sql"]]
+    assert len(region_queries) < 15
+    found = [row["values"].get("origin_region") for row in record.preview["rows"]]
+    assert found == [place[3] for place in places] * 50
