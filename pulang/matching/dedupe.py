@@ -17,6 +17,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from pulang.core.exports import csv_safe
 
 from .model import arrow_schema, create_input_table, insert_rows, load_model, quiet_splink
@@ -74,21 +76,30 @@ def parse_mapping(text: str) -> dict[str, str]:
         field, column = field.strip(), column.strip()
         if not sep or not field or not column:
             raise InputError(
-                f"Bad column mapping entry {part.strip()!r}: write field=Column, for example "
-                "full_name=Nama."
+                _(
+                    "Pemetaan kolom “%(entry)s” tidak terbaca: tulis field=Kolom, misalnya "
+                    "full_name=Nama."
+                )
+                % {"entry": part.strip()}
             )
         if field not in CSV_FIELDS:
             raise InputError(
-                f"Unknown field {field!r} in the column mapping. Fields: {', '.join(CSV_FIELDS)}."
+                _("Field “%(field)s” tidak dikenal dalam pemetaan kolom. Field: %(fields)s.")
+                % {"field": field, "fields": ", ".join(CSV_FIELDS)}
             )
         if field in mapping:
-            raise InputError(f"Field {field!r} is mapped twice in the column mapping.")
+            raise InputError(
+                _("Field “%(field)s” dipetakan dua kali dalam pemetaan kolom.") % {"field": field}
+            )
         mapping[field] = column
     if not mapping:
-        raise InputError("The column mapping is empty; map at least full_name=<column>.")
+        raise InputError(_("Pemetaan kolom kosong; petakan setidaknya full_name=<kolom>."))
     if not IDENTIFYING_FIELDS & set(mapping):
         raise InputError(
-            "The column mapping names no identifying field (full_name, birth_date, nik, …)."
+            _(
+                "Pemetaan kolom tidak menyebut satu pun field pengenal (full_name, birth_date, "
+                "nik, …)."
+            )
         )
     return mapping
 
@@ -103,13 +114,19 @@ def mapping_warnings(mapping: dict[str, str]) -> list[str]:
     warnings = []
     if not numbers and "birth_date" not in fields:
         warnings.append(
-            "Warning: with no birth date and no identity or phone number mapped, pairs are "
-            "sought only among records with the same name and sex; few will be found."
+            _(
+                "Peringatan: tanpa tanggal lahir dan tanpa nomor identitas atau telepon, "
+                "pasangan hanya dicari di antara data dengan nama dan jenis kelamin yang sama; "
+                "sedikit yang akan ditemukan."
+            )
         )
     if "sex" not in fields and "full_name" in fields:
         warnings.append(
-            "Warning: no sex column mapped; the rules that pair names with the sex find "
-            "nothing, so pairs are found mostly through birth dates and numbers."
+            _(
+                "Peringatan: kolom jenis kelamin tidak dipetakan; aturan yang memasangkan nama "
+                "dengan jenis kelamin tidak menemukan apa pun, jadi pasangan terutama ditemukan "
+                "lewat tanggal lahir dan nomor."
+            )
         )
     return warnings
 
@@ -160,15 +177,17 @@ def csv_records(
     from pulang.arrivals.manifest import ManifestError, csv_text, plain_letters
 
     if not path.is_file():
-        raise InputError(f"Input file not found: {path}")
+        raise InputError(_("Berkas masukan tidak ditemukan: %(path)s") % {"path": path})
     try:
         text, delimiter = csv_text(path.read_bytes(), path.name)
     except ManifestError as error:
-        raise InputError(f"{path.name} is not a CSV text file: {error}") from error
+        raise InputError(
+            _("%(name)s bukan berkas teks CSV: %(error)s") % {"name": path.name, "error": error}
+        ) from error
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = next((row for row in reader if any(cell.strip() for cell in row)), None)
     if header is None:
-        raise InputError(f"{path.name} is empty: it has no header row.")
+        raise InputError(_("%(name)s kosong: tidak ada baris judul kolom.") % {"name": path.name})
     positions = {name.strip(): index for index, name in enumerate(header)}
     wanted = {
         field: [part.strip() for part in column.split("+")] for field, column in mapping.items()
@@ -176,9 +195,16 @@ def csv_records(
     missing = [part for parts in wanted.values() for part in parts if part not in positions]
     if missing:
         raise InputError(
-            f"Column(s) {', '.join(repr(c) for c in missing)} not in {path.name} (read with "
-            f"{_DELIMITER_NAMES.get(delimiter, repr(delimiter))} between columns); its columns "
-            f"are: {', '.join(repr(c.strip()) for c in header)}."
+            _(
+                "Kolom %(missing)s tidak ada di %(name)s (dibaca dengan %(delimiter)s di antara "
+                "kolom); kolomnya: %(columns)s."
+            )
+            % {
+                "missing": ", ".join(f"“{c}”" for c in missing),
+                "name": path.name,
+                "delimiter": _delimiter_names().get(delimiter, repr(delimiter)),
+                "columns": ", ".join(f"“{c.strip()}”" for c in header),
+            }
         )
     problems: list[str] = []
     bad_dates: list[str] = []
@@ -193,17 +219,27 @@ def csv_records(
         }
         if not any(values.values()):
             continue  # an empty line, or one of delimiters only
-        reference = values.get("id", "") if "id" in mapping else f"line {line}"
+        reference = (
+            values.get("id", "") if "id" in mapping else _("baris %(line)d") % {"line": line}
+        )
         if not reference:
-            problems.append(f"line {line}: the id column {mapping['id']!r} is empty")
+            problems.append(
+                _("baris %(line)d: kolom id “%(column)s” kosong")
+                % {"line": line, "column": mapping["id"]}
+            )
         elif reference in seen:
-            problems.append(f"line {line}: id {reference!r} is also on line {seen[reference]}")
+            problems.append(
+                _("baris %(line)d: id “%(id)s” juga ada di baris %(other)d")
+                % {"line": line, "id": reference, "other": seen[reference]}
+            )
         else:
             seen[reference] = line
         try:
             birth, year_only = parse_date(values.get("birth_date", ""))
         except ValueError:
-            bad_dates.append(f"line {line}: {values['birth_date']!r}")
+            bad_dates.append(
+                _("baris %(line)d: “%(value)s”") % {"line": line, "value": values["birth_date"]}
+            )
             birth, year_only = None, False
         if values.get("birth_year_only", "").lower() in _TRUE:
             year_only = True
@@ -230,21 +266,40 @@ def csv_records(
                 ),
             )
     if problems:
-        more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
+        more = (
+            _(" (dan %(count)d lainnya)") % {"count": len(problems) - 20}
+            if len(problems) > 20
+            else ""
+        )
         raise InputError(
-            "Each record needs an id of its own (or map no id column: records are then named "
-            "by their line):\n  " + "\n  ".join(problems[:20]) + more
+            _(
+                "Setiap data memerlukan id sendiri (atau jangan petakan kolom id: data lalu "
+                "dinamai menurut barisnya):"
+            )
+            + "\n  "
+            + "\n  ".join(problems[:20])
+            + more
         )
     if bad_dates and warn is not None:
-        more = f" (and {len(bad_dates) - 10} more)" if len(bad_dates) > 10 else ""
+        more = (
+            _(" (dan %(count)d lainnya)") % {"count": len(bad_dates) - 10}
+            if len(bad_dates) > 10
+            else ""
+        )
         warn(
-            f"{len(bad_dates)} birth date(s) could not be read, or are before 1900 or in the "
-            "future, and were left out (yyyy-mm-dd, dd/mm/yyyy, yyyymmdd, an Excel date or a "
-            "year are read): " + "; ".join(bad_dates[:10]) + more
+            _(
+                "%(count)d tanggal lahir tidak terbaca, atau sebelum 1900 atau di masa depan, dan "
+                "tidak dipakai (yang terbaca: yyyy-mm-dd, dd/mm/yyyy, yyyymmdd, tanggal Excel atau "
+                "tahun saja): "
+            )
+            % {"count": len(bad_dates)}
+            + "; ".join(bad_dates[:10])
+            + more
         )
 
 
-_DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
+def _delimiter_names() -> dict[str, str]:
+    return {",": _("koma"), ";": _("titik koma"), "\t": _("tab")}
 
 
 def registry_records(chunk_size: int = CHUNK_SIZE) -> Iterator[tuple[str, MatchRecord]]:
@@ -314,7 +369,7 @@ def load_records(
         if len(batch) >= chunk_size:
             insert_rows(con, TABLE, batch, schema)
             batch = []
-            progress(f"  {count} records read")
+            progress(_("  %(count)d data dibaca") % {"count": count})
     insert_rows(con, TABLE, batch, schema)
     return count
 
@@ -336,13 +391,13 @@ def dedupe(
 
     say = progress or (lambda message: None)
     if not 0 < threshold < 1:
-        raise InputError("The threshold is a probability between 0 and 1 (exclusive).")
+        raise InputError(_("Ambang adalah peluang di antara 0 dan 1 (tidak termasuk)."))
     quiet_splink()
     db_api = DuckDBAPI()
     con = db_api.duckdb_con
-    say("Reading records…")
+    say(_("Membaca data…"))
     count = load_records(con, records, say, chunk_size)
-    say(f"{count} records read; scoring candidate pairs…")
+    say(_("%(count)d data dibaca; menilai pasangan kandidat…") % {"count": count})
     linker = Linker(db_api.register(TABLE, table_name="records"), load_model(), log_level=None)
     chunks = math.ceil(count / RECORDS_PER_CHUNK) or 1
     with _chunk_progress(say):
@@ -398,5 +453,8 @@ def dedupe(
                 cluster_ids.add(cluster)
             pair_count += len(rows)
     partial.replace(output)
-    say(f"{pair_count} pairs in {len(cluster_ids)} clusters written to {output}")
+    say(
+        _("%(pairs)d pasangan dalam %(clusters)d kelompok ditulis ke %(output)s")
+        % {"pairs": pair_count, "clusters": len(cluster_ids), "output": output}
+    )
     return DedupeSummary(records=count, pairs=pair_count, clusters=len(cluster_ids), output=output)

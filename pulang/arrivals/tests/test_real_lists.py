@@ -93,6 +93,8 @@ def test_totals_and_signatures_below_the_people_are_not_rows(worker):  # noqa: F
         ("No HP (Indonesia)", "phone_id"),
         ("Tanggal Lahir (dd/mm/yyyy)", "birth_date"),
         ("JENIS KELAMIN (L/P)", "sex"),
+        ("No. Telp Keluarga", "kin_phone"),
+        ("No HP Wali", "kin_phone"),
     ],
 )
 def test_headers_as_lists_write_them(header, field):
@@ -188,6 +190,24 @@ def test_a_failed_import_still_answers_in_json(tmp_path):
     with pytest.raises(CommandError):
         call_command("import_manifest", str(path), dry_run=True, format="json", stdout=out)
     assert "Jenis Kelamin" in json.loads(out.getvalue())["error"]
+
+
+def test_the_terminal_answers_in_indonesian(tmp_path):
+    path = tmp_path / "daftar.csv"
+    path.write_text(
+        "Nama;JK;Tgl Lahir;No. Telp Keluarga\nSarinah;P;31/02/1990;0812 3456 7890\n"
+        "Wati;P;1/2/1991;\n",
+        encoding="utf-8",
+    )
+    out = StringIO()
+    call_command("import_manifest", str(path), dry_run=True, stdout=out)
+    text = out.getvalue()
+    assert "Baris dibaca: 2  baru: 1  ditautkan: 0  dilewati: 1" in text
+    assert "Uji coba: tidak ada yang disimpan" in text
+    assert "galat: Baris 2" in text and "tidak ada di kalender" in text
+    assert "tidak dikenal" not in text, "the family phone column is read"
+    with pytest.raises(CommandError, match="Rombongan kedatangan “TIDAK-ADA” tidak ada"):
+        call_command("import_manifest", str(path), batch="TIDAK-ADA", stdout=StringIO())
 
 
 def test_a_full_birth_date_makes_a_year_only_registration_precise(client, login_verified, worker):  # noqa: F811

@@ -79,17 +79,17 @@ def test_rows_are_numbered_when_no_id_column_is_mapped(manifest, tmp_path):
         "nik=No KTP,travel_document_number=Paspor", "--output", str(output))  # fmt: skip
 
     ids = {row["id_l"] for row in read(output)} | {row["id_r"] for row in read(output)}
-    assert ids <= {f"line {n}" for n in range(2, 9)}, "named by their line in the file"
-    assert {"line 2", "line 3"} <= ids
+    assert ids <= {f"baris {n}" for n in range(2, 9)}, "named by their line in the file"
+    assert {"baris 2", "baris 3"} <= ids
 
 
 @pytest.mark.parametrize(
     ("columns", "message"),
     [
-        ("full_name=Nama,birthday=Tgl Lahir", "Unknown field 'birthday'"),
-        ("full_name=Nama,birth_date", "Bad column mapping entry 'birth_date'"),
-        ("full_name=Name", "Column(s) 'Name' not in manifest.csv (read with semicolons"),
-        ("sex=JK", "names no identifying field"),
+        ("full_name=Nama,birthday=Tgl Lahir", "Field “birthday” tidak dikenal"),
+        ("full_name=Nama,birth_date", "Pemetaan kolom “birth_date” tidak terbaca"),
+        ("full_name=Name", "Kolom “Name” tidak ada di manifest.csv (dibaca dengan titik koma"),
+        ("sex=JK", "tidak menyebut satu pun field pengenal"),
     ],
 )
 def test_a_bad_mapping_is_refused(manifest, tmp_path, columns, message):
@@ -114,9 +114,9 @@ def test_unreadable_dates_are_left_out_and_listed_by_line(tmp_path, capsys):
         "--output", str(output))  # fmt: skip
 
     said = capsys.readouterr().err
-    assert "3 birth date(s) could not be read" in said
-    assert "line 2: '31/02/1990'" in said and "line 4: 'kemarin'" in said
-    assert "line 5: '2090-01-01'" in said, "no one is born in the future"
+    assert "3 tanggal lahir tidak terbaca" in said
+    assert "baris 2: “31/02/1990”" in said and "baris 4: “kemarin”" in said
+    assert "baris 5: “2090-01-01”" in said, "no one is born in the future"
     assert read(output) is not None
 
 
@@ -159,8 +159,8 @@ def test_ids_that_repeat_or_are_blank_are_refused_by_line(tmp_path):
         run("--input", str(source), "--columns", "id=id,full_name=nama,birth_date=tgl",
             "--output", str(output))  # fmt: skip
 
-    assert "line 3: id 'X1' is also on line 2" in str(error.value)
-    assert "line 4: the id column 'id' is empty" in str(error.value)
+    assert "baris 3: id “X1” juga ada di baris 2" in str(error.value)
+    assert "baris 4: kolom id “id” kosong" in str(error.value)
     assert not output.exists()
 
 
@@ -180,7 +180,7 @@ def test_ids_that_look_like_formulas_are_written_as_text(tmp_path):
 
 
 def test_the_input_is_never_the_output(manifest):
-    with pytest.raises(CommandError, match="--output is the input file"):
+    with pytest.raises(CommandError, match="--output adalah berkas masukan"):
         run("--input", str(manifest), "--columns", COLUMNS, "--output", str(manifest))
     assert manifest.read_text(encoding="utf-8") == MANIFEST
 
@@ -188,12 +188,12 @@ def test_the_input_is_never_the_output(manifest):
 def test_a_missing_file_and_missing_columns_are_refused(tmp_path):
     output = tmp_path / "pairs.csv"
 
-    with pytest.raises(CommandError, match="Input file not found"):
+    with pytest.raises(CommandError, match="Berkas masukan tidak ditemukan"):
         run("--input", str(tmp_path / "nope.csv"), "--columns", "full_name=Nama",
             "--output", str(output))  # fmt: skip
-    with pytest.raises(CommandError, match="--input needs --columns"):
+    with pytest.raises(CommandError, match="--input memerlukan --columns"):
         run("--input", str(tmp_path / "nope.csv"), "--output", str(output))
-    with pytest.raises(CommandError, match="between 0 and 1"):
+    with pytest.raises(CommandError, match="di antara 0 dan 1"):
         run("--output", str(output), "--threshold", "80")
 
 

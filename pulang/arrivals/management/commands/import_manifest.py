@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from pulang.arrivals.manifest import ManifestError, manifest_read
 from pulang.arrivals.models import ArrivalBatch, ManifestImport
@@ -17,23 +18,34 @@ from pulang.arrivals.services import (
 
 
 class Command(BaseCommand):
-    help = (
-        "Import a manifest (CSV or XLSX) into an arrival batch: check every row, link people "
-        "registered before, create one case per person. Importing the same file twice creates "
-        "nothing the second time."
-    )
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.help = _(
+            "Impor daftar kedatangan (CSV atau XLSX) ke rombongan kedatangan: setiap baris "
+            "diperiksa, orang yang pernah terdaftar ditautkan, satu kasus dibuka per orang. Berkas "
+            "yang sama diimpor dua kali tidak membuat apa pun untuk kedua kalinya."
+        )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path)
-        parser.add_argument("--batch", help="Reference or id of the arrival batch")
-        parser.add_argument("--user", help="Username recorded as the importer (audit trail)")
-        parser.add_argument("--dry-run", action="store_true", help="Check only; write nothing")
-        parser.add_argument("--format", choices=["text", "json"], default="text")
+        parser.add_argument("file", type=Path, help=_("Berkas daftar (CSV atau XLSX)"))
+        parser.add_argument("--batch", help=_("Nomor referensi atau id rombongan kedatangan"))
+        parser.add_argument(
+            "--user", help=_("Nama pengguna yang dicatat sebagai pengimpor (jejak audit)")
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help=_("Hanya periksa; tidak menyimpan apa pun")
+        )
+        parser.add_argument(
+            "--format",
+            choices=["text", "json"],
+            default="text",
+            help=_("json: ringkasan yang dapat dibaca mesin"),
+        )
         parser.add_argument(
             "--link-above",
             type=float,
             default=0.99,
-            help="Link to an earlier registration automatically at or above this probability",
+            help=_("Tautkan otomatis ke pendaftaran sebelumnya pada peluang ini atau lebih (0.99)"),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -48,7 +60,7 @@ class Command(BaseCommand):
     def _import(self, options: dict[str, Any], as_json: bool) -> None:
         path: Path = options["file"]
         if not path.is_file():
-            raise CommandError(f"File not found: {path}")
+            raise CommandError(_("Berkas tidak ditemukan: %(path)s") % {"path": path})
         data = path.read_bytes()
         if options["dry_run"]:
             self._dry_run(data, path.name, as_json, options["link_above"])
@@ -69,7 +81,7 @@ class Command(BaseCommand):
                 as_json,
             )
             return
-        manifest_preview(manifest_import=record, progress=self._progress(as_json, "checked"))
+        manifest_preview(manifest_import=record, progress=self._progress(as_json, _("diperiksa")))
         record.refresh_from_db()
         if record.status == ManifestImport.Status.FAILED:
             raise CommandError(record.error)
@@ -78,7 +90,7 @@ class Command(BaseCommand):
             actor=actor,
             manifest_import=record,
             actions=self._actions(rows, options["link_above"]),
-            progress=self._progress(as_json, "saved"),
+            progress=self._progress(as_json, _("disimpan")),
         )
         self._report(
             {**committed.as_dict(), **self._warnings(rows, record.preview["file_warnings"])},
@@ -103,7 +115,7 @@ class Command(BaseCommand):
             table = manifest_read(data, filename=name)
         except ManifestError as error:
             raise CommandError(str(error)) from error
-        rows = manifest_check(table, progress=self._progress(as_json, "checked"))
+        rows = manifest_check(table, progress=self._progress(as_json, _("diperiksa")))
         actions = self._actions(rows, link_above)
         errors = [
             {"row": row["number"], "errors": _messages(row, "error")}
@@ -133,12 +145,14 @@ class Command(BaseCommand):
 
     def _batch(self, key: str | None) -> ArrivalBatch:
         if not key:
-            raise CommandError("Name the arrival batch with --batch (its reference or id).")
+            raise CommandError(
+                _("Sebutkan rombongan kedatangan dengan --batch (nomor referensi atau id-nya).")
+            )
         batch = ArrivalBatch.objects.filter(reference=key).first()
         if batch is None and key.isdigit():
             batch = ArrivalBatch.objects.filter(pk=int(key)).first()
         if batch is None:
-            raise CommandError(f"No arrival batch {key!r}.")
+            raise CommandError(_("Rombongan kedatangan “%(key)s” tidak ada.") % {"key": key})
         return batch
 
     def _actor(self, username: str | None) -> Any:
@@ -146,7 +160,7 @@ class Command(BaseCommand):
             return None
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
-            raise CommandError(f"No user named {username!r}.")
+            raise CommandError(_("Pengguna “%(name)s” tidak ada.") % {"name": username})
         return user
 
     def _progress(self, as_json: bool, verb: str) -> Any:
@@ -168,24 +182,37 @@ class Command(BaseCommand):
             return
         if summary.get("already_imported"):
             self.stdout.write(
-                f"This file was already imported into batch {summary['already_imported']}; "
-                "nothing was created."
+                _("Berkas ini sudah pernah diimpor ke rombongan %(batch)s; tidak ada yang dibuat.")
+                % {"batch": summary["already_imported"]}
             )
         self.stdout.write(
-            f"Rows read: {summary['rows_read']}  created: {summary['created']}  "
-            f"linked: {summary['linked']}  skipped: {summary['skipped']}"
+            _(
+                "Baris dibaca: %(read)d  baru: %(created)d  ditautkan: %(linked)d  "
+                "dilewati: %(skipped)d"
+            )
+            % {
+                "read": summary["rows_read"],
+                "created": summary["created"],
+                "linked": summary["linked"],
+                "skipped": summary["skipped"],
+            }
         )
         if summary.get("dry_run"):
-            self.stdout.write("Dry run: nothing was written; the counts are what would be.")
+            self.stdout.write(
+                _("Uji coba: tidak ada yang disimpan; angka di atas adalah hasil bila diimpor.")
+            )
         for warning in summary.get("file_warnings", []):
-            self.stdout.write(f"  file: {warning}")
+            self.stdout.write(_("  berkas: %(message)s") % {"message": warning})
         for error in summary["errors"]:
-            self.stdout.write("  error: " + "; ".join(error["errors"]))
+            self.stdout.write(_("  galat: %(message)s") % {"message": "; ".join(error["errors"])})
         for warning in summary.get("warnings", []):
-            self.stdout.write("  warning: " + "; ".join(warning["warnings"]))
+            message = "; ".join(warning["warnings"])
+            self.stdout.write(_("  peringatan: %(message)s") % {"message": message})
         if summary.get("already_in_batch"):
             rows = ", ".join(str(number) for number in summary["already_in_batch"])
-            self.stdout.write(f"  already in this batch, skipped: rows {rows}")
+            self.stdout.write(
+                _("  sudah ada di rombongan ini, dilewati: baris %(rows)s") % {"rows": rows}
+            )
 
 
 def _messages(row: dict[str, Any], level: str) -> list[str]:

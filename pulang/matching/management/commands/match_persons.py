@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from pulang.audit.models import AuditEvent
 from pulang.audit.services import audit_record
@@ -21,40 +22,45 @@ from pulang.matching.services import duplicate_candidates_store
 
 
 class Command(BaseCommand):
-    help = (
-        "Find people registered more than once: score pairs of records with the trained "
-        "matching model, cluster them, and write the pairs at or above the threshold to a CSV "
-        "file (id_l, id_r, match_probability, match_weight, cluster_id). Reads the whole "
-        "registry, or a CSV file given with --input and --columns."
-    )
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.help = _(
+            "Temukan orang yang terdaftar lebih dari sekali: pasangan data dinilai dengan model "
+            "pencocokan, dikelompokkan, dan pasangan pada ambang atau lebih ditulis ke berkas CSV "
+            "(id_l, id_r, match_probability, match_weight, cluster_id). Membaca seluruh registri, "
+            "atau berkas CSV yang diberikan dengan --input dan --columns."
+        )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--input", type=Path, help="A CSV file to deduplicate instead of the registry"
+            "--input", type=Path, help=_("Berkas CSV yang diperiksa, sebagai ganti registri")
         )
         parser.add_argument(
             "--columns",
-            help=(
-                "With --input: which CSV column holds which field, as field=Column pairs "
-                "separated by commas, e.g. 'id=No,full_name=Nama,birth_date=Tgl Lahir'. "
-                f"Fields: {', '.join(CSV_FIELDS)}. Join columns with +, e.g. "
-                "'full_name=given_name+surname'. Dates: yyyy-mm-dd, dd/mm/yyyy, yyyymmdd, an "
-                "Excel date number or a year; others are left out with a warning. Lists "
-                "(phones, aliases) are split at ; / or |. The file may be UTF-8, UTF-16 or "
-                "Windows-1252, with commas, semicolons or tabs between columns."
-            ),
+            help=_(
+                "Dengan --input: kolom CSV mana berisi field apa, sebagai pasangan field=Kolom "
+                "dipisah koma, misalnya 'id=No,full_name=Nama,birth_date=Tgl Lahir'. Field: "
+                "%(fields)s. Gabungkan kolom dengan +, misalnya 'full_name=given_name+surname'. "
+                "Tanggal: yyyy-mm-dd, dd/mm/yyyy, yyyymmdd, angka tanggal Excel atau tahun; "
+                "selain itu tidak dipakai, dengan peringatan. Daftar (telepon, alias) dipisah "
+                "dengan ; / atau |. Berkas boleh UTF-8, UTF-16 atau Windows-1252, dengan koma, "
+                "titik koma atau tab di antara kolom."
+            )
+            % {"fields": ", ".join(CSV_FIELDS)},
         )
-        parser.add_argument("--output", type=Path, required=True, help="The pairs CSV to write")
+        parser.add_argument(
+            "--output", type=Path, required=True, help=_("Berkas CSV pasangan yang ditulis")
+        )
         parser.add_argument(
             "--store",
             action="store_true",
-            help="Registry only: also keep the pairs for review on the duplicates page",
+            help=_("Hanya registri: simpan juga pasangan untuk ditinjau di halaman duplikat"),
         )
         parser.add_argument(
             "--threshold",
             type=float,
             default=0.8,
-            help="Match probability at or above which a pair is kept and clustered (0.8)",
+            help=_("Peluang kecocokan minimal agar pasangan disimpan dan dikelompokkan (0.8)"),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -63,33 +69,42 @@ class Command(BaseCommand):
         started = time.monotonic()
         self.verbosity = options["verbosity"]
         if output.is_dir():
-            raise CommandError(f"--output {output} is a folder; name a file, e.g. pairs.csv.")
+            raise CommandError(
+                _("--output %(path)s adalah folder; sebutkan berkas, misalnya pasangan.csv.")
+                % {"path": output}
+            )
         if not 0 < options["threshold"] < 1:
-            raise CommandError("--threshold is a probability between 0 and 1, e.g. 0.8.")
+            raise CommandError(_("--threshold adalah peluang di antara 0 dan 1, misalnya 0.8."))
         try:
             if source is not None:
                 if not options["columns"]:
-                    raise InputError("--input needs --columns to say which column is which field.")
+                    raise InputError(
+                        _("--input memerlukan --columns untuk menyebut kolom mana field apa.")
+                    )
                 mapping = parse_mapping(options["columns"])
                 if not source.is_file():
-                    raise InputError(f"Input file not found: {source}")
+                    raise InputError(
+                        _("Berkas masukan tidak ditemukan: %(path)s") % {"path": source}
+                    )
                 if output.resolve() == source.resolve():
-                    raise InputError("--output is the input file; name another file.")
+                    raise InputError(_("--output adalah berkas masukan; sebutkan berkas lain."))
                 if options["store"]:
-                    self._say("--store keeps pairs of the registry only; not with --input.")
+                    self._say(
+                        _("--store hanya menyimpan pasangan dari registri; tidak dengan --input.")
+                    )
                 for warning in mapping_warnings(mapping):
                     self._say(warning)
                 records = csv_records(source, mapping, warn=self._say)
             else:
                 if options["columns"]:
-                    raise InputError("--columns applies only with --input.")
+                    raise InputError(_("--columns hanya berlaku dengan --input."))
                 records = registry_records()
             summary = dedupe(records, output, threshold=options["threshold"], progress=self._say)
         except (InputError, ModelMissing) as error:
             raise CommandError(str(error)) from error
         if source is None and options["store"]:
             stored = duplicate_candidates_store(pairs_csv=output)
-            self.stdout.write(f"{stored} new pairs waiting for review")
+            self.stdout.write(_("%(count)d pasangan baru menunggu ditinjau") % {"count": stored})
         if source is None:
             audit_record(
                 actor=None,
@@ -99,9 +114,18 @@ class Command(BaseCommand):
                 f"to {output.name}",
             )
         self.stdout.write(
-            f"{summary.records} records, {summary.pairs} pairs in {summary.clusters} clusters "
-            f"(threshold {options['threshold']}) written to {summary.output} in "
-            f"{time.monotonic() - started:.1f} s"
+            _(
+                "%(records)d data, %(pairs)d pasangan dalam %(clusters)d kelompok (ambang "
+                "%(threshold)s) ditulis ke %(output)s dalam %(seconds).1f detik"
+            )
+            % {
+                "records": summary.records,
+                "pairs": summary.pairs,
+                "clusters": summary.clusters,
+                "threshold": options["threshold"],
+                "output": summary.output,
+                "seconds": time.monotonic() - started,
+            }
         )
 
     def _say(self, message: str) -> None:
