@@ -1965,7 +1965,7 @@ def _parse_document_kind(text: str, number: str, ctx: _RowContext) -> str | None
         return "splp"
     if key in _KIND_NONE or _is_placeholder(text):
         if not number:
-            return "none"
+            return "none" if text.strip() else None  # an empty cell says nothing
         kind = "passport" if _PASSPORT_NUMBER.fullmatch(number) else "splp"
         ctx.warning(
             "document_kind",

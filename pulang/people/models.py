@@ -47,6 +47,9 @@ class Person(models.Model):
         PASSPORT = "passport", _("Paspor")
         SPLP = "splp", _("SPLP (Surat Perjalanan Laksana Paspor)")
         NONE = "none", _("Tidak ada")
+        # A list that names no document (no column, or the cell left empty) says nothing
+        # about it: not the same as a person who has none.
+        UNKNOWN = "", _("Belum diketahui")
 
     full_name = models.CharField(_("nama lengkap"), max_length=200)
     aliases = models.JSONField(_("nama lain"), default=list, blank=True)
@@ -71,7 +74,8 @@ class Person(models.Model):
         _("dokumen perjalanan"),
         max_length=10,
         choices=TravelDocument.choices,
-        default=TravelDocument.NONE,
+        default=TravelDocument.UNKNOWN,
+        blank=True,
     )
     travel_document_number = models.CharField(
         _("nomor dokumen perjalanan"), max_length=30, blank=True

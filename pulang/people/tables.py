@@ -49,7 +49,7 @@ def person_table(*, user: Any, params: QueryDict) -> Table:
             person.birth_place,
             person.origin_region.name if person.origin_region else "",
             person.nik,
-            person.get_travel_document_display() if person.travel_document != "none" else "",
+            person.get_travel_document_display() if person.travel_document else "",
             person.travel_document_number,
             person.phone_id,
             person.phone_my,

@@ -724,7 +724,7 @@ def test_family_card_errors_say_kk():
         ("PP", "", "passport"),
         ("SPLP", "KUL 123/2026", "splp"),
         ("Surat Perjalanan Laksana Paspor", "", "splp"),
-        ("", "", "none"),
+        ("", "", None),  # nothing said: not known, rather than none
         ("Tidak ada", "", "none"),
         ("-", "", "none"),
         ("None", "", "none"),

@@ -427,3 +427,16 @@ def test_a_long_list_naming_regions_reads_each_region_once(worker):  # noqa: F81
     assert len(region_queries) < 15
     found = [row["values"].get("origin_region") for row in record.preview["rows"]]
     assert found == [place[3] for place in places] * 50
+
+
+def test_a_list_that_says_nothing_of_documents_does_not_record_none(worker):  # noqa: F811
+    record, _ = preview(
+        worker,
+        "Nama;JK;Jenis Dokumen;No Dokumen\nSarinah;P;;\nWati;P;Tidak ada;\nRina;P;;A1234567\n",
+    )
+    manifest_commit(actor=worker, manifest_import=record)
+    kinds = dict(Person.objects.values_list("full_name", "travel_document"))
+    assert kinds == {"Sarinah": "", "Wati": "none", "Rina": "passport"}
+    assert Person.objects.get(full_name="Sarinah").get_travel_document_display() == (
+        "Belum diketahui"
+    )
