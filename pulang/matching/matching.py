@@ -25,6 +25,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
+from itertools import chain, repeat
 from typing import Any
 
 from django.db import connection, transaction
@@ -371,35 +372,32 @@ def _load_rows(
 
 def score_against_candidates(
     rows: Sequence[str],
-    candidates: Sequence[Iterable[tuple[int, str]]],
+    candidates: Sequence[Sequence[int]],
+    people: Mapping[int, str],
     *,
     threshold: float,
 ) -> list[list[Candidate]]:
-    """Score each new row against its own candidates, all in one DuckDB query. Rows and the
-    candidates' rows are `match_row_json` texts; candidates are (person id, row)."""
+    """Score each new row against its own candidates, all in one DuckDB query. Rows are
+    `match_row_json` texts; each row's candidates are person ids, whose rows `people` holds.
+    The pairs are laid out in whole lists, not pair by pair: a manifest brings hundreds of
+    thousands."""
     import pyarrow as pa
 
-    right_ids: list[int] = []
-    right_queries: list[int] = []
-    owner: list[int] = []
-    people_rows: dict[int, str] = {}  # each candidate's row once, however many it may be
-    next_id = len(rows) + 1
-    for index, people in enumerate(candidates):
-        for person_id, row in people:
-            right_ids.append(next_id)
-            right_queries.append(index)
-            owner.append(person_id)
-            people_rows.setdefault(person_id, row)
-            next_id += 1
+    owner = list(chain.from_iterable(candidates))  # each pair's person, row by row
+    right_queries = list(
+        chain.from_iterable(repeat(index, len(ids)) for index, ids in enumerate(candidates))
+    )
+    first_right = len(rows) + 1
+    right_ids = range(first_right, first_right + len(owner))
     results: list[list[Candidate]] = [[] for _ in rows]
-    if not right_ids:
+    if not owner:
         return results
     scorer = _scorer()
     con = scorer.con
     indexes = list(range(len(rows)))
     _load_rows(con, "__pulang_new", [i + 1 for i in indexes], indexes, list(rows))
-    ids = list(people_rows)
-    _load_rows(con, "__pulang_people", ids, [0] * len(ids), list(people_rows.values()))
+    ids = list(dict.fromkeys(owner))  # each candidate's row once, however many it may be
+    _load_rows(con, "__pulang_people", ids, [0] * len(ids), [people[i] for i in ids])
     pairs = pa.table(
         {
             "unique_id": pa.array(right_ids, pa.int64()),
@@ -423,7 +421,6 @@ def score_against_candidates(
         con.unregister("__pulang_pairs")
         for table in ("__pulang_new", "__pulang_people", "__pulang_candidates"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
-    first_right = len(rows) + 1
     weights = scorer.weights
     for values in scored_rows:
         scored = dict(zip(names, values, strict=True))
@@ -505,7 +502,7 @@ def candidates_in_chunks(
     exclude = set(exclude_person_ids)
     score = partial(score_against_candidates, threshold=threshold)
     futures: list[Future[list[list[Candidate]]]] = []
-    waiting: tuple[list[str], list[list[tuple[int, str]]]] | None = None
+    waiting: tuple[list[str], list[list[int]], dict[int, str]] | None = None
     for chunk in chunks:
         if waiting is not None:  # a next chunk: the one before goes to the scoring thread
             futures.append(_scoring_pool().submit(score, *waiting))
@@ -537,12 +534,10 @@ def _scoring_pool() -> ThreadPoolExecutor:
 
 def _found(
     rows: Sequence[Mapping[str, Any]], exclude: Collection[int]
-) -> tuple[list[str], list[list[tuple[int, str]]]]:
-    """The rows as match-row JSON, and each one's candidates as (person id, match row)."""
+) -> tuple[list[str], list[list[int]], dict[int, str]]:
+    """The rows as match-row JSON, each one's candidates (person ids), and the candidates'
+    match rows."""
     found = retrieve_candidates(rows, exclude)
     stored = stored_match_rows(set().union(*found))
-    candidates = [
-        [(person_id, stored[person_id]) for person_id in sorted(ids) if person_id in stored]
-        for ids in found
-    ]
-    return [match_row_json(row) for row in rows], candidates
+    candidates = [sorted(ids.intersection(stored)) for ids in found]
+    return [match_row_json(row) for row in rows], candidates, stored

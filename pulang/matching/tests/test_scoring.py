@@ -65,7 +65,10 @@ def test_the_same_scores_as_splink(threshold):
         (p["unique_id_l"], p["unique_id_r"]): p for p in _splink_predictions(left, right, threshold)
     }
     ours = score_against_candidates(
-        [match_row_json(row) for row in left], candidates, threshold=threshold
+        [match_row_json(row) for row in left],
+        [[person_id for person_id, _row in mine] for mine in candidates],
+        dict(pair for mine in candidates for pair in mine),
+        threshold=threshold,
     )
     got = {
         (index + 1, candidate.person_id): candidate
