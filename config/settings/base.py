@@ -160,6 +160,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# A manifest's preview page posts one choice per row, and a list may have 10,000 rows
+# (pulang.arrivals.manifest.MAX_ROWS): Django's default of 1,000 fields refused the save of
+# any list of 1,000 rows or more.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 12_000
+
 # Sessions end after a period of inactivity: every request renews the cookie.
 SESSION_COOKIE_AGE = int(os.environ.get("PULANG_SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True

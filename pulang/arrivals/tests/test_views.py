@@ -159,3 +159,23 @@ def test_while_a_worker_checks_the_file_the_page_shows_progress(client, worker, 
     manifest_preview(manifest_import=record)  # what the worker does
     done = client.get(f"/kedatangan/impor/{record.pk}/", HTTP_HX_REQUEST="true")
     assert done["HX-Refresh"] == "true"
+
+
+def test_a_list_of_more_than_a_thousand_rows_can_be_saved_from_the_page(client, worker):
+    from pulang.arrivals.manifest import MAX_ROWS
+
+    batch = BatchFactory(receiving_agency=worker.agency)
+    lines = ["Nama Lengkap,Jenis Kelamin,Tanggal Lahir"]
+    lines += [f"Orang Ke {n:04d},{'LP'[n % 2]},01/01/{1960 + n % 40}" for n in range(1200)]
+    upload = SimpleUploadedFile("besar.csv", "\n".join(lines).encode(), content_type="text/csv")
+    client.post(f"/kedatangan/{batch.pk}/manifest/", {"file": upload})
+    record = ManifestImport.objects.get()
+    # What the page posts: one choice for every row, and the most a list may have.
+    choices = {f"action_{row['number']}": row["action"] for row in record.preview["rows"]}
+    assert len(choices) == 1200
+    response = client.post(f"/kedatangan/impor/{record.pk}/simpan/", choices)
+    assert response.status_code == 302, response.status_code
+    assert Case.objects.filter(batch=batch).count() == 1200
+    from django.conf import settings
+
+    assert settings.DATA_UPLOAD_MAX_NUMBER_FIELDS > MAX_ROWS + 10
