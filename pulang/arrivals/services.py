@@ -30,6 +30,7 @@ from pulang.matching.matching import (
     candidates_in_chunks,
     match_record_from_values,
 )
+from pulang.matching.records import name_skeleton_word
 from pulang.people.models import Person, name_key
 from pulang.people.nik import nik_check
 from pulang.regions.models import Region
@@ -468,33 +469,95 @@ def _region_from_text(text: str, regions: RegionLookup) -> Region | None:
     return regions.get(longest[0][1])
 
 
+def _identity(values: dict[str, Any]) -> dict[str, str]:
+    """The keys under which two records are the same person (a row's values, as the preview
+    keeps them): the same NIK, the same travel document, or the same name and birth date;
+    and, weaker, names spelt alike ("Fauzi", "Fauzy") with the same birth date."""
+    name = " ".join((values.get("full_name") or "").lower().split())
+    birth = values.get("birth_date") or ""
+    words = sorted(
+        name_skeleton_word(word)
+        for word in re.findall(r"[a-z]+", name)
+        if word not in {"bin", "binti", "bt", "b"}
+    )
+    return {
+        kind: key
+        for kind, key in (
+            ("nik", values.get("nik") or ""),
+            ("document", values.get("document_number") or ""),
+            ("name", f"{name}|{birth}" if name else ""),
+            ("alike", f"{' '.join(words)}|{birth}" if words and birth else ""),
+        )
+        if key
+    }
+
+
+def _someone_else(one: dict[str, Any], other: dict[str, Any]) -> bool:
+    """Whether two records sharing a number say they are different people: another sex, or
+    births more than a year apart. The number is then in doubt, not the person."""
+    sexes = {one.get("sex"), other.get("sex")} - {None, ""}
+    years = {str(v)[:4] for v in (one.get("birth_date"), other.get("birth_date")) if v}
+    return len(sexes) > 1 or (len(years) > 1 and abs(int(max(years)) - int(min(years))) > 1)
+
+
+def _same_person(
+    values: dict[str, Any], seen: dict[str, dict[str, Any]]
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The record among `seen` (by `_identity` key, "kind:key") that `values` names again,
+    if any; and the records that share one of its numbers yet say they are someone else."""
+    keys = _identity(values)
+    doubtful: list[dict[str, Any]] = []
+    for kind in ("nik", "document"):
+        other = seen.get(f"{kind}:{keys[kind]}") if kind in keys else None
+        if other is None:
+            continue
+        if _someone_else(values, other["values"]):
+            doubtful.append(other)
+        else:
+            return other, doubtful
+    return (seen.get(f"name:{keys['name']}") if "name" in keys else None), doubtful
+
+
 def _mark_duplicates_within_file(rows: list[dict[str, Any]]) -> None:
-    """A row naming the same person as an earlier row of the file (the same NIK or travel
-    document, or the same name and birth date) repeats it: it is skipped unless the worker
-    says otherwise (`_choose_actions`)."""
-    seen: dict[str, int] = {}
+    """A row naming the same person as an earlier row of the file (`_same_person`) repeats
+    it: it is skipped unless the worker says otherwise (`_choose_actions`). Rows sharing a
+    number but not a sex or birth year, and names spelt alike with the same birth date (a
+    spelling, or a brother), are only pointed out: each may be a person of their own."""
+    seen: dict[str, dict[str, Any]] = {}
     for row in rows:
-        values = row["values"]
-        name = (values.get("full_name") or "").lower()
-        keys = [
-            f"nik:{values['nik']}" if values.get("nik") else "",
-            f"doc:{values['document_number']}" if values.get("document_number") else "",
-            f"name:{name}|{values.get('birth_date')}" if name else "",
-        ]
-        earlier = next((seen[key] for key in keys if key in seen), None)
+        earlier, doubtful = _same_person(row["values"], seen)
+        for other in doubtful:
+            _warn(
+                row,
+                _(
+                    "Nomor identitas atau dokumen baris ini sama dengan baris %(row)s, tetapi "
+                    "jenis kelamin atau tahun lahirnya berbeda; periksa nomornya."
+                )
+                % {"row": other["number"]},
+            )
+        keys = _identity(row["values"])
+        alike = seen.get(f"alike:{keys['alike']}") if "alike" in keys else None
         if earlier is not None:
-            row["repeats"] = earlier
+            row["repeats"] = earlier["number"]
             _warn(
                 row,
                 _(
                     "Orang yang sama tampaknya tercantum juga di baris %(row)s; baris ini "
                     "dilewati kecuali Anda memilih lain."
                 )
-                % {"row": earlier},
+                % {"row": earlier["number"]},
             )
-        for key in keys:
-            if key:
-                seen.setdefault(key, row["number"])
+        elif alike is not None:
+            _warn(
+                row,
+                _(
+                    "Namanya mirip dengan baris %(row)s dan tanggal lahirnya sama; mungkin "
+                    "orang yang sama. Periksa sebelum menyimpan."
+                )
+                % {"row": alike["number"]},
+            )
+        for kind, key in keys.items():
+            seen.setdefault(f"{kind}:{key}", row)
 
 
 def _warn(row: dict[str, Any], message: str) -> None:
@@ -507,6 +570,25 @@ def _warn(row: dict[str, Any], message: str) -> None:
 def _people_in(batch: ArrivalBatch) -> set[int]:
     """The persons this batch already has a case for: one batch never holds a person twice."""
     return set(Case.objects.filter(batch=batch).values_list("person_id", flat=True))
+
+
+def _identities_of(person_ids: set[int]) -> dict[str, dict[str, Any]]:
+    """These persons under their `_identity` keys ("kind:key"), as `_same_person` reads them."""
+    known: dict[str, dict[str, Any]] = {}
+    fields = ("id", "full_name", "birth_date", "sex", "nik", "travel_document_number")
+    for values in Person.objects.filter(pk__in=person_ids).values(*fields):
+        identity = {
+            "full_name": values["full_name"],
+            "birth_date": values["birth_date"].isoformat() if values["birth_date"] else "",
+            "sex": values["sex"],
+            "nik": values["nik"],
+            "document_number": values["travel_document_number"],
+        }
+        record = {"number": 0, "values": identity}
+        for kind, key in _identity(identity).items():
+            if kind != "alike":
+                known.setdefault(f"{kind}:{key}", record)
+    return known
 
 
 # A registered person at least this likely to be the new record is proposed as the same one.
@@ -595,9 +677,11 @@ def manifest_commit(
         summary = CommitSummary(rows_read=len(rows))
         new_rows: list[dict[str, Any]] = []
         links: list[tuple[dict[str, Any], int]] = []
-        # Never a second case in one batch for one person: not for someone it already has,
-        # nor for two rows linked to the same person.
+        # Never a second case in one batch for one person: not for someone it already has
+        # (even registered since this preview was made, from another list or by hand), nor
+        # for two rows linked to the same person.
         here = _people_in(batch)
+        known = _identities_of(here)
         for index, row in enumerate(rows, start=1):
             action = (actions or {}).get(row["number"], row["action"])
             linked = int(action.removeprefix("link:")) if action.startswith("link:") else None
@@ -605,8 +689,14 @@ def manifest_commit(
                 summary.skipped += 1
                 if row["status"] == "error":
                     errors = [i["message"] for i in row["issues"] if i["level"] == "error"]
-                    summary.errors.append({"row": row["number"], "errors": errors})
-            elif linked in here:
+                    summary.errors.append(
+                        {
+                            "row": row["number"],
+                            "name": row["values"].get("full_name", ""),
+                            "errors": errors,
+                        }
+                    )
+            elif linked in here or (linked is None and _same_person(row["values"], known)[0]):
                 summary.skipped += 1
                 summary.already_in_batch.append(row["number"])
             elif linked is not None:
@@ -958,11 +1048,14 @@ def person_register(*, actor: Any, batch: ArrivalBatch, raw: dict[str, str], act
     allowed = {"create"} | {f"link:{c['person_id']}" for c in row["candidates"]}
     if action not in allowed:
         raise ImportError_(_("Pilihan tidak berlaku lagi; periksa ulang."))
+    here = _people_in(batch)
     if action == "create":
+        if _same_person(row["values"], _identities_of(here))[0] is not None:
+            raise ImportError_(_("Orang ini sudah terdaftar di rombongan ini."))
         [case_id] = _create_people_and_cases(actor=actor, batch=batch, record=None, rows=[row])
         return Case.objects.get(pk=case_id)
     person_id = int(action.removeprefix("link:"))
-    if person_id in _people_in(batch):
+    if person_id in here:
         raise ImportError_(_("Orang ini sudah terdaftar di rombongan ini."))
     [case_id] = _returning_people_and_cases(
         actor=actor, batch=batch, record=None, links=[(row, person_id)]

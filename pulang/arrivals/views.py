@@ -223,7 +223,31 @@ def manifest_commit_view(request: HttpRequest, import_id: int) -> HttpResponse:
         )
         % summary.as_dict(),
     )
+    if summary.errors:
+        messages.warning(
+            request,
+            _("Tidak disimpan karena masih ada kesalahan: %(rows)s.")
+            % {"rows": _rows_named(summary.errors)},
+        )
+    if summary.already_in_batch:
+        messages.warning(
+            request,
+            _("Tidak disimpan karena orangnya sudah ada di rombongan ini: baris %(rows)s.")
+            % {"rows": ", ".join(str(number) for number in summary.already_in_batch)},
+        )
     return redirect("arrivals:batch", batch_id=record.batch_id)
+
+
+def _rows_named(errors: list[dict[str, Any]], limit: int = 20) -> str:
+    """'baris 4 (Ma'ruf Amin), baris 7 (…)', the first `limit` of them."""
+    named = [
+        _("baris %(row)s (%(name)s)") % {"row": error["row"], "name": error["name"]}
+        if error.get("name")
+        else _("baris %(row)s") % {"row": error["row"]}
+        for error in errors[:limit]
+    ]
+    more = _(" dan %(count)d lainnya") % {"count": len(errors) - limit}
+    return ", ".join(named) + (more if len(errors) > limit else "")
 
 
 def _allowed_actions(record: ManifestImport) -> dict[int, set[str]]:

@@ -72,6 +72,64 @@ def test_a_person_listed_twice_in_one_file_is_registered_once(worker):  # noqa: 
     assert Person.objects.filter(travel_document_number="A3334445").count() == 1
 
 
+def test_two_lists_previewed_before_either_is_saved_register_a_person_once(worker):  # noqa: F811
+    """The consulate's list and the shelter's list of one boat, both previewed, then saved
+    one after the other: the second preview was made before the first was saved."""
+    batch = BatchFactory(receiving_agency=worker.agency)
+    consulate, _ = preview(worker, HEADER + ROWS, batch=batch)
+    shelter, _ = preview(
+        worker, HEADER + "Sulastri;P;11/11/1991;A3334446\nSiti Rohani;P;1/1/1995;\n", batch=batch
+    )
+    assert [row["action"] for row in shelter.preview["rows"]] == ["create", "create"]
+    manifest_commit(actor=worker, manifest_import=consulate)
+    summary = manifest_commit(actor=worker, manifest_import=shelter)
+    assert summary.created == 1 and summary.already_in_batch == [2]
+    assert Person.objects.filter(full_name="Sulastri").count() == 1
+    assert Case.objects.filter(batch=batch).count() == 3
+
+
+def test_one_document_number_on_two_different_people_registers_both(worker):  # noqa: F811
+    """A number copied onto the wrong row: another sex and age say it is someone else, so the
+    number is in doubt, not the person."""
+    record, _ = preview(
+        worker,
+        "Nama;JK;Tgl Lahir;No SPLP\nSiti Maryam;P;1/2/1992;SPLP/JHR/0042\n"
+        "Budi Santoso;L;3/4/1980;SPLP/JHR/0042\n",
+    )
+    budi = record.preview["rows"][1]
+    assert budi["action"] == "create"
+    assert (
+        "sama dengan baris 2, tetapi jenis kelamin atau tahun lahirnya berbeda"
+        in (budi["issues"][-1]["message"])
+    )
+    manifest_commit(actor=worker, manifest_import=record)
+    assert Person.objects.count() == 2
+
+
+def test_names_spelt_alike_with_one_birth_date_are_pointed_out_not_skipped(worker):  # noqa: F811
+    record, _ = preview(
+        worker, "Nama;JK;Tgl Lahir\nAhmad Fauzi;L;5/6/1990\nAhmad Fauzy;L;5/6/1990\n"
+    )
+    fauzy = record.preview["rows"][1]
+    assert fauzy["action"] == "create"  # perhaps a spelling, perhaps a twin
+    assert "mirip dengan baris 2" in fauzy["issues"][-1]["message"]
+
+
+def test_the_page_names_the_rows_it_did_not_save(client, login_verified, worker):  # noqa: F811
+    login_verified(client, worker)
+    batch = BatchFactory(receiving_agency=worker.agency)
+    registered, _ = preview(worker, HEADER + ROWS, batch=batch)
+    manifest_commit(actor=worker, manifest_import=registered)
+    record, _ = preview(
+        worker, HEADER + "Sulastri;P;11/11/1991;\nMa'ruf Amin;L;31/02/1990;\n", batch=batch
+    )
+    choices = {"action_2": "create", "action_3": "create"}
+    page = client.post(f"/kedatangan/impor/{record.pk}/simpan/", choices, follow=True).text
+    assert "masih ada kesalahan: baris 3 (Ma&#x27;ruf Amin)" in page
+    assert "sudah ada di rombongan ini: baris 2" in page
+    assert Case.objects.filter(batch=batch).count() == 2
+
+
 def test_totals_and_signatures_below_the_people_are_not_rows(worker):  # noqa: F811
     table, _ = read(
         "Nama;JK;Alamat\nSiti;P;Sampang\nWati;P;Sampang\n;;\nJUMLAH 2 ORANG;;\n"

@@ -129,6 +129,11 @@ def test_one_person_registered_by_hand(client, worker):
     assert response.status_code == 302
     case = Case.objects.get()
     assert case.batch == batch and case.person.birth_year_only
+    again = client.post(
+        f"/kedatangan/{batch.pk}/daftar/", {**data, "save": "1", "action": "create"}
+    )
+    assert "sudah terdaftar di rombongan ini" in again.text
+    assert Case.objects.count() == 1, "typed twice, registered once"
 
 
 def test_select_boxes_offer_an_indonesian_blank_choice(client, worker):
