@@ -102,17 +102,28 @@ MANIFEST_COLUMNS: tuple[ManifestColumn, ...] = (
     ManifestColumn(
         "full_name",
         "Nama Lengkap",
-        ("Nama", "Full name", "Name", "Nama PMI", "Nama WNI", "Nama Sesuai Paspor"),
+        ("Nama", "Full name", "Name", "Nama PMI", "Nama WNI", "Nama Sesuai Paspor", "Nama Penuh"),
         required=True,
     ),
     ManifestColumn("aliases", "Nama Alias", ("Aliases", "Alias", "Nama Lain", "Other names")),
     ManifestColumn(
-        "sex", "Jenis Kelamin", ("Sex", "Gender", "L/P", "JK", "Kelamin"), required=True
+        "sex",
+        "Jenis Kelamin",
+        ("Sex", "Gender", "L/P", "JK", "Kelamin", "Jantina"),  # Jantina: Malay
+        required=True,
     ),
     ManifestColumn(
         "birth_date",
         "Tanggal Lahir",
-        ("Date of birth", "DOB", "Birth date", "Birthdate", "Tgl Lahir", "Tahun Lahir"),
+        (
+            "Date of birth",
+            "DOB",
+            "Birth date",
+            "Birthdate",
+            "Tgl Lahir",
+            "Tahun Lahir",
+            "Tarikh Lahir",  # Malay
+        ),
     ),
     ManifestColumn("birth_place", "Tempat Lahir", ("Place of birth", "Birth place", "Tmp Lahir")),
     ManifestColumn(
@@ -158,6 +169,10 @@ MANIFEST_COLUMNS: tuple[ManifestColumn, ...] = (
             "Passport No",
             "Passport/SPLP",
             "Passport/SPLP No",
+            "No Pasport",  # as often written, and in Malay
+            "Pasport",
+            "Nombor Pasport",
+            "No Pasport/SPLP",
             "No Dokumen Perjalanan",
             "Travel document number",
         ),
@@ -168,11 +183,22 @@ MANIFEST_COLUMNS: tuple[ManifestColumn, ...] = (
         ("Issuing post", "Issued by", "Penerbit", "Issuing office", "Tempat Dikeluarkan"),
     ),
     ManifestColumn("region_code", "Kode Wilayah", ("Region code", "Kode Wil", "Kode Kemendagri")),
-    ManifestColumn("province", "Provinsi", ("Province", "Prov")),
+    ManifestColumn("province", "Provinsi", ("Province", "Prov", "Provinsi Asal", "Prov Asal")),
     ManifestColumn(
         "regency",
         "Kabupaten/Kota",
-        ("Regency", "City", "Kabupaten", "Kota", "Kab/Kota", "Regency/City"),
+        (
+            "Regency",
+            "City",
+            "Kabupaten",
+            "Kota",
+            "Kab/Kota",
+            "Regency/City",
+            "Kab/Kota Asal",
+            "Kabupaten/Kota Asal",
+            "Kabupaten Asal",
+            "Kota Asal",
+        ),
     ),
     ManifestColumn("district", "Kecamatan", ("District", "Kec")),
     ManifestColumn(
@@ -210,6 +236,15 @@ MANIFEST_COLUMNS: tuple[ManifestColumn, ...] = (
             "HP Indonesia",
             "Phone Indonesia",
             "Telp Indonesia",
+            "No Tel",  # Malay lists
+            "No Telefon",
+            "Telefon",
+            "No HP/WA",
+            "HP/WA",
+            "No WA",
+            "WA",
+            "WhatsApp",
+            "No WhatsApp",
         ),
     ),
     ManifestColumn(
@@ -315,10 +350,16 @@ def header_key(text: str, *, keep_hint: bool = False) -> str:
 def header_field(text: str) -> str | None:
     """The field a header names. The words in brackets count where they make a known header
     ("No HP (Malaysia)" is the Malaysian phone), and are a hint to ignore otherwise
-    ("Tanggal Lahir (dd/mm/yyyy)")."""
-    return HEADER_LOOKUP.get(header_key(text, keep_hint=True)) or HEADER_LOOKUP.get(
+    ("Tanggal Lahir (dd/mm/yyyy)"). A header in two languages ("Nama / Name", "Tarikh
+    Lahir / Date of Birth") names the field its parts agree on."""
+    found = HEADER_LOOKUP.get(header_key(text, keep_hint=True)) or HEADER_LOOKUP.get(
         header_key(text)
     )
+    if found or "/" not in text:
+        return found
+    parts = {HEADER_LOOKUP.get(header_key(part)) for part in text.split("/") if part.strip()}
+    parts.discard(None)
+    return parts.pop() if len(parts) == 1 else None
 
 
 def _header_lookup() -> dict[str, str]:
@@ -1455,10 +1496,13 @@ def manifest_parse_row(
     _from_age(raw, values, ctx, today)
     for key in ("nik", "family_card"):
         values[key] = _parse_id_number(raw[key], key, ctx, numeric=key in row.numeric)
-    values["document_number"] = _parse_document_number(raw["document_number"])
-    values["document_kind"] = _parse_document_kind(
-        raw["document_kind"], values["document_number"], ctx
-    )
+    values["document_number"], said = _parse_document_number(raw["document_number"])
+    if said and not raw["document_kind"].strip():  # "SPLP No. …" says the kind itself
+        values["document_kind"] = said
+    else:
+        values["document_kind"] = _parse_document_kind(
+            raw["document_kind"], values["document_number"], ctx
+        )
     values["region_code"] = _parse_region_code(
         raw["region_code"], ctx, numeric="region_code" in row.numeric
     )
@@ -1947,10 +1991,29 @@ def _parse_id_number(text: str, key: str, ctx: _RowContext, *, numeric: bool) ->
 # --- travel document -------------------------------------------------------------------------
 
 
-def _parse_document_number(text: str) -> str:
+# "SPLP No. JHR0123456", "Paspor: C1234567": the kind written before the number, apart from
+# it ("SPLP/KL/0042" is a number of its own).
+_KIND_BEFORE_NUMBER = re.compile(
+    r"(?P<kind>SPLP|PASPOR|PASPORT|PASSPORT)[\s.:]+(?:(?:NO|NOMOR|NOMBOR|NUMBER)\b[\s.:]*)?"
+    r"(?P<number>\S.*)"
+)
+
+
+def _parse_document_number(text: str) -> tuple[str, str | None]:
+    """The number, and the kind written before it, if any ("SPLP No. JHR0123456")."""
     if _is_placeholder(text):
-        return ""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).upper()
+        return "", None
+    upper = unicodedata.normalize("NFKC", text).strip().upper()
+    said = _KIND_BEFORE_NUMBER.fullmatch(upper)
+    if said is not None and _kind_of_key(_letters_key(said["kind"])) is not None:
+        return re.sub(r"\s+", "", said["number"]), _kind_of_key(_letters_key(said["kind"]))
+    return re.sub(r"\s+", "", upper), None
+
+
+def _kind_of_key(key: str) -> str | None:
+    if key in _KIND_PASSPORT:
+        return "passport"
+    return "splp" if key in _KIND_SPLP else None
 
 
 def _parse_document_kind(text: str, number: str, ctx: _RowContext) -> str | None:

@@ -814,6 +814,10 @@ def _person_values(row: dict[str, Any]) -> dict[str, Any]:
         result[target] = value
     if values.get("origin_region"):
         result["origin_region_id"] = values["origin_region"]
+    if "origin_address" not in result and values.get("origin"):
+        # "Alamat Asal: Desa Banyuates Kec. Banyuates Kab. Sampang": the region is read from
+        # it, and the village, street and RT/RW are kept as written.
+        result["origin_address"] = values["origin"][:300]
     return result
 
 
@@ -931,8 +935,16 @@ def _fill_gaps(person: Person, values: dict[str, Any]) -> dict[str, list[Any]]:
     ):
         changes["birth_date"] = [str(person.birth_date.year), born.isoformat()]
         person.birth_date, person.birth_year_only = born, False
+    # The list's spelling of the name, and its other names, are kept as other names: the
+    # next list may spell it that way again.
+    known = {name_key(name) for name in [person.full_name, *person.aliases]}
+    spellings = [values.get("full_name") or "", *(values.get("aliases") or [])]
+    added = list(dict.fromkeys(n for n in spellings if n and name_key(n) not in known))
+    if added:
+        changes["aliases"] = [list(person.aliases), [*person.aliases, *added]]
+        person.aliases = [*person.aliases, *added]
     for name, value in values.items():
-        if getattr(person, name) in (None, "", []):
+        if name not in changes and getattr(person, name) in (None, "", []):
             changes[name] = [getattr(person, name), value]
             setattr(person, name, value)
     return changes

@@ -268,6 +268,23 @@ def test_the_terminal_answers_in_indonesian(tmp_path):
         call_command("import_manifest", str(path), batch="TIDAK-ADA", stdout=StringIO())
 
 
+def test_a_dry_run_checks_the_batch_the_user_and_names_each_warnings_row(tmp_path):
+    path = tmp_path / "daftar.csv"
+    path.write_text("Nama;JK;Tgl Lahir\nWati;P;1/2/1991\nWati;P;1/2/1991\n", encoding="utf-8")
+    for options, refused in (
+        ({"batch": "99999"}, "Rombongan kedatangan “99999” tidak ada"),
+        ({"user": "nobody"}, "Pengguna “nobody” tidak ada"),
+        ({"link_above": 1.5}, "--link-above adalah peluang di antara 0 dan 1"),
+    ):
+        with pytest.raises(CommandError, match=refused):
+            call_command("import_manifest", str(path), dry_run=True, stdout=StringIO(), **options)
+    out = StringIO()
+    call_command("import_manifest", str(path), dry_run=True, stdout=out)
+    assert "peringatan: Baris 3: Orang yang sama tampaknya tercantum juga di baris 2" in (
+        out.getvalue()
+    )
+
+
 def test_a_full_birth_date_makes_a_year_only_registration_precise(client, login_verified, worker):  # noqa: F811
     from datetime import date
 
@@ -498,3 +515,58 @@ def test_a_list_that_says_nothing_of_documents_does_not_record_none(worker):  # 
     assert Person.objects.get(full_name="Sarinah").get_travel_document_display() == (
         "Belum diketahui"
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "number", "kind"),
+    [
+        ("SPLP No. JHR0123456", "JHR0123456", "splp"),
+        ("SPLP JHR0123459", "JHR0123459", "splp"),
+        ("Paspor: C1234567", "C1234567", "passport"),
+        ("Passport No.A7654321", "A7654321", "passport"),
+        ("SPLP/KL/0042", "SPLP/KL/0042", "splp"),  # the word is part of this number
+        ("C 123 4567", "C1234567", "passport"),
+    ],
+)
+def test_the_document_kind_written_before_its_number_is_read_apart(written, number, kind):
+    _, [row] = read(f"Nama;L/P;No Dokumen\nSarinah;P;{written}\n")
+    assert (row.values["document_number"], row.values["document_kind"]) == (number, kind)
+    assert not row.issues
+
+
+def test_a_malay_and_bilingual_list_is_read():
+    table, [row] = read(
+        "Nama / Name;Jantina;Tarikh Lahir / Date of Birth;No. Pasport;Kab/Kota Asal;No. HP/WA\n"
+        "Sarinah binti Amat;P;12/03/1990;B1234567;Sampang;0812 3456 7890\n"
+    )
+    assert table.unknown_headers == []
+    assert row.values["full_name"] == "Sarinah binti Amat"
+    assert row.values["birth_date"].isoformat() == "1990-03-12"
+    assert row.values["document_number"] == "B1234567"
+    assert row.values["regency"] == "Sampang" and row.values["phone_id"] == "+6281234567890"
+
+
+def test_the_home_address_as_written_is_kept_beside_its_region(worker):  # noqa: F811
+    make_regions(("35", "Jawa Timur"), ("35.27", "Kabupaten Sampang"))
+    record, _ = preview(
+        worker, "Nama;JK;Alamat Asal\nSiti Aminah;P;Desa Banyuates Kec. Banyuates Kab. Sampang\n"
+    )
+    manifest_commit(actor=worker, manifest_import=record)
+    person = Person.objects.get()
+    assert person.origin_region_id == "35.27"
+    assert person.origin_address == "Desa Banyuates Kec. Banyuates Kab. Sampang"
+
+
+def test_a_returning_persons_new_spelling_is_kept_as_another_name(worker):  # noqa: F811
+    first = BatchFactory(receiving_agency=worker.agency)
+    header = "Nama;JK;Tgl Lahir;NIK\n"
+    record, _ = preview(
+        worker, header + "Adithya Manulang;L;01/02/1990;1271010102900001\n", batch=first
+    )
+    manifest_commit(actor=worker, manifest_import=record)
+    again, _ = preview(worker, header + "Aditya Manullang;L;01/02/1990;1271010102900001\n")
+    assert again.preview["rows"][0]["action"].startswith("link:")
+    manifest_commit(actor=worker, manifest_import=again)
+    person = Person.objects.get()
+    assert person.full_name == "Adithya Manulang"
+    assert person.aliases == ["Aditya Manullang"]

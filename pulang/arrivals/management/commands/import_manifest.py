@@ -61,9 +61,14 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(_("Berkas tidak ditemukan: %(path)s") % {"path": path})
+        if not 0 < options["link_above"] <= 1:
+            raise CommandError(_("--link-above adalah peluang di antara 0 dan 1, misalnya 0.99."))
         data = path.read_bytes()
         if options["dry_run"]:
-            self._dry_run(data, path.name, as_json, options["link_above"])
+            # What the real run would check: the batch and the user too, when named.
+            named = self._batch(options["batch"]) if options["batch"] else None
+            self._actor(options["user"])
+            self._dry_run(data, path.name, as_json, options["link_above"], named)
             return
         batch = self._batch(options["batch"])
         actor = self._actor(options["user"])
@@ -109,16 +114,28 @@ class Command(BaseCommand):
             actions[row["number"]] = f"link:{best['person_id']}" if linked else "create"
         return actions
 
-    def _dry_run(self, data: bytes, name: str, as_json: bool, link_above: float) -> None:
-        """Every check of a real import (candidates from the registry too), nothing written."""
+    def _dry_run(
+        self,
+        data: bytes,
+        name: str,
+        as_json: bool,
+        link_above: float,
+        batch: ArrivalBatch | None,
+    ) -> None:
+        """Every check of a real import (candidates from the registry too, and who the batch
+        already has when one is named), nothing written."""
         try:
             table = manifest_read(data, filename=name)
         except ManifestError as error:
             raise CommandError(str(error)) from error
-        rows = manifest_check(table, progress=self._progress(as_json, _("diperiksa")))
+        rows = manifest_check(table, batch=batch, progress=self._progress(as_json, _("diperiksa")))
         actions = self._actions(rows, link_above)
         errors = [
-            {"row": row["number"], "errors": _messages(row, "error")}
+            {
+                "row": row["number"],
+                "name": row["values"].get("full_name", ""),
+                "errors": _messages(row, "error"),
+            }
             for row in rows
             if row["status"] == "error"
         ]
@@ -204,9 +221,10 @@ class Command(BaseCommand):
         for warning in summary.get("file_warnings", []):
             self.stdout.write(_("  berkas: %(message)s") % {"message": warning})
         for error in summary["errors"]:
-            self.stdout.write(_("  galat: %(message)s") % {"message": "; ".join(error["errors"])})
+            message = _with_row(error["row"], error["errors"])
+            self.stdout.write(_("  galat: %(message)s") % {"message": message})
         for warning in summary.get("warnings", []):
-            message = "; ".join(warning["warnings"])
+            message = _with_row(warning["row"], warning["warnings"])
             self.stdout.write(_("  peringatan: %(message)s") % {"message": message})
         if summary.get("already_in_batch"):
             rows = ", ".join(str(number) for number in summary["already_in_batch"])
@@ -217,3 +235,11 @@ class Command(BaseCommand):
 
 def _messages(row: dict[str, Any], level: str) -> list[str]:
     return [issue["message"] for issue in row["issues"] if issue["level"] == level]
+
+
+def _with_row(row: int, messages: list[str]) -> str:
+    """The row's messages, each naming its row ("Baris 7, kolom …" already does)."""
+    named = _("Baris %(row)s") % {"row": row}
+    return "; ".join(
+        message if message.startswith(named) else f"{named}: {message}" for message in messages
+    )
