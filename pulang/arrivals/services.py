@@ -9,7 +9,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -601,6 +601,10 @@ def _choose_actions(rows: list[dict[str, Any]], batch: ArrivalBatch | None) -> N
     someone this batch already has a case for (the same list sent twice); someone likely
     registered before is linked to that registration; anyone else is registered as new."""
     here = _people_in(batch) if batch is not None else set()
+    not_home = _not_yet_home(
+        {c["person_id"] for row in rows for c in row["candidates"] if c["probability"] >= LIKELY},
+        batch,
+    )
     for row in rows:
         likely = [c for c in row["candidates"] if c["probability"] >= LIKELY]
         if row["status"] == "error":
@@ -616,6 +620,19 @@ def _choose_actions(rows: list[dict[str, Any]], batch: ArrivalBatch | None) -> N
             )
         elif row.get("repeats"):
             row["action"] = "skip"
+        elif likely and likely[0]["person_id"] in not_home:
+            # Not yet returned home, so not deported again: most likely one arrival listed
+            # twice, in two batches.
+            row["action"] = "skip"
+            _warn(
+                row,
+                _(
+                    "Orang ini belum dipulangkan: kasus #%(case)s di rombongan %(batch)s masih "
+                    "berstatus “%(status)s”. Mungkin tercatat dua kali; baris ini dilewati "
+                    "kecuali Anda memilih lain."
+                )
+                % not_home[likely[0]["person_id"]],
+            )
         elif likely:
             row["action"] = f"link:{likely[0]['person_id']}"
             if len(likely) > 1:
@@ -629,6 +646,37 @@ def _choose_actions(rows: list[dict[str, Any]], batch: ArrivalBatch | None) -> N
                 )
         else:
             row["action"] = "create"
+
+
+# A case opened this recently and not yet past its return home means its person is still
+# here; an older one left at "registered" is more likely a status nobody updated.
+NOT_HOME_DAYS = 90
+
+
+def _not_yet_home(person_ids: set[int], batch: ArrivalBatch | None) -> dict[int, dict[str, Any]]:
+    """Of these persons, those with a recent case in another batch that has not yet returned
+    them home (registered, in a shelter, on the way): its number, batch and status."""
+    waiting = [Case.Status.REGISTERED, Case.Status.IN_SHELTER, Case.Status.IN_TRANSIT]
+    arrived = batch.arrived_at if batch is not None else timezone.now()
+    cases = Case.objects.filter(
+        person_id__in=person_ids,
+        status__in=waiting,
+        opened_at__gt=arrived - timedelta(days=NOT_HOME_DAYS),
+        opened_at__lte=arrived,
+    )
+    if batch is not None:
+        cases = cases.exclude(batch=batch)
+    found: dict[int, dict[str, Any]] = {}
+    for case in cases.select_related("batch").order_by("-opened_at"):
+        found.setdefault(
+            case.person_id,
+            {
+                "case": case.pk,
+                "batch": case.batch.reference if case.batch else "—",
+                "status": case.get_status_display(),
+            },
+        )
+    return found
 
 
 def _attach_candidates(rows: list[dict[str, Any]]) -> None:

@@ -360,7 +360,9 @@ def scoring_sql(model: Mapping[str, Any], left: str, right: str, threshold: floa
 
     Both tables have `unique_id`, `query_id` and the columns of `COLUMNS`. The result has
     unique_id_l, unique_id_r, match_weight, match_probability and a gamma_<comparison> column
-    per comparison, for the pairs at or above `threshold`.
+    per comparison, for the pairs at or above `threshold`, and for the pairs that share a NIK
+    or travel document number whatever their weight: a number someone else holds is worth a
+    look (the number may be wrong, or the name).
     """
     columns = [column for column in COLUMNS if column != "unique_id"]
     pair_columns = ", ".join(
@@ -400,8 +402,27 @@ def scoring_sql(model: Mapping[str, Any], left: str, right: str, threshold: floa
             END AS match_probability,
             {gamma_columns}
         FROM weighed
-        WHERE match_weight >= {_prob_to_weight(threshold)!r}
+        WHERE match_weight >= {_prob_to_weight(threshold)!r} OR {_same_number(model)}
     """  # noqa: S608 - table names from the caller, numbers from the trained model
+
+
+# The levels at which two records hold the same identity number.
+_SAME_NUMBER = {
+    "nik": "nik_l = nik_r",
+    "travel_document": "travel_document_number_l = travel_document_number_r",
+}
+
+
+def _same_number(model: Mapping[str, Any]) -> str:
+    """A condition on the gamma columns: the pair holds the same NIK or document number."""
+    levels = level_sql(model)
+    arms = [
+        f"gamma_{name} = {gamma}"
+        for name, condition in _SAME_NUMBER.items()
+        for gamma, sql, _weight in levels.get(name, ())
+        if sql == condition
+    ]
+    return " OR ".join(arms) or "FALSE"
 
 
 def _alike_once(condition: str) -> str:

@@ -3,6 +3,7 @@ list twice, a person twice in one list, headers and dates written their way, tot
 signatures under the people, the home region only in the address."""
 
 import json
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
@@ -11,6 +12,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from pulang.arrivals.manifest import manifest_parse_row, manifest_read
 from pulang.arrivals.services import manifest_commit
@@ -54,7 +56,9 @@ def test_the_same_list_sent_again_into_its_batch_opens_no_second_case(worker):  
 
 
 def test_someone_registered_before_elsewhere_is_still_linked(worker):  # noqa: F811
-    earlier = BatchFactory(receiving_agency=worker.agency)
+    earlier = BatchFactory(
+        receiving_agency=worker.agency, arrived_at=timezone.now() - timedelta(days=400)
+    )
     manifest_commit(actor=worker, manifest_import=preview(worker, HEADER + ROWS, batch=earlier)[0])
     record, _ = preview(worker, HEADER + ROWS + "\n")
     assert all(row["action"].startswith("link:") for row in record.preview["rows"])
@@ -558,7 +562,9 @@ def test_the_home_address_as_written_is_kept_beside_its_region(worker):  # noqa:
 
 
 def test_a_returning_persons_new_spelling_is_kept_as_another_name(worker):  # noqa: F811
-    first = BatchFactory(receiving_agency=worker.agency)
+    first = BatchFactory(
+        receiving_agency=worker.agency, arrived_at=timezone.now() - timedelta(days=400)
+    )
     header = "Nama;JK;Tgl Lahir;NIK\n"
     record, _ = preview(
         worker, header + "Adithya Manulang;L;01/02/1990;1271010102900001\n", batch=first
@@ -570,3 +576,40 @@ def test_a_returning_persons_new_spelling_is_kept_as_another_name(worker):  # no
     person = Person.objects.get()
     assert person.full_name == "Adithya Manulang"
     assert person.aliases == ["Aditya Manullang"]
+
+
+def test_a_number_someone_else_holds_is_shown_whatever_the_names_say(
+    client,
+    login_verified,
+    worker,  # noqa: F811
+):
+    from pulang.people.tests.factories import PersonFactory
+
+    holder = PersonFactory(
+        full_name="Kasim Pangestu",
+        sex="M",
+        birth_date=date(1986, 1, 1),
+        birth_year_only=True,
+        travel_document_number="C3231694",
+        registered_by=worker.agency,
+    )
+    record, _ = preview(worker, "Nama;JK;Tgl Lahir;No Paspor\nRahman Hakim;L;7/8/1979;C3231694\n")
+    [row] = record.preview["rows"]
+    assert [c["person_id"] for c in row["candidates"]] == [holder.pk]
+    assert row["candidates"][0]["probability"] < 0.5 and row["action"] == "create"
+    login_verified(client, worker)
+    page = client.get(f"/kedatangan/impor/{record.pk}/").text
+    assert "Kasim Pangestu</a>, 1986," in page, "a year-only birth date shows as its year"
+    assert "nomor paspor/SPLP sama" in page
+
+
+def test_someone_not_yet_home_from_another_batch_is_not_linked_by_default(worker):  # noqa: F811
+    """Two lists of one arrival, put into two batches: the second would give everyone a
+    second open case. Someone not yet returned home cannot have been deported again."""
+    nunukan = BatchFactory(receiving_agency=worker.agency)
+    manifest_commit(actor=worker, manifest_import=preview(worker, HEADER + ROWS, batch=nunukan)[0])
+    record, _ = preview(worker, HEADER + ROWS + "\n")
+    rows = record.preview["rows"]
+    assert [row["action"] for row in rows] == ["skip", "skip"]
+    assert "belum dipulangkan" in rows[0]["issues"][-1]["message"]
+    assert nunukan.reference in rows[0]["issues"][-1]["message"]
