@@ -12,6 +12,7 @@ from pulang.audit.models import AuditEvent
 from pulang.audit.services import audit_record
 from pulang.cases.models import Case
 from pulang.people.services import person_disclosure_record
+from pulang.regions.models import Region
 
 from .forms import BatchForm, ManifestUploadForm, PersonArrivalForm
 from .manifest import ManifestRow, manifest_template_csv, manifest_template_xlsx
@@ -130,15 +131,44 @@ def _rows_for_display(request: HttpRequest, record: ManifestImport) -> list[dict
     for row, candidates in zip(rows, shown_candidates, strict=True):
         for c in candidates:  # the action the preview chose (`_choose_actions`)
             c["chosen"] = row.get("action") == f"link:{c['person_id']}"
+    codes = {row["values"].get("origin_region") for row in rows} - {None, ""}
+    regions = dict(Region.objects.filter(pk__in=codes).values_list("code", "name"))
     return [
         {
             **row,
             "candidates": candidates,
             "editable": [(key, headers.get(key, key), value) for key, value in row["raw"].items()],
             "born": _born(row["values"]),
+            "read": _what_was_read(row["values"], regions),
         }
         for row, candidates in zip(rows, shown_candidates, strict=True)
     ]
+
+
+def _what_was_read(values: dict[str, Any], regions: dict[str, str]) -> list[str]:
+    """What the row will register, beyond name and birth date, as it was read: so a value
+    read wrongly (a number with its kind in it, an address lost) is seen before saving."""
+    sex = {"M": _("Laki-laki"), "F": _("Perempuan")}.get(values.get("sex") or "", "")
+    kinds = {"passport": _("Paspor"), "splp": "SPLP", "none": _("Tanpa dokumen")}
+    document = " ".join(
+        part
+        for part in (
+            kinds.get(values.get("document_kind") or "", ""),
+            values.get("document_number") or "",
+        )
+        if part
+    )
+    home = regions.get(values.get("origin_region") or "", "")
+    address = values.get("address") or values.get("origin") or ""
+    phones = [str(values[key]) for key in ("phone_id", "phone_my") if values.get(key)]
+    parts = [
+        sex,
+        _("NIK %(nik)s") % {"nik": values["nik"]} if values.get("nik") else "",
+        document,
+        f"{home} ({address})" if home and address and address != home else home or address,
+        ", ".join(phones),
+    ]
+    return [part for part in parts if part]
 
 
 def _born(values: dict[str, Any]) -> str:
@@ -166,8 +196,12 @@ def manifest_import_view(request: HttpRequest, import_id: int) -> HttpResponse:
     audit_record(actor=request.user, action=AuditEvent.Action.VIEW, target=record)
     if record.status == ManifestImport.Status.PREVIEWED:
         rows = _rows_for_display(request, record)
+        attention = bool(request.GET.get("perlu"))  # only the rows to look at
+        to_check = [r for r in rows if r["status"] != "ok" or r["candidates"]]
         context.update(
             rows=rows,
+            attention=attention,
+            cards=to_check if attention else rows,
             counts={
                 status: sum(1 for r in rows if r["status"] == status)
                 for status in ("ok", "warning", "error")

@@ -184,3 +184,28 @@ def test_a_list_of_more_than_a_thousand_rows_can_be_saved_from_the_page(client, 
     from django.conf import settings
 
     assert settings.DATA_UPLOAD_MAX_NUMBER_FIELDS > MAX_ROWS + 10
+
+
+def test_the_preview_shows_what_each_row_will_register_and_can_show_only_what_to_check(
+    client, worker
+):
+    from pulang.regions.tests.factories import regions
+
+    regions(("35", "Jawa Timur"), ("35.27", "Kabupaten Sampang"))
+    batch = BatchFactory(receiving_agency=worker.agency)
+    text = (
+        "Nama;JK;Tgl Lahir;No Dokumen;Alamat Asal;No HP\n"
+        "Siti Aminah;P;12/03/1990;SPLP No. JHR0123456;Desa Noreh Kab. Sampang;0812 3456 7890\n"
+        "Wati;P;1/2/1991;;;\n"
+        "Rudi;L;31/02/1990;;;\n"
+    )
+    upload = SimpleUploadedFile("m.csv", text.encode("utf-8"), content_type="text/csv")
+    client.post(f"/kedatangan/{batch.pk}/manifest/", {"file": upload})
+    record = ManifestImport.objects.get()
+    page = client.get(f"/kedatangan/impor/{record.pk}/").text
+    assert (
+        "Perempuan · SPLP JHR0123456 · Kabupaten Sampang (Desa Noreh Kab. Sampang) · +6281234567890"
+    ) in page
+    only = client.get(f"/kedatangan/impor/{record.pk}/", {"perlu": "1"}).text
+    assert 'id="baris-4"' in only and 'id="baris-3"' not in only
+    assert 'name="action_3"' in only, "every row is still saved from the filtered page"
