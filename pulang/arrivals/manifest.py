@@ -1509,6 +1509,18 @@ def manifest_parse_row(
     values["phone_id"] = _parse_phone(raw["phone_id"], "phone_id", "ID", ctx)
     values["phone_my"] = _parse_phone(raw["phone_my"], "phone_my", "MY", ctx)
     values["kin_phone"] = _parse_phone(raw["kin_phone"], "kin_phone", "ID", ctx)
+    # "0812… (istri)": the wife's number, in the person's own column.
+    kin_relation = ""
+    for key in ("phone_id", "phone_my"):
+        marked = _KIN_MARK.search(raw[key])
+        if marked and values[key] and not values["kin_phone"]:
+            values["kin_phone"], values[key] = values[key], None
+            kin_relation = marked["who"].lower()
+            ctx.warning(
+                key,
+                _("nomor ini bertanda “%(mark)s”, jadi dicatat sebagai nomor keluarga.")
+                % {"mark": marked["who"]},
+            )
     # A number goes with its country: one "No HP" column holds Malaysian numbers too.
     if (values["phone_id"] or "").startswith("+60") and not values["phone_my"]:
         values["phone_my"], values["phone_id"] = values["phone_id"], None
@@ -1524,6 +1536,8 @@ def manifest_parse_row(
         )
     for key in _TEXT_FIELDS:
         values[key] = _clean_text(raw[key], multiline=key in _MULTILINE_FIELDS)
+    if kin_relation and not values.get("kin_relation"):
+        values["kin_relation"] = kin_relation
     place = values["birth_place"]
     if place and (place.isupper() or place.islower()):  # "SAMPANG" as lists type it
         values["birth_place"] = place.title()
@@ -2106,6 +2120,14 @@ def _valid_number(text: str, region: str) -> phonenumbers.PhoneNumber | None:
 
 def _e164(number: phonenumbers.PhoneNumber) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# A relative named beside a number: "0812 3456 7890 (istri)", "HP suami: …".
+_KIN_MARK = re.compile(
+    r"\b(?P<who>istri|isteri|suami|ibu|bapak|ayah|orang\s*tua|ortu|keluarga|kakak|adik|anak|"
+    r"saudara|wali|wife|husband|mother|father|family)\b",
+    re.IGNORECASE,
+)
 
 
 def _parse_phone(text: str, key: str, default_region: str, ctx: _RowContext) -> str | None:

@@ -613,3 +613,13 @@ def test_someone_not_yet_home_from_another_batch_is_not_linked_by_default(worker
     assert [row["action"] for row in rows] == ["skip", "skip"]
     assert "belum dipulangkan" in rows[0]["issues"][-1]["message"]
     assert nunukan.reference in rows[0]["issues"][-1]["message"]
+
+
+def test_a_relatives_number_in_the_persons_phone_column_is_kept_as_the_relatives():
+    _, [row, own] = read(
+        "Nama;L/P;No HP\nSarinah;P;0812 3456 7890 (istri)\nWati;P;0812 3456 7891\n"
+    )
+    assert row.values["phone_id"] is None and row.values["kin_phone"] == "+6281234567890"
+    assert row.values["kin_relation"] == "istri"
+    assert "dicatat sebagai nomor keluarga" in row.warnings[0].message
+    assert own.values["phone_id"] == "+6281234567891" and not own.values["kin_phone"]

@@ -54,7 +54,7 @@ def test_batch_form_explains_what_is_wrong(client, worker):
 
 
 def test_upload_preview_fix_and_commit(client, worker):
-    batch = BatchFactory(receiving_agency=worker.agency)
+    batch = BatchFactory(receiving_agency=worker.agency, expected_count=1, escort="Brigpol Sari")
     upload = SimpleUploadedFile("manifest.csv", CSV.encode("utf-8"), content_type="text/csv")
     response = client.post(f"/kedatangan/{batch.pk}/manifest/", {"file": upload})
     record = ManifestImport.objects.get()
@@ -74,6 +74,8 @@ def test_upload_preview_fix_and_commit(client, worker):
     assert response["Location"] == f"/kedatangan/{batch.pk}/"
     batch_page = client.get(response["Location"]).text
     assert "2 orang terdaftar" in batch_page and "Ahmad Fauzi" in batch_page
+    assert "Brigpol Sari" in batch_page
+    assert "lebih banyak dari surat" in batch_page, "2 registered, the letter says 1"
     assert "Nur Hasanah" not in batch_page
 
 
