@@ -539,5 +539,5 @@ def _found(
     match rows."""
     found = retrieve_candidates(rows, exclude)
     stored = stored_match_rows(set().union(*found))
-    candidates = [sorted(ids.intersection(stored)) for ids in found]
+    candidates = [sorted(filter(stored.__contains__, ids)) for ids in found]
     return [match_row_json(row) for row in rows], candidates, stored
