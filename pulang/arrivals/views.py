@@ -98,6 +98,15 @@ def manifest_upload_view(request: HttpRequest, batch_id: int) -> HttpResponse:
         )
     elif is_new:
         manifest_preview_task.enqueue(manifest_import_id=record.pk)
+    else:  # the same bytes, perhaps under another name, waiting to be saved
+        messages.info(
+            request,
+            _(
+                "Isi berkas ini sama dengan “%(name)s” yang sudah diunggah dan belum disimpan; "
+                "pratinjaunya dibuka kembali."
+            )
+            % {"name": record.original_name},
+        )
     return redirect("arrivals:import", import_id=record.pk)
 
 

@@ -211,3 +211,13 @@ def test_the_preview_shows_what_each_row_will_register_and_can_show_only_what_to
     only = client.get(f"/kedatangan/impor/{record.pk}/", {"perlu": "1"}).text
     assert 'id="baris-4"' in only and 'id="baris-3"' not in only
     assert 'name="action_3"' in only, "every row is still saved from the filtered page"
+
+
+def test_the_same_file_under_another_name_reopens_its_preview_and_says_so(client, worker):
+    batch = BatchFactory(receiving_agency=worker.agency)
+    first = SimpleUploadedFile("daftar.csv", CSV.encode("utf-8"), content_type="text/csv")
+    client.post(f"/kedatangan/{batch.pk}/manifest/", {"file": first})
+    again = SimpleUploadedFile("daftar (1).csv", CSV.encode("utf-8"), content_type="text/csv")
+    page = client.post(f"/kedatangan/{batch.pk}/manifest/", {"file": again}, follow=True).text
+    assert "sama dengan “daftar.csv” yang sudah diunggah" in page
+    assert ManifestImport.objects.count() == 1
