@@ -284,6 +284,9 @@ MANIFEST_COLUMNS: tuple[ManifestColumn, ...] = (
             "No Telp Keluarga",
             "Kontak Keluarga",
             "No Kontak Keluarga",
+            "No HP/WA Keluarga",
+            "HP/WA Keluarga",
+            "No HP/Telp Keluarga",
             "HP Wali",
             "No HP Wali",
             "Telp Wali",
@@ -351,15 +354,19 @@ def header_field(text: str) -> str | None:
     """The field a header names. The words in brackets count where they make a known header
     ("No HP (Malaysia)" is the Malaysian phone), and are a hint to ignore otherwise
     ("Tanggal Lahir (dd/mm/yyyy)"). A header in two languages ("Nama / Name", "Tarikh
-    Lahir / Date of Birth") names the field its parts agree on."""
-    found = HEADER_LOOKUP.get(header_key(text, keep_hint=True)) or HEADER_LOOKUP.get(
-        header_key(text)
-    )
-    if found or "/" not in text:
+    Lahir / Date of Birth") names the field its parts agree on; parts naming two fields
+    ("No HP (Malaysia)/WA") name none."""
+    found = HEADER_LOOKUP.get(header_key(text, keep_hint=True))
+    if found:
         return found
-    parts = {HEADER_LOOKUP.get(header_key(part)) for part in text.split("/") if part.strip()}
-    parts.discard(None)
-    return parts.pop() if len(parts) == 1 else None
+    if "/" in re.sub(r"\([^)]*\)|\[[^\]]*\]", "", text):
+        parts = [header_field(part) for part in re.split(r"/(?![^(\[]*[)\]])", text)]
+        named = set(parts) - {None}
+        if len(named) > 1:
+            return None
+        if named and None not in parts:
+            return named.pop()
+    return HEADER_LOOKUP.get(header_key(text))
 
 
 def _header_lookup() -> dict[str, str]:
@@ -1513,7 +1520,9 @@ def manifest_parse_row(
     kin_relation = ""
     for key in ("phone_id", "phone_my"):
         marked = _KIN_MARK.search(raw[key])
-        if marked and values[key] and not values["kin_phone"]:
+        one_number = len(re.findall(r"\d[\d\s.\-]{6,}\d", raw[key])) == 1
+        on_behalf = re.search(r"\ba\s*/\s*n\b|\batas\s+nama\b", raw[key], re.IGNORECASE)
+        if marked and one_number and not on_behalf and values[key] and not values["kin_phone"]:
             values["kin_phone"], values[key] = values[key], None
             kin_relation = marked["who"].lower()
             ctx.warning(
@@ -2020,7 +2029,10 @@ def _parse_document_number(text: str) -> tuple[str, str | None]:
     upper = unicodedata.normalize("NFKC", text).strip().upper()
     said = _KIND_BEFORE_NUMBER.fullmatch(upper)
     if said is not None and _kind_of_key(_letters_key(said["kind"])) is not None:
-        return re.sub(r"\s+", "", said["number"]), _kind_of_key(_letters_key(said["kind"]))
+        number = re.sub(r"\s+", "", said["number"])
+        if not re.search(r"\d", number):  # "Paspor: -", "Paspor hilang", "SPLP: tidak ada"
+            return "", None
+        return number, _kind_of_key(_letters_key(said["kind"]))
     return re.sub(r"\s+", "", upper), None
 
 

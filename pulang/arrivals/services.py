@@ -471,33 +471,37 @@ def _region_from_text(text: str, regions: RegionLookup) -> Region | None:
 
 def _identity(values: dict[str, Any]) -> dict[str, str]:
     """The keys under which two records are the same person (a row's values, as the preview
-    keeps them): the same NIK, the same travel document, or the same name and birth date;
-    and, weaker, names spelt alike ("Fauzi", "Fauzy") with the same birth date."""
-    name = " ".join((values.get("full_name") or "").lower().split())
+    keeps them): the same NIK, the same travel document, or the same name (in any word
+    order, without bin/binti) and birth date; and, weaker, names spelt alike ("Fauzi",
+    "Fauzy") with the same birth date or none."""
+    name = name_key(values.get("full_name") or "")
     birth = values.get("birth_date") or ""
-    words = sorted(
-        name_skeleton_word(word)
-        for word in re.findall(r"[a-z]+", name)
-        if word not in {"bin", "binti", "bt", "b"}
-    )
     return {
         kind: key
         for kind, key in (
             ("nik", values.get("nik") or ""),
             ("document", values.get("document_number") or ""),
-            ("name", f"{name}|{birth}" if name else ""),
-            ("alike", f"{' '.join(words)}|{birth}" if words and birth else ""),
+            ("name", f"{name}|{birth}" if name and birth else ""),
+            ("alike", f"{_skeleton(name)}|{birth}" if name else ""),
         )
         if key
     }
 
 
+def _skeleton(name: str) -> str:
+    return " ".join(sorted(name_skeleton_word(word) for word in name.split()))
+
+
 def _someone_else(one: dict[str, Any], other: dict[str, Any]) -> bool:
-    """Whether two records sharing a number say they are different people: another sex, or
-    births more than a year apart. The number is then in doubt, not the person."""
+    """Whether two records that share a number or a name say they are different people:
+    another sex, births more than a year apart, or names with no word alike. The number is
+    then in doubt, not the person."""
     sexes = {one.get("sex"), other.get("sex")} - {None, ""}
     years = {str(v)[:4] for v in (one.get("birth_date"), other.get("birth_date")) if v}
-    return len(sexes) > 1 or (len(years) > 1 and abs(int(max(years)) - int(min(years))) > 1)
+    if len(sexes) > 1 or (len(years) > 1 and abs(int(max(years)) - int(min(years))) > 1):
+        return True
+    words = [set(_skeleton(name_key(v.get("full_name") or "")).split()) for v in (one, other)]
+    return all(words) and not words[0] & words[1]
 
 
 def _same_person(
@@ -515,7 +519,10 @@ def _same_person(
             doubtful.append(other)
         else:
             return other, doubtful
-    return (seen.get(f"name:{keys['name']}") if "name" in keys else None), doubtful
+    named = seen.get(f"name:{keys['name']}") if "name" in keys else None
+    if named is not None and _someone_else(values, named["values"]):
+        named = None  # the same name and birth date, another sex: twins, or a slip
+    return named, doubtful
 
 
 def _mark_duplicates_within_file(rows: list[dict[str, Any]]) -> None:
@@ -531,7 +538,8 @@ def _mark_duplicates_within_file(rows: list[dict[str, Any]]) -> None:
                 row,
                 _(
                     "Nomor identitas atau dokumen baris ini sama dengan baris %(row)s, tetapi "
-                    "jenis kelamin atau tahun lahirnya berbeda; periksa nomornya."
+                    "orangnya tampak berbeda (nama, jenis kelamin atau tahun lahir); periksa "
+                    "nomornya."
                 )
                 % {"row": other["number"]},
             )
@@ -547,17 +555,19 @@ def _mark_duplicates_within_file(rows: list[dict[str, Any]]) -> None:
                 )
                 % {"row": earlier["number"]},
             )
-        elif alike is not None:
+        elif alike is not None and not _someone_else(row["values"], alike["values"]):
             _warn(
                 row,
                 _(
-                    "Namanya mirip dengan baris %(row)s dan tanggal lahirnya sama; mungkin "
-                    "orang yang sama. Periksa sebelum menyimpan."
+                    "Namanya sama atau mirip dengan baris %(row)s, dengan tanggal lahir yang "
+                    "sama atau tidak diketahui; mungkin orang yang sama. Periksa sebelum "
+                    "menyimpan."
                 )
                 % {"row": alike["number"]},
             )
-        for kind, key in keys.items():
-            seen.setdefault(f"{kind}:{key}", row)
+        if row["status"] != "error":  # a corrected copy further down is the one to keep
+            for kind, key in keys.items():
+                seen.setdefault(f"{kind}:{key}", row)
 
 
 def _warn(row: dict[str, Any], message: str) -> None:
@@ -601,6 +611,7 @@ def _choose_actions(rows: list[dict[str, Any]], batch: ArrivalBatch | None) -> N
     someone this batch already has a case for (the same list sent twice); someone likely
     registered before is linked to that registration; anyone else is registered as new."""
     here = _people_in(batch) if batch is not None else set()
+    known = _identities_of(here)
     not_home = _not_yet_home(
         {c["person_id"] for row in rows for c in row["candidates"] if c["probability"] >= LIKELY},
         batch,
@@ -609,7 +620,9 @@ def _choose_actions(rows: list[dict[str, Any]], batch: ArrivalBatch | None) -> N
         likely = [c for c in row["candidates"] if c["probability"] >= LIKELY]
         if row["status"] == "error":
             row["action"] = "skip"
-        elif any(c["person_id"] in here for c in likely):
+        elif any(c["person_id"] in here for c in likely) or (
+            _same_person(row["values"], known)[0] is not None
+        ):
             row["action"] = "skip"
             _warn(
                 row,
@@ -627,9 +640,8 @@ def _choose_actions(rows: list[dict[str, Any]], batch: ArrivalBatch | None) -> N
             _warn(
                 row,
                 _(
-                    "Orang ini belum dipulangkan: kasus #%(case)s di rombongan %(batch)s masih "
-                    "berstatus “%(status)s”. Mungkin tercatat dua kali; baris ini dilewati "
-                    "kecuali Anda memilih lain."
+                    "Orang ini belum dipulangkan: %(where)s masih berstatus “%(status)s”. "
+                    "Mungkin tercatat dua kali; baris ini dilewati kecuali Anda memilih lain."
                 )
                 % not_home[likely[0]["person_id"]],
             )
@@ -662,17 +674,26 @@ def _not_yet_home(person_ids: set[int], batch: ArrivalBatch | None) -> dict[int,
         person_id__in=person_ids,
         status__in=waiting,
         opened_at__gt=arrived - timedelta(days=NOT_HOME_DAYS),
-        opened_at__lte=arrived,
+        # The other list's batch may have been recorded with a later time for the same boat.
+        opened_at__lte=arrived + timedelta(days=7),
     )
     if batch is not None:
         cases = cases.exclude(batch=batch)
     found: dict[int, dict[str, Any]] = {}
     for case in cases.select_related("batch").order_by("-opened_at"):
+        ours = (
+            batch is not None
+            and case.batch
+            and case.batch.receiving_agency_id == (batch.receiving_agency_id)
+        )
+        # Another agency's case is not named: the worker may not see it.
         found.setdefault(
             case.person_id,
             {
-                "case": case.pk,
-                "batch": case.batch.reference if case.batch else "—",
+                "where": _("kasus #%(case)s di rombongan %(batch)s")
+                % {"case": case.pk, "batch": case.batch.reference}
+                if ours and case.batch
+                else _("kasus di instansi lain"),
                 "status": case.get_status_display(),
             },
         )
@@ -720,7 +741,9 @@ def manifest_commit(
             return CommitSummary(rows_read=record.total_rows, skipped=record.total_rows)
         if record.status != ManifestImport.Status.PREVIEWED:
             raise ImportError_(_("Pratinjau berkas ini belum selesai atau gagal."))
-        batch = record.batch
+        # One save into a batch at a time: two lists of one boat saved at the same moment
+        # would each find the other's people missing.
+        batch = ArrivalBatch.objects.select_for_update().get(pk=record.batch_id)
         rows = record.preview.get("rows", [])
         summary = CommitSummary(rows_read=len(rows))
         new_rows: list[dict[str, Any]] = []
@@ -992,7 +1015,7 @@ def _fill_gaps(person: Person, values: dict[str, Any]) -> dict[str, list[Any]]:
         changes["aliases"] = [list(person.aliases), [*person.aliases, *added]]
         person.aliases = [*person.aliases, *added]
     for name, value in values.items():
-        if name not in changes and getattr(person, name) in (None, "", []):
+        if name not in changes and name != "aliases" and getattr(person, name) in (None, "", []):
             changes[name] = [getattr(person, name), value]
             setattr(person, name, value)
     return changes
@@ -1108,6 +1131,7 @@ def person_register(*, actor: Any, batch: ArrivalBatch, raw: dict[str, str], act
     allowed = {"create"} | {f"link:{c['person_id']}" for c in row["candidates"]}
     if action not in allowed:
         raise ImportError_(_("Pilihan tidak berlaku lagi; periksa ulang."))
+    batch = ArrivalBatch.objects.select_for_update().get(pk=batch.pk)  # as manifest_commit
     here = _people_in(batch)
     if action == "create":
         if _same_person(row["values"], _identities_of(here))[0] is not None:

@@ -205,7 +205,7 @@ def manifest_import_view(request: HttpRequest, import_id: int) -> HttpResponse:
     audit_record(actor=request.user, action=AuditEvent.Action.VIEW, target=record)
     if record.status == ManifestImport.Status.PREVIEWED:
         rows = _rows_for_display(request, record)
-        attention = bool(request.GET.get("perlu"))  # only the rows to look at
+        attention = request.GET.get("perlu", "") not in ("", "0")  # only the rows to look at
         to_check = [r for r in rows if r["status"] != "ok" or r["candidates"]]
         context.update(
             rows=rows,
@@ -276,9 +276,14 @@ def manifest_commit_view(request: HttpRequest, import_id: int) -> HttpResponse:
         messages.warning(
             request,
             _("Tidak disimpan karena orangnya sudah ada di rombongan ini: baris %(rows)s.")
-            % {"rows": ", ".join(str(number) for number in summary.already_in_batch)},
+            % {"rows": _first_numbers(summary.already_in_batch)},
         )
     return redirect("arrivals:batch", batch_id=record.batch_id)
+
+
+def _first_numbers(numbers: list[int], limit: int = 20) -> str:
+    more = _(" dan %(count)d lainnya") % {"count": len(numbers) - limit}
+    return ", ".join(str(n) for n in numbers[:limit]) + (more if len(numbers) > limit else "")
 
 
 def _rows_named(errors: list[dict[str, Any]], limit: int = 20) -> str:

@@ -33,7 +33,7 @@ from django.db.models import Q
 
 from pulang.core.sqlarrays import BIGINT_ARRAY, TEXT_ARRAY, joined
 
-from .model import LevelWeight, level_weights, load_model, scoring_sql
+from .model import LevelWeight, level_weights, load_model, same_number_levels, scoring_sql
 from .records import (
     MATCH_ROW_STRUCT,
     PERSON_FIELDS,
@@ -61,6 +61,8 @@ class Candidate:
     match_probability: float
     match_weight: float
     reasons: list[str] = field(default_factory=list)
+    # Holds the record's NIK or travel document number: shown whatever the score.
+    shares_number: bool = False
 
 
 def _text(value: Any) -> str:
@@ -326,6 +328,7 @@ class _Scorer(threading.local):
         self.con = duckdb.connect()
         self.model = load_model()
         self.weights = level_weights(self.model)
+        self.same_number = same_number_levels(self.model)
         self.sql: dict[float, str] = {}
 
     def scoring_sql(self, threshold: float) -> str:
@@ -421,7 +424,7 @@ def score_against_candidates(
         con.unregister("__pulang_pairs")
         for table in ("__pulang_new", "__pulang_people", "__pulang_candidates"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
-    weights = scorer.weights
+    weights, same_number = scorer.weights, scorer.same_number.items()
     for values in scored_rows:
         scored = dict(zip(names, values, strict=True))
         results[scored["unique_id_l"] - 1].append(
@@ -430,6 +433,7 @@ def score_against_candidates(
                 match_probability=float(scored["match_probability"]),
                 match_weight=float(scored["match_weight"]),
                 reasons=_reasons(scored, weights),
+                shares_number=any(scored.get(column) == gamma for column, gamma in same_number),
             )
         )
     return results
@@ -510,13 +514,14 @@ def candidates_in_chunks(
         waiting = _found(rows, exclude)
     last = [score(*waiting)] if waiting is not None else []  # the last (or only) one, here
     scored = [future.result() for future in futures] + last
-    return [
-        [
-            sorted(found_for_record, key=lambda c: (-c.match_weight, c.person_id))[:limit]
-            for found_for_record in chunk
-        ]
-        for chunk in scored
-    ]
+    return [[_best(found_for_record, limit) for found_for_record in chunk] for chunk in scored]
+
+
+def _best(found: list[Candidate], limit: int) -> list[Candidate]:
+    """The `limit` most likely, most likely first, and after them anyone holding the
+    record's number: a namesake crowd does not hide the number's holder."""
+    ranked = sorted(found, key=lambda c: (-c.match_weight, c.person_id))
+    return ranked[:limit] + [c for c in ranked[limit:] if c.shares_number]
 
 
 SCORE_CHUNK = 2000

@@ -413,15 +413,20 @@ _SAME_NUMBER = {
 }
 
 
-def _same_number(model: Mapping[str, Any]) -> str:
-    """A condition on the gamma columns: the pair holds the same NIK or document number."""
+def same_number_levels(model: Mapping[str, Any]) -> dict[str, int]:
+    """The gamma column and level at which a pair holds the same NIK or document number."""
     levels = level_sql(model)
-    arms = [
-        f"gamma_{name} = {gamma}"
+    return {
+        f"gamma_{name}": gamma
         for name, condition in _SAME_NUMBER.items()
         for gamma, sql, _weight in levels.get(name, ())
         if sql == condition
-    ]
+    }
+
+
+def _same_number(model: Mapping[str, Any]) -> str:
+    """A condition on the gamma columns: the pair holds the same NIK or document number."""
+    arms = [f"{column} = {gamma}" for column, gamma in same_number_levels(model).items()]
     return " OR ".join(arms) or "FALSE"
 
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pulang.arrivals.manifest import manifest_parse_row, manifest_read
-from pulang.arrivals.services import manifest_commit
+from pulang.arrivals.services import manifest_check, manifest_commit
 from pulang.cases.models import Case
 from pulang.people.models import Person
 from pulang.regions.tests.factories import regions as make_regions
@@ -102,10 +102,7 @@ def test_one_document_number_on_two_different_people_registers_both(worker):  # 
     )
     budi = record.preview["rows"][1]
     assert budi["action"] == "create"
-    assert (
-        "sama dengan baris 2, tetapi jenis kelamin atau tahun lahirnya berbeda"
-        in (budi["issues"][-1]["message"])
-    )
+    assert "sama dengan baris 2, tetapi orangnya tampak berbeda" in (budi["issues"][-1]["message"])
     manifest_commit(actor=worker, manifest_import=record)
     assert Person.objects.count() == 2
 
@@ -623,3 +620,67 @@ def test_a_relatives_number_in_the_persons_phone_column_is_kept_as_the_relatives
     assert row.values["kin_relation"] == "istri"
     assert "dicatat sebagai nomor keluarga" in row.warnings[0].message
     assert own.values["phone_id"] == "+6281234567891" and not own.values["kin_phone"]
+
+
+@pytest.mark.parametrize(
+    ("second", "repeats"),
+    [
+        ("Wati;P;5/5/1990;Paspor: -", False),  # no number at all
+        ("Wati;P;1/1/1990;SPLP 0042", False),  # one number, another name: a copied number
+        ("Siti;P;;SPLP 0043", False),  # one name, no birth date: perhaps someone else
+        ("Siti;L;1/1/1990;", False),  # one name and birth date, another sex
+        ("Siti;P;1/1/1990;SPLP 0042", True),
+    ],
+)
+def test_who_in_one_list_is_the_same_person(second, repeats):
+    first = "Siti;P;1/1/1990;SPLP 0042" if "0043" not in second else "Siti;P;;SPLP 0044"
+    rows = manifest_check(read(f"Nama;JK;Tgl Lahir;No Dokumen\n{first}\n{second}\n")[0])
+    assert bool(rows[1].get("repeats")) is repeats
+    assert rows[1]["action"] == ("skip" if repeats else "create")
+
+
+def test_a_placeholder_after_the_document_kind_is_no_number():
+    _, rows = read("Nama;L/P;No Dokumen\nA;P;Paspor: -\nB;P;SPLP: tidak ada\nC;P;Paspor hilang\n")
+    assert [(r.values["document_number"], r.values["document_kind"]) for r in rows] == [
+        ("", None)
+    ] * 3
+
+
+def test_a_corrected_copy_of_a_row_with_an_error_is_the_one_kept():
+    rows = manifest_check(read("Nama;JK;Tgl Lahir\nSiti;P;31/02/1990\nSiti;P;28/02/1990\n")[0])
+    assert rows[0]["status"] == "error" and rows[1]["action"] == "create"
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("No HP/WA Keluarga", "kin_phone"),
+        ("No Tel/HP Majikan", None),  # the employer's phone is no one's own
+        ("No HP (Malaysia)/WA", None),
+    ],
+)
+def test_a_header_with_a_slash_names_a_field_only_when_every_part_does(header, field):
+    from pulang.arrivals.manifest import header_field
+
+    assert header_field(header) == field
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["0812 3456 7890 / 0813 1111 2222 (istri)", "081234567890 a/n Ibu Wati"],
+)
+def test_a_relatives_mark_moves_only_a_single_number_of_ones_own(written):
+    _, [row] = read(f"Nama;L/P;No HP\nSarinah;P;{written}\n")
+    assert row.values["phone_id"] == "+6281234567890" and not row.values["kin_phone"]
+
+
+def test_someone_not_yet_home_from_another_agencys_batch_is_not_named(worker):  # noqa: F811
+    # Another agency's batch, recorded a day later for the same boat.
+    elsewhere = BatchFactory(arrived_at=timezone.now() + timedelta(days=1))
+    manifest_commit(
+        actor=worker, manifest_import=preview(worker, HEADER + ROWS, batch=elsewhere)[0]
+    )
+    record, _ = preview(worker, HEADER + ROWS + "\n")
+    message = record.preview["rows"][0]["issues"][-1]["message"]
+    assert "belum dipulangkan: kasus di instansi lain" in message
+    assert elsewhere.reference not in message

@@ -168,12 +168,20 @@ def test_while_a_worker_checks_the_file_the_page_shows_progress(client, worker, 
     assert done["HX-Refresh"] == "true"
 
 
+_WORDS = [
+    "".join(letters).title()
+    for letters in __import__("itertools").product("bdgkmprst", "aiu", "lnrs", "aio")
+][:300]
+
+
 def test_a_list_of_more_than_a_thousand_rows_can_be_saved_from_the_page(client, worker):
     from pulang.arrivals.manifest import MAX_ROWS
 
     batch = BatchFactory(receiving_agency=worker.agency)
     lines = ["Nama Lengkap,Jenis Kelamin,Tanggal Lahir"]
-    lines += [f"Orang Ke {n:04d},{'LP'[n % 2]},01/01/{1960 + n % 40}" for n in range(1200)]
+    # Names of letters only, all different, as names are (digits are no part of a name).
+    names = [f"{a} {b}" for a in ("Ahmad", "Budi", "Citra", "Dewi") for b in _WORDS][:1200]
+    lines += [f"{name},{'LP'[n % 2]},01/01/{1960 + n % 40}" for n, name in enumerate(names)]
     upload = SimpleUploadedFile("besar.csv", "\n".join(lines).encode(), content_type="text/csv")
     client.post(f"/kedatangan/{batch.pk}/manifest/", {"file": upload})
     record = ManifestImport.objects.get()

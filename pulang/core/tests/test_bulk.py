@@ -95,7 +95,7 @@ def test_rows_from_plain_values_take_the_defaults_of_what_they_leave_out():
         assert stored.full_name == row["full_name"] and stored.aliases == row["aliases"]
         assert stored.birth_date == row["birth_date"]
         assert stored.languages == [] and stored.nik == "" and not stored.birth_year_only
-        assert stored.travel_document == Person.TravelDocument.NONE
+        assert stored.travel_document == Person.TravelDocument.UNKNOWN
         assert stored.created_at >= before  # auto_now_add
     events = bulk_insert_rows(
         AuditEvent,

@@ -374,3 +374,17 @@ def test_a_phone_number_is_looked_up_in_the_index_that_leaves_out_empty_numbers(
     [lookup] = [q["sql"] for q in queries.captured_queries if "phone_my" in q["sql"]]
     plan = _plan(lookup, None)
     assert "matching_person_phone_my" in plan, plan
+
+
+def test_the_holder_of_a_records_number_is_kept_past_a_crowd_of_namesakes():
+    born = date(1990, 3, 12)
+    namesakes = [PersonFactory(full_name="Siti Aminah", sex="F", birth_date=born) for _ in range(3)]
+    holder = PersonFactory(
+        full_name="Kasim Pangestu", sex="M", birth_date=date(1986, 1, 1), nik="3527015203900001"
+    )
+    record = MatchRecord(full_name="Siti Aminah", sex="F", birth_date=born, nik="3527015203900001")
+    [found] = candidates_for_records([record], limit=2)
+    ids = [c.person_id for c in found]
+    assert ids[:2] != [holder.pk] and set(ids[:2]) <= {p.pk for p in namesakes}
+    assert ids[-1] == holder.pk and found[-1].shares_number
+    assert found[-1].match_probability < 0.5
