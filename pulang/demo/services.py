@@ -390,7 +390,8 @@ def _demo_people(*, agencies: dict[str, Agency], target: int) -> int:
         province = rng.choices(provinces, weights)[0] if provinces else None
         regency = rng.choice(regencies[province]) if province else None
         birth = today - timedelta(days=age_days)
-        document = rng.choice(list(Person.TravelDocument))
+        kinds = Person.TravelDocument
+        document = rng.choice([kinds.PASSPORT, kinds.SPLP, kinds.NONE])  # each known to the demo
         people.append(
             Person(
                 full_name=name,
