@@ -4,6 +4,7 @@ from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 
 # Beyond this many rows a list says "more than" instead of counting them all: counting a
 # million scoped rows costs a second, and nobody pages through two hundred pages.
@@ -25,3 +26,19 @@ class CappedPaginator(Paginator):
     @property
     def capped(self) -> bool:
         return self.count > self.cap
+
+
+class KeysFirstPaginator(CappedPaginator):
+    """A CappedPaginator that finds a page's keys first, then reads those rows. Finding the
+    keys can walk an index alone (a covering index holds what the filter reads); reading
+    whole rows while walking means a table page for every row the filter turns away:
+    hundreds of thousands for the commonest names in a national registry."""
+
+    def page(self, number: Any) -> Any:
+        page = super().page(number)
+        rows, every = page.object_list, self.object_list
+        if isinstance(rows, QuerySet) and isinstance(every, QuerySet):
+            keys = list(rows.values_list("pk", flat=True))
+            found = every.filter(pk__in=keys).in_bulk()
+            page.object_list = [found[key] for key in keys if key in found]
+        return page

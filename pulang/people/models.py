@@ -144,7 +144,14 @@ class Person(models.Model):
             models.Index(fields=["registered_by", "full_name"]),
             # Lists walk the registry in name order and stop at a page: without this index a
             # scoped list of a national registry sorts a million names for fifty.
-            models.Index(fields=["full_name", "id"], name="person_name_order"),
+            # It carries what the list's filters read (the name key, the scope's columns), so
+            # a search for a common name walks it without reading a row it turns away
+            # (`KeysFirstPaginator`).
+            models.Index(
+                fields=["full_name", "id"],
+                name="person_name_order",
+                include=["name_key", "registered_by", "merged_into"],
+            ),
             # Numbers are looked up by equality only, and many people have none: the empty
             # ones stay out of the index (every import writes ten thousand of them). The
             # name key has only its trigram index (matching 0001): it is searched for words

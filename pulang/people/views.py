@@ -6,7 +6,7 @@ from django.shortcuts import render
 from pulang.access.http import declare
 from pulang.access.roles import Capability
 from pulang.audit.models import AuditEvent
-from pulang.core.paging import CappedPaginator
+from pulang.core.paging import KeysFirstPaginator
 from pulang.core.text import search_query
 from pulang.exports.views import export_response, list_query
 
@@ -21,7 +21,7 @@ PAGE_SIZE = 50
 def person_list_view(request: HttpRequest) -> HttpResponse:
     query = search_query(request.GET.get("q"))
     table = person_table(user=request.user, params=request.GET)
-    page = CappedPaginator(table.queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(table.queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     person_disclosure_record(
         actor=request.user,
         action=AuditEvent.Action.SEARCH if query else AuditEvent.Action.VIEW,
