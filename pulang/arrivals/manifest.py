@@ -25,7 +25,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -55,6 +55,7 @@ __all__ = [
     "csv_text",
     "header_field",
     "header_key",
+    "listed",
     "manifest_parse_row",
     "manifest_read",
     "manifest_template_csv",
@@ -1090,19 +1091,20 @@ def _missing_required(header: _Header) -> list[str]:
     return [c.header for c in MANIFEST_COLUMNS if c.required and c.field not in header.indexes]
 
 
-def _quoted_list(items: Iterable[str], limit: int = 30) -> str:
-    items = list(items)
-    shown = ", ".join(f"“{item}”" for item in items[:limit])
+def listed(items: Sequence[str], limit: int) -> str:
+    """The first `limit` items, and how many more ("2, 3, 5 dan 12 lainnya")."""
+    shown = ", ".join(items[:limit])
     if len(items) > limit:
         shown += _(" dan %(count)d lainnya") % {"count": len(items) - limit}
     return shown
 
 
+def _quoted_list(items: Iterable[str], limit: int = 30) -> str:
+    return listed([f"“{item}”" for item in items], limit)
+
+
 def _row_list(numbers: list[int], limit: int = 15) -> str:
-    shown = ", ".join(str(n) for n in numbers[:limit])
-    if len(numbers) > limit:
-        shown += _(" dan %(count)d lainnya") % {"count": len(numbers) - limit}
-    return shown
+    return listed([str(n) for n in numbers], limit)
 
 
 def _is_numbering_row(cells: list[str]) -> bool:
@@ -2028,11 +2030,12 @@ def _parse_document_number(text: str) -> tuple[str, str | None]:
         return "", None
     upper = unicodedata.normalize("NFKC", text).strip().upper()
     said = _KIND_BEFORE_NUMBER.fullmatch(upper)
-    if said is not None and _kind_of_key(_letters_key(said["kind"])) is not None:
+    kind = _kind_of_key(_letters_key(said["kind"])) if said is not None else None
+    if said is not None and kind is not None:
         number = re.sub(r"\s+", "", said["number"])
         if not re.search(r"\d", number):  # "Paspor: -", "Paspor hilang", "SPLP: tidak ada"
             return "", None
-        return number, _kind_of_key(_letters_key(said["kind"]))
+        return number, kind
     return re.sub(r"\s+", "", upper), None
 
 
@@ -2048,10 +2051,9 @@ def _parse_document_kind(text: str, number: str, ctx: _RowContext) -> str | None
             return None
         return "passport" if _PASSPORT_NUMBER.fullmatch(number) else "splp"
     key = _letters_key(text)
-    if key in _KIND_PASSPORT:
-        return "passport"
-    if key in _KIND_SPLP:
-        return "splp"
+    named = _kind_of_key(key)
+    if named is not None:
+        return named
     if key in _KIND_NONE or _is_placeholder(text):
         if not number:
             return "none" if text.strip() else None  # an empty cell says nothing

@@ -759,14 +759,7 @@ def manifest_commit(
             if row["status"] == "error" or action == "skip":
                 summary.skipped += 1
                 if row["status"] == "error":
-                    errors = [i["message"] for i in row["issues"] if i["level"] == "error"]
-                    summary.errors.append(
-                        {
-                            "row": row["number"],
-                            "name": row["values"].get("full_name", ""),
-                            "errors": errors,
-                        }
-                    )
+                    summary.errors.append(row_errors(row))
             elif linked in here or (linked is None and _same_person(row["values"], known)[0]):
                 summary.skipped += 1
                 summary.already_in_batch.append(row["number"])
@@ -796,6 +789,15 @@ def manifest_commit(
             changes={"summary": summary.as_dict()},
         )
     return summary
+
+
+def row_errors(row: dict[str, Any]) -> dict[str, Any]:
+    """A row left out for its errors, as a summary names it: number, name, messages."""
+    return {
+        "row": row["number"],
+        "name": row["values"].get("full_name", ""),
+        "errors": [i["message"] for i in row["issues"] if i["level"] == "error"],
+    }
 
 
 def _create_people_and_cases(

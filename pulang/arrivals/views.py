@@ -11,11 +11,12 @@ from pulang.agencies.models import Shelter
 from pulang.audit.models import AuditEvent
 from pulang.audit.services import audit_record
 from pulang.cases.models import Case
+from pulang.people.models import Person
 from pulang.people.services import person_disclosure_record
 from pulang.regions.models import Region
 
 from .forms import BatchForm, ManifestUploadForm, PersonArrivalForm
-from .manifest import ManifestRow, manifest_template_csv, manifest_template_xlsx
+from .manifest import ManifestRow, listed, manifest_template_csv, manifest_template_xlsx
 from .models import ManifestImport
 from .selectors import batch_get, batch_list, candidate_people, manifest_import_get
 from .services import (
@@ -157,7 +158,7 @@ def _rows_for_display(request: HttpRequest, record: ManifestImport) -> list[dict
 def _what_was_read(values: dict[str, Any], regions: dict[str, str]) -> list[str]:
     """What the row will register, beyond name and birth date, as it was read: so a value
     read wrongly (a number with its kind in it, an address lost) is seen before saving."""
-    sex = {"M": _("Laki-laki"), "F": _("Perempuan")}.get(values.get("sex") or "", "")
+    sex = str(dict(Person.Sex.choices).get(values.get("sex") or "", ""))
     kinds = {"passport": _("Paspor"), "splp": "SPLP", "none": _("Tanpa dokumen")}
     document = " ".join(
         part
@@ -276,14 +277,9 @@ def manifest_commit_view(request: HttpRequest, import_id: int) -> HttpResponse:
         messages.warning(
             request,
             _("Tidak disimpan karena orangnya sudah ada di rombongan ini: baris %(rows)s.")
-            % {"rows": _first_numbers(summary.already_in_batch)},
+            % {"rows": listed([str(n) for n in summary.already_in_batch], 20)},
         )
     return redirect("arrivals:batch", batch_id=record.batch_id)
-
-
-def _first_numbers(numbers: list[int], limit: int = 20) -> str:
-    more = _(" dan %(count)d lainnya") % {"count": len(numbers) - limit}
-    return ", ".join(str(n) for n in numbers[:limit]) + (more if len(numbers) > limit else "")
 
 
 def _rows_named(errors: list[dict[str, Any]], limit: int = 20) -> str:
@@ -292,10 +288,9 @@ def _rows_named(errors: list[dict[str, Any]], limit: int = 20) -> str:
         _("baris %(row)s (%(name)s)") % {"row": error["row"], "name": error["name"]}
         if error.get("name")
         else _("baris %(row)s") % {"row": error["row"]}
-        for error in errors[:limit]
+        for error in errors
     ]
-    more = _(" dan %(count)d lainnya") % {"count": len(errors) - limit}
-    return ", ".join(named) + (more if len(errors) > limit else "")
+    return listed(named, limit)
 
 
 def _allowed_actions(record: ManifestImport) -> dict[int, set[str]]:

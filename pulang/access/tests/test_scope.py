@@ -74,17 +74,9 @@ def test_an_inactive_user_sees_nothing(two_agencies):
 def test_the_people_an_agency_has_cases_of_are_read_from_an_index_alone():
     """Every person query asks this of the scope; at a million cases, reading the cases'
     own pages for it cost 50 ms a query (docs/performance.md, person search)."""
-    from django.db import connection
-
     from pulang.access.scope import _owned_case_people
+    from pulang.core.tests.plans import query_plan
 
     sql, params = _owned_case_people(1).query.sql_with_params()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL enable_seqscan = off")  # a test table is small
-            cursor.execute("SET LOCAL enable_bitmapscan = off")
-            cursor.execute(f"EXPLAIN {sql}", params)
-        else:
-            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-        plan = " ".join(str(value) for row in cursor.fetchall() for value in row)
+    plan = query_plan(sql, params, bitmap_scans=False)
     assert "case_agency_person" in plan, plan

@@ -3,6 +3,7 @@
 import pytest
 
 from pulang.core.paging import CappedPaginator
+from pulang.core.tests.plans import query_plan
 from pulang.people.models import Person
 from pulang.people.tests.factories import PersonFactory
 
@@ -61,9 +62,5 @@ def test_the_people_search_walks_the_name_order_index_without_reading_rows():
     PersonFactory.create_batch(5)
     keys = Person.objects.matching("siti").order_by("full_name", "id").values_list("pk")[:50]
     sql, params = keys.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = " ".join(row[0] for row in cursor.fetchall())
+    plan = query_plan(sql, params, bitmap_scans=False)
     assert "Index Only Scan using person_name_order" in plan, plan

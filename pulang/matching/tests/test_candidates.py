@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from django.db import connection
 
+from pulang.core.tests.plans import query_plan
 from pulang.matching.matching import (
     MatchRecord,
     candidates_for_records,
@@ -347,16 +348,6 @@ def test_postgresql_has_the_trigram_index():
     assert "gin_trgm_ops" in definition
 
 
-def _plan(sql: str, params: object) -> str:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL enable_seqscan = off")  # a test table is small
-            cursor.execute(f"EXPLAIN {sql}", params)
-        else:
-            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-        return " ".join(str(value) for row in cursor.fetchall() for value in row)
-
-
 def test_a_phone_number_is_looked_up_in_the_index_that_leaves_out_empty_numbers(registry):
     """Most people have no Malaysian phone or family card number; their empty values are
     left out of those indexes, and the look-up still goes through them."""
@@ -372,7 +363,7 @@ def test_a_phone_number_is_looked_up_in_the_index_that_leaves_out_empty_numbers(
         found = retrieve_candidates([match_row(r, n) for n, r in enumerate(records, start=1)])
     assert registry["siti"].pk in found[-1]
     [lookup] = [q["sql"] for q in queries.captured_queries if "phone_my" in q["sql"]]
-    plan = _plan(lookup, None)
+    plan = query_plan(lookup, None)
     assert "matching_person_phone_my" in plan, plan
 
 

@@ -14,6 +14,7 @@ from pulang.arrivals.services import (
     manifest_commit,
     manifest_preview,
     manifest_upload,
+    row_errors,
 )
 
 
@@ -130,15 +131,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         rows = manifest_check(table, batch=batch, progress=self._progress(as_json, _("diperiksa")))
         actions = self._actions(rows, link_above)
-        errors = [
-            {
-                "row": row["number"],
-                "name": row["values"].get("full_name", ""),
-                "errors": _messages(row, "error"),
-            }
-            for row in rows
-            if row["status"] == "error"
-        ]
+        errors = [row_errors(row) for row in rows if row["status"] == "error"]
         summary = {
             "rows_read": len(rows),
             "created": sum(1 for action in actions.values() if action == "create"),
