@@ -21,7 +21,7 @@ from pulang.audit.models import AuditEvent
 from pulang.audit.services import AuditEntry, audit_record, audit_record_many
 from pulang.cases.models import Case
 from pulang.cases.services import case_deported_again_many
-from pulang.core.bulk import bulk_insert_rows
+from pulang.core.bulk import bulk_change, bulk_insert_rows
 from pulang.matching.matching import (
     SCORE_CHUNK,
     Candidate,
@@ -223,6 +223,7 @@ def manifest_check(
     rows: list[dict[str, Any]] = []
     total = len(table.rows)
     regions = RegionLookup.load()  # read once for the whole file
+    today = timezone.localdate()  # and today's date, for ages and the NIK's century
     asked: list[list[dict[str, Any]]] = []  # each part's rows that look for candidates
 
     def parts() -> Iterator[list[MatchRecord]]:
@@ -231,10 +232,10 @@ def manifest_check(
             part: list[dict[str, Any]] = []
             for at in range(start, min(start + SCORE_CHUNK, total), step):
                 chunk = table.rows[at : at + step]
-                parsed = [manifest_parse_row(raw, table.columns) for raw in chunk]
+                parsed = [manifest_parse_row(raw, table.columns, today=today) for raw in chunk]
                 regions.prefetch(row.values.get("region_code") for row in parsed)
                 part += [
-                    _preview_row(raw, table.columns, regions, parsed_row)
+                    _preview_row(raw, table.columns, regions, parsed_row, today=today)
                     for raw, parsed_row in zip(chunk, parsed, strict=True)
                 ]
                 if progress:
@@ -261,14 +262,18 @@ def _preview_row(
     columns: dict[str, str],
     regions: "RegionLookup | None" = None,
     parsed: ParsedRow | None = None,
+    *,
+    today: date | None = None,
 ) -> dict[str, Any]:
-    parsed = parsed or manifest_parse_row(raw, columns)
+    parsed = parsed or manifest_parse_row(raw, columns, today=today)
     values = dict(parsed.values)
     issues = [
         {"field": i.field, "column": i.column, "level": i.level, "message": i.message}
         for i in parsed.issues
     ]
-    issues += _registry_checks(values, columns, raw.number, regions or RegionLookup.load())
+    issues += _registry_checks(
+        values, columns, raw.number, regions or RegionLookup.load(), today=today
+    )
     has_error = any(issue["level"] == "error" for issue in issues)
     return {
         "number": raw.number,
@@ -298,6 +303,8 @@ def _registry_checks(
     columns: dict[str, str],
     row: int,
     regions: "RegionLookup",
+    *,
+    today: date | None = None,
 ) -> list[dict[str, Any]]:
     """Checks that need the database: the origin region and the NIK against the record."""
     issues: list[dict[str, Any]] = []
@@ -332,6 +339,7 @@ def _registry_checks(
             birth_year_only=bool(values.get("birth_year_only")),
             origin_region_code=region.code if region else None,
             known_region_codes=regions.districts.__contains__,
+            today=today,
         )
         issues += [
             {
@@ -929,7 +937,7 @@ def _returning_people_and_cases(
     if changed:
         if "birth_date" in fields:
             fields.add("birth_year_only")
-        Person.objects.bulk_update(list(changed.values()), sorted(fields))
+        bulk_change(list(changed.values()), sorted(fields))
         from pulang.matching.tokens import match_index_rebuild
 
         match_index_rebuild(person_ids=list(changed))  # a bulk update sends no post_save

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from pulang.audit.models import AuditEvent
 from pulang.audit.services import AuditEntry, acting_user, audit_record, audit_record_many
+from pulang.core.bulk import bulk_change
 from pulang.reports.rollup import figures_changed
 
 from .models import Case, CaseNote, NeedsAssessment, Screening, StatusChange, Task
@@ -375,6 +376,6 @@ def case_deported_again_many(*, actor: Any, arrivals: Sequence[tuple[int, int, s
                     changes=changes,
                 )
             )
-        Case.objects.bulk_update(list(earlier.values()), ["outcome", "outcome_evidence"])
+        bulk_change(list(earlier.values()), ["outcome", "outcome_evidence"])
         figures_changed(case_ids=list(earlier))
         audit_record_many(actor=actor, entries=entries)

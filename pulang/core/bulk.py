@@ -7,13 +7,14 @@ rows with COPY (from `COPY_FROM` rows; fewer go in one INSERT); the instances ge
 with `bulk_create`. Elsewhere (SQLite) it is `bulk_create`. Like `bulk_create`, it sends no
 signals and calls no `save()`. `bulk_insert_rows` and `bulk_insert_values` do the same from
 plain values, for rows made by the ten thousand, where building instances costs more than
-writing them.
+writing them. `bulk_change` is `bulk_update` with the same shape: the new values streamed
+into a scratch table, then one UPDATE joined to it.
 """
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 
 COPY_FROM = 20
@@ -172,3 +173,53 @@ def bulk_insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, Any]
         (values(pk_value, row) for pk_value, row in zip(ids, rows, strict=True)),
     )
     return ids
+
+
+def bulk_change(objs: Sequence[models.Model], fields: Sequence[str]) -> None:
+    """Save these fields of these instances (all of one model, all saved before), like
+    `bulk_update`. Django's `bulk_update` writes one CASE arm per instance and field, and
+    building those expressions costs about 3 ms an instance; on PostgreSQL the values are
+    instead copied into a temporary table of the same column types, and one UPDATE reads
+    them from it. Sends no signals and calls no `save()`."""
+    if not objs or not fields:
+        return
+    model = type(objs[0])
+    db = router.db_for_write(model)
+    connection = connections[db]
+    if connection.vendor != "postgresql" or len(objs) < COPY_FROM:
+        model._default_manager.db_manager(db).bulk_update(objs, list(fields))
+        return
+    meta = model._meta
+    pk = meta.pk
+    assert pk is not None
+    chosen = [meta.get_field(name) for name in fields]
+    columns = [str(pk.column), *(str(field.column) for field in chosen)]  # type: ignore[union-attr]
+    quote = connection.ops.quote_name
+    table, scratch = quote(meta.db_table), quote(f"_pulang_change_{meta.db_table}")
+    names = ", ".join(quote(column) for column in columns)
+    # In a transaction of its own (a savepoint inside another): on an error the scratch
+    # table goes with the rollback.
+    with transaction.atomic(using=db), connection.cursor() as cursor:
+        # The table's own column types, none of its constraints.
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {scratch} ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT {names} FROM {table} WITH NO DATA"
+        )
+        with cursor.cursor.copy(f"COPY {scratch} ({names}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row(
+                    [
+                        obj.pk,
+                        *(
+                            field.get_db_prep_save(getattr(obj, field.attname), connection)
+                            for field in chosen
+                        ),
+                    ]  # type: ignore[union-attr]
+                )
+        assignments = ", ".join(f"{quote(column)} = new.{quote(column)}" for column in columns[1:])
+        pk_column = quote(columns[0])
+        cursor.execute(
+            f"UPDATE {table} AS old SET {assignments} FROM {scratch} AS new "  # noqa: S608
+            f"WHERE old.{pk_column} = new.{pk_column}"
+        )
+        cursor.execute(f"DROP TABLE {scratch}")  # a second change in the same transaction

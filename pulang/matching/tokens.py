@@ -132,6 +132,7 @@ def _index(people: Iterable[Mapping[str, Any]]) -> None:
         row = match_row(record_from_person_values(values), 0)
         keys += [(values["id"], key) for key in sorted(stored_keys(row))]
         rows.append((values["id"], match_row_json(row)))
+    keys.sort(key=lambda pair: pair[1])  # in index order: each index page read once
     bulk_insert_values(BlockKey, ("person_id", "key"), keys)
     bulk_insert_values(MatchRow, ("person_id", "row"), rows)
 

@@ -117,3 +117,32 @@ def test_rows_from_plain_values_take_the_defaults_of_what_they_leave_out():
     with pytest.raises(TypeError, match="no fields"):
         bulk_insert_rows(Person, [{"full_nama": "typo"}] * 25)
     assert bulk_insert_rows(Person, []) == []
+
+
+@pytest.mark.parametrize("count", [3, 25])  # one UPDATE of Django's, or the scratch table
+def test_changed_fields_are_saved_and_nothing_else(count):
+    from pulang.core.bulk import bulk_change
+
+    agency = AgencyFactory()
+    people = [
+        Person.objects.create(
+            full_name=f"Siti Aminah {n}", sex="F", birth_place="Sampang", registered_by=agency
+        )
+        for n in range(count)
+    ]
+    untouched = Person.objects.create(full_name="Wati", sex="F", registered_by=agency)
+    for n, person in enumerate(people):
+        person.aliases = [f"Sity {n}", "Ami"]
+        person.birth_date = date(1990, 1, n + 1)
+        person.birth_place = "changed here but not saved"
+
+    bulk_change(people, ["aliases", "birth_date"])
+    bulk_change(people[:1], ["birth_date"])  # twice in one transaction
+    bulk_change([], ["aliases"])
+
+    for n, person in enumerate(people):
+        stored = Person.objects.get(pk=person.pk)
+        assert stored.aliases == [f"Sity {n}", "Ami"]
+        assert stored.birth_date == date(1990, 1, n + 1)
+        assert stored.birth_place == "Sampang"
+    assert Person.objects.get(pk=untouched.pk).aliases == []
