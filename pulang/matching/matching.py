@@ -527,7 +527,7 @@ def _best(found: list[Candidate], limit: int) -> list[Candidate]:
     return ranked[:limit] + [c for c in ranked[limit:] if c.shares_number]
 
 
-SCORE_CHUNK = 2000
+SCORE_CHUNK = 1000
 _pool: ThreadPoolExecutor | None = None
 
 
