@@ -223,8 +223,9 @@ if REDIS_URL:
         }
     }
 else:
-    # The embedded default runs background work in the request that asks for it.
-    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    # The embedded default runs background work in a thread of the web process, so a page
+    # that starts it comes back at once and shows its progress (pulang/core/taskthreads.py).
+    TASKS = {"default": {"BACKEND": "pulang.core.taskthreads.ThreadBackend"}}
 RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600}}
 
 LOGGING = {

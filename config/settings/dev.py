@@ -1,4 +1,5 @@
-"""The embedded default: a laptop, SQLite under var/, background work run immediately."""
+"""The embedded default: a laptop, SQLite under var/, background work in threads of the web
+process."""
 
 from .base import *  # noqa: F403
 from .base import env_bool

@@ -9,3 +9,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+if not REDIS_URL:  # noqa: F405
+    # Tests see a task's work when the request that started it returns (and a test's
+    # transaction, never committed, would never start a thread).
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -192,8 +192,12 @@ def bulk_change(objs: Sequence[models.Model], fields: Sequence[str]) -> None:
     meta = model._meta
     pk = meta.pk
     assert pk is not None
-    chosen = [meta.get_field(name) for name in fields]
-    columns = [str(pk.column), *(str(field.column) for field in chosen)]  # type: ignore[union-attr]
+    chosen: list[models.Field[Any, Any]] = []
+    for name in fields:
+        field = meta.get_field(name)
+        assert isinstance(field, models.Field)  # a column, not a reverse relation
+        chosen.append(field)
+    columns = [str(pk.column), *(str(field.column) for field in chosen)]
     quote = connection.ops.quote_name
     table, scratch = quote(meta.db_table), quote(f"_pulang_change_{meta.db_table}")
     names = ", ".join(quote(column) for column in columns)
@@ -214,7 +218,7 @@ def bulk_change(objs: Sequence[models.Model], fields: Sequence[str]) -> None:
                             field.get_db_prep_save(getattr(obj, field.attname), connection)
                             for field in chosen
                         ),
-                    ]  # type: ignore[union-attr]
+                    ]
                 )
         assignments = ", ".join(f"{quote(column)} = new.{quote(column)}" for column in columns[1:])
         pk_column = quote(columns[0])
