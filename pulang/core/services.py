@@ -1,10 +1,11 @@
 """Operational checks used by the health endpoint and the `queue-check` command."""
 
 import time
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.tasks import TaskResultStatus, task_backends
+from django.tasks import TaskResult, TaskResultStatus, task_backends
 from django.utils import timezone
 
 from .tasks import worker_heartbeat
@@ -35,12 +36,19 @@ def queue_round_trip(*, timeout: float = 30.0) -> int:
     """Enqueue a heartbeat and wait until a worker has run it; returns the heartbeat id."""
     backend_name = type(task_backends["default"]).__name__
     result = worker_heartbeat.enqueue(backend=backend_name, requested_at=timezone.now().isoformat())
+    task_finished(result, timeout=timeout)
+    if result.status == TaskResultStatus.FAILED:
+        raise RuntimeError(f"The task failed: {result.errors}")
+    return int(result.return_value)
+
+
+def task_finished(result: TaskResult[Any, Any], *, timeout: float) -> TaskResult[Any, Any]:
+    """Wait until a task has succeeded or failed, refreshing its result; TimeoutError if no
+    worker has run it within `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while result.status not in {TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED}:
         if time.monotonic() > deadline:
             raise TimeoutError(f"No worker ran the task within {timeout:.0f} s")
         time.sleep(0.2)
         result.refresh()
-    if result.status == TaskResultStatus.FAILED:
-        raise RuntimeError(f"The task failed: {result.errors}")
-    return int(result.return_value)
+    return result

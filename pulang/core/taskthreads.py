@@ -14,9 +14,8 @@ from typing import Any
 
 from django.db import close_old_connections, connections, transaction
 from django.tasks.backends.immediate import ImmediateBackend
-from django.tasks.base import TaskResult, TaskResultStatus
+from django.tasks.base import TaskResult
 from django.tasks.exceptions import TaskResultDoesNotExist
-from django.utils.crypto import get_random_string
 
 KEPT_RESULTS = 1000  # the latest results, for `TaskResult.refresh()`
 
@@ -29,29 +28,15 @@ class ThreadBackend(ImmediateBackend):
         self._results: OrderedDict[str, TaskResult[Any, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def enqueue(self, task: Any, args: Any, kwargs: Any) -> TaskResult[Any, Any]:
-        self.validate_task(task)
-        result: TaskResult[Any, Any] = TaskResult(
-            task=task,
-            id=get_random_string(32),
-            status=TaskResultStatus.READY,
-            enqueued_at=None,
-            started_at=None,
-            last_attempted_at=None,
-            finished_at=None,
-            args=args,
-            kwargs=kwargs,
-            backend=self.alias,
-            errors=[],
-            worker_ids=[],
-        )
+    def _execute_task(self, result: TaskResult[Any, Any]) -> None:
+        """`ImmediateBackend.enqueue` makes the result and hands it here: kept for
+        `get_result`, and run in a thread once the request's transaction commits (the task
+        reads what the request has just written)."""
         with self._lock:
             self._results[result.id] = result
             while len(self._results) > KEPT_RESULTS:
                 self._results.popitem(last=False)
-        # After the commit: the task reads what the request has just written.
         transaction.on_commit(lambda: self._start(result))
-        return result
 
     def _start(self, result: TaskResult[Any, Any]) -> None:
         thread = threading.Thread(
@@ -62,8 +47,9 @@ class ThreadBackend(ImmediateBackend):
     def _run(self, result: TaskResult[Any, Any]) -> None:
         close_old_connections()
         try:
-            # Records a failure on the result, as a worker would (not in django-stubs).
-            self._execute_task(result)  # type: ignore[attr-defined]
+            # Runs the task and records a failure on the result, as a worker would (not in
+            # django-stubs).
+            super()._execute_task(result)  # type: ignore[misc]
         finally:
             connections.close_all()  # this thread's connections
 

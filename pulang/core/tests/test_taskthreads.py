@@ -10,6 +10,7 @@ from django.tasks.base import TaskResultStatus
 
 from pulang.access.roles import Role
 from pulang.accounts.tests.factories import UserFactory
+from pulang.core.services import task_finished
 
 pytestmark = pytest.mark.django_db(transaction=True)  # a thread sees only what is committed
 
@@ -34,27 +35,18 @@ def threads(settings):
     _release.clear()
 
 
-def _finished(result, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while result.status not in {TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED}:
-        assert time.monotonic() < deadline, "the task did not finish"
-        time.sleep(0.05)
-        result.refresh()
-    return result
-
-
 def test_enqueue_returns_before_the_task_has_run_and_the_task_runs_in_a_thread():
     result = waits_for_release.enqueue()
     time.sleep(0.2)
     assert result.status in {TaskResultStatus.READY, TaskResultStatus.RUNNING}
 
     _release.set()
-    assert _finished(result).status == TaskResultStatus.SUCCESSFUL
+    assert task_finished(result, timeout=30).status == TaskResultStatus.SUCCESSFUL
     assert result.return_value.startswith("pulang-task-")
 
 
 def test_a_failing_task_is_recorded_as_failed_with_its_error():
-    result = _finished(fails.enqueue())
+    result = task_finished(fails.enqueue(), timeout=30)
     assert result.status == TaskResultStatus.FAILED
     assert "the file is not a list" in result.errors[0].traceback
 
