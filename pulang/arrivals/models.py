@@ -1,8 +1,10 @@
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pulang.access.scope import naming_agency
@@ -74,6 +76,10 @@ def manifest_upload_path(instance: "ManifestImport", filename: str) -> str:
     return f"manifests/{instance.batch_id}/{instance.sha256[:16]}-{filename[-80:]}"
 
 
+# A check that has not moved for this long is taken as stopped (`ManifestImport.stalled`).
+STALLED_AFTER = timedelta(minutes=10)
+
+
 class ManifestImport(models.Model):
     """One uploaded manifest file, kept with its batch, and what became of each row."""
 
@@ -100,6 +106,9 @@ class ManifestImport(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.PREVIEWING
     )
     progress = models.PositiveIntegerField(default=0)
+    # When the check last moved (started, or read another part of the file): a check that
+    # stops moving has lost its worker (`stalled`).
+    progressed_at = models.DateTimeField(null=True, blank=True)
     total_rows = models.PositiveIntegerField(default=0)
     # The preview: every row with its values, issues and duplicate candidates.
     preview = models.JSONField(default=dict, blank=True)
@@ -118,3 +127,12 @@ class ManifestImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} → {self.batch.reference}"
+
+    @property
+    def stalled(self) -> bool:
+        """A check that has not moved for `STALLED_AFTER`: the process running it stopped (a
+        restart, a crash), or no worker has taken it from the queue. A running check moves
+        every few hundred rows."""
+        if self.status != self.Status.PREVIEWING:
+            return False
+        return timezone.now() - (self.progressed_at or self.created_at) > STALLED_AFTER

@@ -182,7 +182,8 @@ def manifest_preview(*, manifest_import: ManifestImport, progress: Progress | No
     """Read and check every row, and find earlier registrations; stores the preview."""
     record = manifest_import
     record.status = ManifestImport.Status.PREVIEWING
-    record.save(update_fields=["status"])
+    record.progress, record.progressed_at = 0, timezone.now()
+    record.save(update_fields=["status", "progress", "progressed_at"])
     try:
         with record.file.open("rb") as handle:
             table = manifest_read(handle.read(), filename=record.original_name, sheet=record.sheet)
@@ -198,7 +199,9 @@ def manifest_preview(*, manifest_import: ManifestImport, progress: Progress | No
     def stored(done: int, total: int) -> None:
         if progress:
             progress(done, total)
-        ManifestImport.objects.filter(pk=record.pk).update(progress=done)
+        ManifestImport.objects.filter(pk=record.pk).update(
+            progress=done, progressed_at=timezone.now()
+        )
 
     rows = manifest_check(table, batch=record.batch, progress=stored)
     record.preview = {
@@ -211,6 +214,24 @@ def manifest_preview(*, manifest_import: ManifestImport, progress: Progress | No
     record.progress = record.total_rows
     record.status = ManifestImport.Status.PREVIEWED
     record.save(update_fields=["preview", "progress", "status"])
+
+
+def manifest_check_restart(*, actor: Any, manifest_import: ManifestImport) -> bool:
+    """Start a stalled check again (`ManifestImport.stalled`); False when it is not stalled
+    (it has moved, or finished, since the page was shown). The caller queues the check."""
+    with transaction.atomic():
+        record = ManifestImport.objects.select_for_update().get(pk=manifest_import.pk)
+        if not record.stalled:
+            return False
+        record.progress, record.progressed_at = 0, timezone.now()
+        record.save(update_fields=["progress", "progressed_at"])
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CHANGE,
+            target=record,
+            summary="manifest check started again after it stalled",
+        )
+    return True
 
 
 def manifest_check(

@@ -8,5 +8,6 @@ from .services import manifest_preview
 def manifest_preview_task(*, manifest_import_id: int) -> int:
     """Check a manifest in the background; the page polls the import's progress."""
     record = ManifestImport.objects.get(pk=manifest_import_id)
-    manifest_preview(manifest_import=record)
+    if record.status == ManifestImport.Status.PREVIEWING:  # not checked since it was queued
+        manifest_preview(manifest_import=record)
     return record.pk

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:batch_id>/daftar/", views.person_register_view, name="register"),
     path("impor/<int:import_id>/", views.manifest_import_view, name="import"),
     path("impor/<int:import_id>/simpan/", views.manifest_commit_view, name="commit"),
+    path("impor/<int:import_id>/ulangi/", views.manifest_restart_view, name="restart"),
     path(
         "impor/<int:import_id>/baris/<int:row_number>/",
         views.manifest_row_fix_view,

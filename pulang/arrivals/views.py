@@ -22,6 +22,7 @@ from .selectors import batch_get, batch_list, candidate_people, manifest_import_
 from .services import (
     ImportError_,
     batch_create,
+    manifest_check_restart,
     manifest_commit,
     manifest_row_recheck,
     manifest_upload,
@@ -198,6 +199,7 @@ def manifest_import_view(request: HttpRequest, import_id: int) -> HttpResponse:
         "record": record,
         "batch": record.batch,
         "busy": busy,
+        "stalled": record.stalled,
         "percent": round(100 * record.progress / record.total_rows) if record.total_rows else 0,
     }
     if request.htmx and busy:  # type: ignore[attr-defined]
@@ -222,6 +224,16 @@ def manifest_import_view(request: HttpRequest, import_id: int) -> HttpResponse:
     if request.htmx and not busy:  # type: ignore[attr-defined]
         response["HX-Refresh"] = "true"  # the check finished: show the whole preview
     return response
+
+
+@declare(Capability.PERSON_CHANGE, methods=("POST",))
+def manifest_restart_view(request: HttpRequest, import_id: int) -> HttpResponse:
+    """Queue a stalled check again (its worker stopped, or none took it)."""
+    record = manifest_import_get(request=request, import_id=import_id)
+    if manifest_check_restart(actor=request.user, manifest_import=record):
+        manifest_preview_task.enqueue(manifest_import_id=record.pk)
+        messages.info(request, _("Pemeriksaan berkas dimulai lagi."))
+    return redirect("arrivals:import", import_id=record.pk)
 
 
 @declare(Capability.PERSON_CHANGE, methods=("POST",))

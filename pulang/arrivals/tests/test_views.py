@@ -168,6 +168,63 @@ def test_while_a_worker_checks_the_file_the_page_shows_progress(client, worker, 
     assert done["HX-Refresh"] == "true"
 
 
+def test_a_check_that_stopped_can_be_started_again_from_its_page(client, worker, monkeypatch):
+    """The process checking a file died (a restart): the page says so after ten minutes
+    without progress and offers to check the file again, instead of showing progress
+    forever."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from pulang.arrivals import views
+    from pulang.audit.models import AuditEvent
+
+    queued: list[int] = []
+
+    class Queue:  # a queue whose worker never comes
+        def enqueue(self, *, manifest_import_id):
+            queued.append(manifest_import_id)
+
+    monkeypatch.setattr(views, "manifest_preview_task", Queue())
+    batch = BatchFactory(receiving_agency=worker.agency)
+    upload = SimpleUploadedFile("m.csv", CSV.encode("utf-8"), content_type="text/csv")
+    client.post(f"/kedatangan/{batch.pk}/manifest/", {"file": upload})
+    record = ManifestImport.objects.get()
+    page = f"/kedatangan/impor/{record.pk}/"
+    assert 'data-testid="stalled"' not in client.get(page).text
+    # Too soon: nothing to start again.
+    client.post(f"{page}ulangi/")
+    assert queued == [record.pk]
+
+    ManifestImport.objects.filter(pk=record.pk).update(
+        progress=2, total_rows=3, progressed_at=timezone.now() - timedelta(minutes=11)
+    )
+    poll = client.get(page, HTTP_HX_REQUEST="true").text
+    assert 'data-testid="stalled"' in poll and "tidak bergerak sejak" in poll
+    assert "(2 dari 3 baris)" in poll and f'action="{page}ulangi/"' in poll
+
+    response = client.post(f"{page}ulangi/")
+    assert response.status_code == 302 and response["Location"] == page
+    assert queued == [record.pk, record.pk]
+    assert AuditEvent.objects.filter(
+        object_id=str(record.pk), summary__contains="started again"
+    ).exists()
+    record.refresh_from_db()
+    assert not record.stalled and record.progress == 0
+    assert "Memeriksa baris" in client.get(page).text
+
+    from pulang.arrivals.tasks import manifest_preview_task
+
+    manifest_preview_task.call(manifest_import_id=record.pk)  # what the worker does
+    record.refresh_from_db()
+    assert record.status == ManifestImport.Status.PREVIEWED and record.progress == 3
+    # A second copy of the task, queued before the first ran, finds it checked.
+    ManifestImport.objects.filter(pk=record.pk).update(preview={})
+    manifest_preview_task.call(manifest_import_id=record.pk)
+    record.refresh_from_db()
+    assert record.preview == {}
+
+
 _WORDS = [
     "".join(letters).title()
     for letters in __import__("itertools").product("bdgkmprst", "aiu", "lnrs", "aio")
