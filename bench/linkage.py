@@ -194,7 +194,7 @@ def load_registry(registry: int, seed: int) -> tuple[list[Any], dict[int, int]]:
 
     from pulang.agencies.models import Agency
     from pulang.matching.synthetic import generate
-    from pulang.people.models import Person, name_key
+    from pulang.people.models import Person, person_name_key
     from pulang.regions.loader import regions_load
 
     regions_load(include_villages=False)
@@ -218,7 +218,7 @@ def load_registry(registry: int, seed: int) -> tuple[list[Any], dict[int, int]]:
         batch.append(
             Person(
                 full_name=r.full_name,
-                name_key=name_key(r.full_name),
+                name_key=person_name_key(r.full_name, r.aliases),
                 aliases=list(r.aliases),
                 sex=r.sex,
                 birth_date=r.birth_date,

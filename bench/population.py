@@ -384,7 +384,7 @@ class Population:
     def write(self, writer: Writer, context: dict[str, Any]) -> dict[str, int]:
         from pulang.matching.records import match_row, match_row_json, record_from_person_values
         from pulang.matching.tokens import stored_keys
-        from pulang.people.models import name_key
+        from pulang.people.models import person_name_key
         from pulang.returns.services import verification_code_for
 
         rng = self.rng
@@ -440,7 +440,7 @@ class Population:
                     first_person + index,
                     p["full_name"],
                     _json(list(p["aliases"])),
-                    name_key(p["full_name"]),
+                    person_name_key(p["full_name"], p["aliases"]),
                     p["sex"],
                     p["birth_date"],
                     p["birth_year_only"],

@@ -31,7 +31,7 @@ from pulang.matching.matching import (
     match_record_from_values,
 )
 from pulang.matching.records import name_skeleton_word
-from pulang.people.models import Person, name_key
+from pulang.people.models import Person, name_key, person_name_key
 from pulang.people.nik import nik_check
 from pulang.regions.models import Region
 from pulang.reports.rollup import figures_changed
@@ -842,7 +842,9 @@ def _create_people_and_cases(
     people = [
         {
             "registered_by_id": batch.receiving_agency_id,
-            "name_key": name_key(row["values"].get("full_name") or ""),
+            "name_key": person_name_key(
+                row["values"].get("full_name") or "", row["values"].get("aliases")
+            ),
             **_person_values(row),
         }
         for row in rows
@@ -947,6 +949,9 @@ def _returning_people_and_cases(
         if changes:
             changed[person_id] = person
             fields.update(changes)
+        if "aliases" in changes:  # the list's spelling is searched for too
+            person.name_key = person_name_key(person.full_name, person.aliases)
+            fields.add("name_key")
         entries.append(
             AuditEntry(
                 AuditEvent.Action.CHANGE,

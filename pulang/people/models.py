@@ -18,6 +18,16 @@ def name_key(name: str) -> str:
     return " ".join(sorted(word for word in words if word not in _NAME_PARTICLES))[:200]
 
 
+def person_name_key(full_name: str, aliases: Any = ()) -> str:
+    """What a person is searched and looked up by (`Person.name_key`): the name's key, then
+    the words of their other names that it lacks, so that a search for the spelling of an
+    earlier list finds them too."""
+    key = name_key(full_name)
+    words = set(key.split())
+    other = {word for alias in aliases or () for word in name_key(str(alias)).split()} - words
+    return " ".join([key, *sorted(other)]).strip()[:200]
+
+
 class PersonQuerySet(QuerySet["Person"]):
     def visible_to(self, user: Any) -> "PersonQuerySet":
         """The scoping chokepoint for people (pulang/access/scope.py)."""
@@ -25,8 +35,10 @@ class PersonQuerySet(QuerySet["Person"]):
         return self.none() if scope is None else self.filter(scope)
 
     def matching(self, query: str) -> "PersonQuerySet":
-        """People whose name has every word of the query in it, ignoring case, punctuation and
-        bin/binti. Searched in the name key, which PostgreSQL's trigram index answers."""
+        """People whose names have every word of the query in them, ignoring case,
+        punctuation and bin/binti: the name or the other names ("Sity" finds the Siti whose
+        earlier list spelt her so). Searched in the name key, which PostgreSQL's trigram index
+        answers."""
         qs = self
         for word in name_key(query).split()[:5]:
             qs = qs.filter(name_key__contains=word)
@@ -53,7 +65,8 @@ class Person(models.Model):
 
     full_name = models.CharField(_("nama lengkap"), max_length=200)
     aliases = models.JSONField(_("nama lain"), default=list, blank=True)
-    # Lower-case, bin/binti and punctuation dropped, words sorted: what matching compares.
+    # Lower-case, bin/binti and punctuation dropped, words sorted, then the words only the
+    # other names have (`person_name_key`): what search and similar spellings look in.
     name_key = models.CharField(max_length=200, editable=False, default="")
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
@@ -175,5 +188,5 @@ class Person(models.Model):
         return self.full_name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.name_key = name_key(self.full_name)
+        self.name_key = person_name_key(self.full_name, self.aliases)
         super().save(*args, **kwargs)

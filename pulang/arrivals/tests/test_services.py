@@ -152,6 +152,10 @@ def test_a_person_who_came_before_is_proposed_and_linking_opens_a_new_episode(wo
         actor=worker, manifest_import=record, actions={2: f"link:{earlier.pk}"}
     )
     assert summary.linked == 1 and Person.objects.count() == 1
+    # The list's spelling is kept as another name, and a search for it finds her.
+    earlier.refresh_from_db()
+    assert earlier.aliases == ["Siti Aminah binti Ahmad"]
+    assert list(Person.objects.matching("aminah ahmad")) == [earlier]
     case = Case.objects.exclude(pk=first_case.pk).get()
     assert case.is_returning and case.previous_case == first_case
     first_case.refresh_from_db()

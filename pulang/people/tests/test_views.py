@@ -41,6 +41,21 @@ def test_worker_finds_a_person_by_part_of_the_name(client, login_verified, shelt
     assert event.changes["ids"] == [person.pk]
 
 
+def test_a_search_finds_a_person_by_another_name(client, login_verified, shelter, person):
+    """An earlier list spelt her "Sity Aminah" and called her "Ijah": both find her, and
+    the name itself still does."""
+    person.aliases = ["Sity Aminah", "Ijah"]
+    person.save()
+    PersonFactory(full_name="Sity Rahma", registered_by=shelter)
+    login_verified(client, UserFactory(agency=shelter, roles=[Role.SHELTER_SOCIAL_WORKER]))
+    for query, found in [("sity aminah", True), ("ijah", True), ("siti ahmad", True)]:
+        page = client.get("/orang/", {"q": query}).text
+        assert ("Siti Aminah binti Ahmad" in page) is found, query
+    page = client.get("/orang/", {"q": "sity"}).text
+    assert "Siti Aminah binti Ahmad" in page and "Sity Rahma" in page
+    assert "Siti Aminah" not in client.get("/orang/", {"q": "rahma"}).text
+
+
 def test_identity_number_is_masked_until_revealed_and_the_reveal_is_audited(
     client, login_verified, shelter, person
 ):
