@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pulang.audit.models import AuditEvent
-from pulang.audit.services import AuditEntry, audit_record, audit_record_many
+from pulang.audit.services import AuditEntry, audit_gathered, audit_record, audit_record_many
 from pulang.cases.models import Case
 from pulang.cases.services import case_deported_again_many
 from pulang.core.bulk import bulk_change, bulk_insert_rows
@@ -764,7 +764,7 @@ def manifest_commit(
     `actions` maps a row number to "create", "skip" or "link:<person id>"; rows not named keep
     the preview's choice. Rows with errors are always skipped.
     """
-    with transaction.atomic():
+    with transaction.atomic(), audit_gathered():
         record = ManifestImport.objects.select_for_update().get(pk=manifest_import.pk)
         if record.status == ManifestImport.Status.COMMITTED:
             return CommitSummary(rows_read=record.total_rows, skipped=record.total_rows)
@@ -809,14 +809,14 @@ def manifest_commit(
         record.committed_at = timezone.now()
         record.summary = summary.as_dict()
         record.save(update_fields=["status", "committed_at", "summary"])
-        audit_record(
-            actor=actor,
-            action=AuditEvent.Action.CREATE,
+        entry = AuditEntry(
+            AuditEvent.Action.CREATE,
             target=record,
             summary=f"manifest committed: {summary.created} new, {summary.linked} linked, "
             f"{summary.skipped} skipped",
             changes={"summary": summary.as_dict()},
         )
+        audit_record_many(actor=actor, entries=[entry])
     return summary
 
 

@@ -1,6 +1,8 @@
 """Writing the audit trail. Every service that changes or discloses data calls `audit_record`."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -80,8 +82,40 @@ def acting_user(actor: Any) -> Any:
 
 def audit_record_many(*, actor: Any, entries: Sequence[AuditEntry]) -> None:
     """Append events in order under one lock and in few statements: an import of thousands of
-    rows records every person and case without a round trip each."""
+    rows records every person and case without a round trip each. Inside `audit_gathered`
+    they are appended when it ends."""
+    gathered = _gathered.get()
+    if gathered is not None:
+        gathered.append((actor, list(entries)))
+        return
     _append(actor, entries)
+
+
+# The events `audit_record_many` was given inside `audit_gathered`, each with its actor.
+_gathered: ContextVar[list[tuple[Any, list[AuditEntry]]] | None] = ContextVar(
+    "audit_gathered", default=None
+)
+
+
+@contextmanager
+def audit_gathered() -> Iterator[None]:
+    """For a transaction that writes thousands of rows: the events `audit_record_many` is
+    given inside are appended together when the block ends without an error, still inside
+    the transaction. The lock that orders the chain is held from the first append until the
+    transaction ends, and every user's page view appends an event: taken at the end, it
+    holds them up for the last moments of the save instead of all of it."""
+    gathered: list[tuple[Any, list[AuditEntry]]] = []
+    token = _gathered.set(gathered)
+    try:
+        yield
+    finally:
+        _gathered.reset(token)
+    entries: list[AuditEntry] = []
+    for index, (actor, more) in enumerate(gathered):
+        entries += more
+        if index + 1 == len(gathered) or gathered[index + 1][0] is not actor:
+            _append(actor, entries)
+            entries = []
 
 
 def _append(actor: Any, entries: Sequence[AuditEntry]) -> list[tuple[int, dict[str, Any]]]:

@@ -409,7 +409,7 @@ def dedupe(
             num_chunks_right=chunks,
             warning_mode="never",
         )
-    say("Clustering…")
+    say(_("Mengelompokkan pasangan…"))
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=threshold
     )

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from pulang.access.roles import Role
 from pulang.accounts.tests.factories import UserFactory
@@ -161,6 +162,25 @@ def test_a_person_who_came_before_is_proposed_and_linking_opens_a_new_episode(wo
     first_case.refresh_from_db()
     assert first_case.outcome == Case.Outcome.ABROAD_IRREGULAR, "the new arrival is evidence"
     assert f"kasus #{case.pk}" in first_case.outcome_evidence
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the chain's lock is PostgreSQL's")
+def test_saving_a_list_takes_the_audit_chains_lock_only_at_the_end(worker, regions):
+    """Every user's page view appends to the audit chain under one lock; a save of thousands
+    of rows takes it after writing its people and cases, not before."""
+    from django.test.utils import CaptureQueriesContext
+
+    earlier = PersonFactory(full_name="Budi Santoso", sex="M", birth_date=date(1985, 6, 1))
+    record, _ = preview(worker, HEADER + GOOD)
+    actions = {3: f"link:{earlier.pk}"}  # Budi came before: his new case is written first
+    with CaptureQueriesContext(connection) as queries:
+        summary = manifest_commit(actor=worker, manifest_import=record, actions=actions)
+    assert summary.created == 1 and summary.linked == 1
+    sql = [query["sql"] for query in queries.captured_queries]
+    locks = [n for n, text in enumerate(sql) if "pg_advisory_xact_lock" in text]
+    cases = [n for n, text in enumerate(sql) if "cases_case" in text and "INSERT" in text]
+    assert len(locks) == 1 and cases and locks[0] > max(cases)
+    assert AuditEvent.objects.filter(summary__startswith="manifest committed").exists()
 
 
 def test_a_row_fixed_in_the_preview_is_checked_again(worker, regions):

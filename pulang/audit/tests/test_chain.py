@@ -109,3 +109,32 @@ def test_an_ipv6_address_is_hashed_as_it_is_stored():
 
     assert AuditEvent.objects.get(pk=event.pk).ip_address == "2001:db8::1"
     assert audit_chain_verify().ok
+
+
+def test_events_gathered_in_a_long_save_are_appended_at_its_end_in_order():
+    from pulang.audit.services import AuditEntry, audit_gathered, audit_record_many
+
+    worker, head = UserFactory(), UserFactory()
+    before = AuditEvent.objects.count()
+    with audit_gathered():
+        for actor, action, number in [
+            (worker, "create", 1),
+            (worker, "create", 2),
+            (head, "change", 3),
+        ]:
+            audit_record_many(
+                actor=actor, entries=[AuditEntry(action, object_type="x", object_id=number)]
+            )
+        assert AuditEvent.objects.count() == before  # nothing appended yet: no lock taken
+    events = list(AuditEvent.objects.order_by("pk")[before:])
+    assert [(e.object_id, e.actor_id) for e in events] == [
+        ("1", worker.pk),
+        ("2", worker.pk),
+        ("3", head.pk),
+    ]
+    assert audit_chain_verify().ok
+
+    with pytest.raises(RuntimeError), audit_gathered():
+        audit_record_many(actor=worker, entries=[AuditEntry("create", object_type="x")])
+        raise RuntimeError("the save failed")
+    assert AuditEvent.objects.count() == before + 3
