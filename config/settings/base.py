@@ -210,6 +210,9 @@ PULANG_SMALL_CELL = int(os.environ.get("PULANG_SMALL_CELL", "11"))
 # A list export up to this many rows is written in the request; a longer one by a background
 # job whose page shows its progress and then the download link.
 PULANG_EXPORT_INLINE_ROWS = int(os.environ.get("PULANG_EXPORT_INLINE_ROWS", "5000"))
+# An export job's file (names, identities) is removed this many days after it was written;
+# the job stays, saying so.
+PULANG_EXPORT_KEEP_DAYS = int(os.environ.get("PULANG_EXPORT_KEEP_DAYS", "7"))
 # Closed days a look at the figures may count into the daily rollups itself; more (after an
 # upgrade or a bulk load) are counted in the background while the page says so.
 PULANG_ROLLUP_INLINE_DAYS = int(os.environ.get("PULANG_ROLLUP_INLINE_DAYS", "400"))

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -58,6 +59,8 @@ class ExportJob(models.Model):
     error = models.TextField(_("galat"), blank=True)
     created_at = models.DateTimeField(_("dibuat pada"), default=timezone.now)
     finished_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+    # The file is removed PULANG_EXPORT_KEEP_DAYS after it was written (`export_files_expire`).
+    file_removed_at = models.DateTimeField(_("berkas dihapus pada"), null=True, blank=True)
 
     objects = ExportJobQuerySet.as_manager()
 
@@ -76,6 +79,13 @@ class ExportJob(models.Model):
     @property
     def busy(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def removes_at(self) -> Any:
+        """When the file will be removed (None until it is written)."""
+        if self.finished_at is None:
+            return None
+        return self.finished_at + timedelta(days=settings.PULANG_EXPORT_KEEP_DAYS)
 
     @property
     def percent(self) -> int:

@@ -4,6 +4,7 @@ either way. Both paths go through `export_write`, which goes through `table_writ
 import logging
 import tempfile
 from collections.abc import Callable
+from datetime import timedelta
 from typing import IO, Any
 
 from django.conf import settings
@@ -114,7 +115,34 @@ def export_job_create(*, actor: Any, kind: str, query: str, fmt: str, total: int
             summary=f"export queued: {kind} {fmt}, filter {query or '-'}",
         )
         transaction.on_commit(lambda: _enqueue(job.pk))
+    export_files_expire()  # also run daily (`pulang exports-expire`); here, if no one does
     return job
+
+
+def export_files_expire(*, now: Any = None) -> int:
+    """Remove the files of exports written more than PULANG_EXPORT_KEEP_DAYS ago: lists of
+    names and identities are not kept on the server longer than their owner needs them.
+    The jobs stay, saying when their file was removed. Returns how many were removed."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.PULANG_EXPORT_KEEP_DAYS)
+    expired = list(
+        ExportJob.objects.filter(finished_at__lt=cutoff, file_removed_at__isnull=True)
+        .exclude(file="")
+        .order_by("pk")
+    )
+    for job in expired:
+        with transaction.atomic():
+            job.file.delete(save=False)
+            job.file_removed_at = now
+            job.save(update_fields=["file", "file_removed_at"])
+            audit_record(
+                actor=None,
+                action=AuditEvent.Action.CHANGE,
+                target=job,
+                summary=f"export file removed {settings.PULANG_EXPORT_KEEP_DAYS} days after "
+                "it was written",
+            )
+    return len(expired)
 
 
 def _enqueue(job_id: int) -> None:

@@ -1,5 +1,6 @@
 import tempfile
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 
@@ -57,7 +58,11 @@ def export_response(request: HttpRequest, *, kind: str) -> HttpResponseBase:
 
 @declare(Capability.PERSON_EXPORT)
 def export_list_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "exports/list.html", {"jobs": export_job_list(user=request.user)})
+    return render(
+        request,
+        "exports/list.html",
+        {"jobs": export_job_list(user=request.user), "keep_days": settings.PULANG_EXPORT_KEEP_DAYS},
+    )
 
 
 @declare(Capability.PERSON_EXPORT)

@@ -144,3 +144,38 @@ def test_a_list_longer_than_a_worksheet_is_refused_as_xlsx_and_offered_as_csv(
     job = ExportJob.objects.create(owner=head, kind="people", format="xlsx")
     job = export_job_run(job_id=job.pk)
     assert job.status == "failed" and "unduh CSV" in job.error and not job.file
+
+
+def test_an_export_file_is_removed_after_the_days_it_is_kept(client, head, many, settings):
+    """A file of names stays on the server a week (PULANG_EXPORT_KEEP_DAYS), then is removed,
+    audited; the job says so and its download is gone."""
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    settings.PULANG_EXPORT_KEEP_DAYS = 7
+    job = ExportJob.objects.create(owner=head, kind="people", format="csv")
+    job = export_job_run(job_id=job.pk)
+    stored = job.file.name
+    assert job.file.storage.exists(stored) and job.finished_at is not None
+    page = client.get(f"/ekspor/{job.pk}/").text
+    removes = timezone.localtime(job.finished_at + timedelta(days=7))
+    assert f"dihapus otomatis pada {removes:%d/%m/%Y}" in page
+    assert "selama 7 hari, lalu dihapus" in client.get("/ekspor/").text
+
+    call_command("exports_expire", stdout=io.StringIO())  # six days early: kept
+    assert job.file.storage.exists(stored)
+    ExportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now() - timedelta(days=8))
+    out = io.StringIO()
+    call_command("exports_expire", stdout=out)
+    assert out.getvalue().startswith("1 berkas ekspor dihapus")
+    assert not job.file.storage.exists(stored)
+    job.refresh_from_db()
+    assert not job.file and job.file_removed_at is not None
+    assert AuditEvent.objects.filter(
+        object_id=str(job.pk), summary__startswith="export file removed"
+    ).exists()
+    assert "sudah dihapus pada" in client.get(f"/ekspor/{job.pk}/").text
+    assert "berkas sudah dihapus" in client.get("/ekspor/").text
+    assert client.get(f"/ekspor/{job.pk}/unduh/").status_code == 404
