@@ -105,6 +105,8 @@ class ManifestImport(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PREVIEWING
     )
+    # The uploader's language: the check runs in the background, and writes its messages in it.
+    language = models.CharField(_("bahasa"), max_length=10, default="id")
     progress = models.PositiveIntegerField(default=0)
     # When the check last moved (started, or read another part of the file): a check that
     # stops moving has lost its worker (`stalled`).

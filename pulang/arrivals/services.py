@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pulang.audit.models import AuditEvent
@@ -154,6 +155,7 @@ def manifest_upload(
             original_name=filename[:200] or "manifest",
             sha256=digest,
             sheet=sheet,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
             created_by=actor,
         )
         record.file.save(filename or "manifest", ContentFile(data), save=False)
@@ -179,8 +181,13 @@ def _sheet_not_read(data: bytes, filename: str, done: set[str]) -> str:
 
 
 def manifest_preview(*, manifest_import: ManifestImport, progress: Progress | None = None) -> None:
-    """Read and check every row, and find earlier registrations; stores the preview."""
-    record = manifest_import
+    """Read and check every row, and find earlier registrations; stores the preview, its
+    messages in the uploader's language."""
+    with translation.override(manifest_import.language or settings.LANGUAGE_CODE):
+        _preview(manifest_import, progress)
+
+
+def _preview(record: ManifestImport, progress: Progress | None) -> None:
     record.status = ManifestImport.Status.PREVIEWING
     record.progress, record.progressed_at = 0, timezone.now()
     record.save(update_fields=["status", "progress", "progressed_at"])

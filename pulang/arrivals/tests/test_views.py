@@ -225,6 +225,30 @@ def test_a_check_that_stopped_can_be_started_again_from_its_page(client, worker,
     assert record.preview == {}
 
 
+def test_a_worker_who_chose_english_reads_the_checks_messages_in_english(
+    client, worker, settings, monkeypatch
+):
+    """The check runs in the background, outside the request: it still writes its messages
+    in the uploader's language."""
+    from pulang.arrivals import views
+    from pulang.arrivals.services import manifest_preview
+
+    class Later:  # the worker runs it after the request, in no request's language
+        def enqueue(self, *, manifest_import_id):
+            pass
+
+    monkeypatch.setattr(views, "manifest_preview_task", Later())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    batch = BatchFactory(receiving_agency=worker.agency)
+    upload = SimpleUploadedFile("m.csv", CSV.encode("utf-8"), content_type="text/csv")
+    client.post(f"/kedatangan/{batch.pk}/manifest/", {"file": upload})
+    record = ManifestImport.objects.get()
+    manifest_preview(manifest_import=record)
+    record.refresh_from_db()
+    [message] = [issue["message"] for row in record.preview["rows"] for issue in row["issues"]]
+    assert message.startswith("Row 4, column") and "Baris" not in message
+
+
 _WORDS = [
     "".join(letters).title()
     for letters in __import__("itertools").product("bdgkmprst", "aiu", "lnrs", "aio")
