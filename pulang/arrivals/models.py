@@ -1,13 +1,12 @@
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pulang.access.scope import naming_agency
+from pulang.core.progress import stalled
 
 
 class ArrivalBatchQuerySet(QuerySet["ArrivalBatch"]):
@@ -76,10 +75,6 @@ def manifest_upload_path(instance: "ManifestImport", filename: str) -> str:
     return f"manifests/{instance.batch_id}/{instance.sha256[:16]}-{filename[-80:]}"
 
 
-# A check that has not moved for this long is taken as stopped (`ManifestImport.stalled`).
-STALLED_AFTER = timedelta(minutes=10)
-
-
 class ManifestImport(models.Model):
     """One uploaded manifest file, kept with its batch, and what became of each row."""
 
@@ -132,9 +127,8 @@ class ManifestImport(models.Model):
 
     @property
     def stalled(self) -> bool:
-        """A check that has not moved for `STALLED_AFTER`: the process running it stopped (a
-        restart, a crash), or no worker has taken it from the queue. A running check moves
-        every few hundred rows."""
+        """A check that stopped moving (`pulang.core.progress`): its process stopped, or no
+        worker has taken it from the queue."""
         if self.status != self.Status.PREVIEWING:
             return False
-        return timezone.now() - (self.progressed_at or self.created_at) > STALLED_AFTER
+        return stalled(self.progressed_at or self.created_at)

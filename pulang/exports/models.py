@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pulang.core.progress import stalled
+
 
 class ExportJobQuerySet(QuerySet["ExportJob"]):
     def owned_by(self, user: Any) -> "ExportJobQuerySet":
@@ -59,6 +61,8 @@ class ExportJob(models.Model):
     error = models.TextField(_("galat"), blank=True)
     created_at = models.DateTimeField(_("dibuat pada"), default=timezone.now)
     finished_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+    # When the job last moved (claimed, or wrote another chunk): see `stalled`.
+    progressed_at = models.DateTimeField(null=True, blank=True)
     # The file is removed PULANG_EXPORT_KEEP_DAYS after it was written (`export_files_expire`).
     file_removed_at = models.DateTimeField(_("berkas dihapus pada"), null=True, blank=True)
 
@@ -79,6 +83,12 @@ class ExportJob(models.Model):
     @property
     def busy(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def stalled(self) -> bool:
+        """A job that stopped moving (`pulang.core.progress`): its process stopped, or no
+        worker has taken it from the queue."""
+        return self.busy and stalled(self.progressed_at or self.created_at)
 
     @property
     def removes_at(self) -> Any:

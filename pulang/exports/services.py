@@ -119,6 +119,25 @@ def export_job_create(*, actor: Any, kind: str, query: str, fmt: str, total: int
     return job
 
 
+def export_job_restart(*, actor: Any, job: ExportJob) -> bool:
+    """Queue a stalled job again (`ExportJob.stalled`); False when it is not stalled (it has
+    moved, or finished, since the page was shown)."""
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().get(pk=job.pk)
+        if not job.stalled:
+            return False
+        job.status, job.done, job.progressed_at = ExportJob.Status.QUEUED, 0, timezone.now()
+        job.save(update_fields=["status", "done", "progressed_at"])
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CHANGE,
+            target=job,
+            summary="export queued again after it stalled",
+        )
+        transaction.on_commit(lambda: _enqueue(job.pk))
+    return True
+
+
 def export_files_expire(*, now: Any = None) -> int:
     """Remove the files of exports written more than PULANG_EXPORT_KEEP_DAYS ago: lists of
     names and identities are not kept on the server longer than their owner needs them.
@@ -155,7 +174,7 @@ def export_job_run(*, job_id: int) -> ExportJob:
     """Write a queued job's file chunk by chunk, keeping its progress current, as its owner
     may see the list now. A job that already ran is left as it is (a retried task)."""
     claimed = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
-        status=ExportJob.Status.RUNNING
+        status=ExportJob.Status.RUNNING, progressed_at=timezone.now()
     )
     job = ExportJob.objects.select_related("owner").get(pk=job_id)
     if not claimed:
@@ -163,7 +182,9 @@ def export_job_run(*, job_id: int) -> ExportJob:
     owner = job.owner
 
     def progress(done: int, total: int) -> None:
-        ExportJob.objects.filter(pk=job_id).update(done=done, total=total)
+        ExportJob.objects.filter(pk=job_id).update(
+            done=done, total=total, progressed_at=timezone.now()
+        )
 
     try:
         if not owner.has_capability(Capability.PERSON_EXPORT):

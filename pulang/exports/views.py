@@ -1,8 +1,10 @@
 import tempfile
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from pulang.access.http import declare
 from pulang.access.roles import Capability
@@ -16,6 +18,7 @@ from .services import (
     export_inline_limit,
     export_job_create,
     export_job_download_record,
+    export_job_restart,
     export_table,
     export_write,
 )
@@ -72,6 +75,15 @@ def export_job_view(request: HttpRequest, job_id: int) -> HttpResponse:
         return render(request, "exports/_status.html", {"job": job})
     audit_record(actor=request.user, action=AuditEvent.Action.VIEW, target=job)
     return render(request, "exports/job.html", {"job": job})
+
+
+@declare(Capability.PERSON_EXPORT, methods=("POST",))
+def export_restart_view(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Queue a stalled job again (its worker stopped, or none took it)."""
+    job = export_job_get(request=request, job_id=job_id)
+    if export_job_restart(actor=request.user, job=job):
+        messages.info(request, _("Ekspor diantrekan lagi."))
+    return redirect("exports:job", job_id=job.pk)
 
 
 @declare(Capability.PERSON_EXPORT)

@@ -179,3 +179,39 @@ def test_an_export_file_is_removed_after_the_days_it_is_kept(client, head, many,
     assert "sudah dihapus pada" in client.get(f"/ekspor/{job.pk}/").text
     assert "berkas sudah dihapus" in client.get("/ekspor/").text
     assert client.get(f"/ekspor/{job.pk}/unduh/").status_code == 404
+
+
+def test_a_job_that_stopped_can_be_queued_again_from_its_page(
+    client, head, many, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The worker writing the file died: after ten minutes without progress the page says so
+    and offers to write it again, instead of showing progress for ever."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from pulang.exports import tasks
+
+    queue = Queued()
+    monkeypatch.setattr(tasks, "export_job_task", queue)
+    job = ExportJob.objects.create(owner=head, kind="people", format="csv")
+    ExportJob.objects.filter(pk=job.pk).update(
+        status="running", done=5, total=13, progressed_at=timezone.now() - timedelta(minutes=3)
+    )
+    page = f"/ekspor/{job.pk}/"
+    assert 'data-testid="export-progress"' in client.get(page).text
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{page}ulangi/")  # not stopped: nothing queued
+    assert queue.jobs == []
+
+    ExportJob.objects.filter(pk=job.pk).update(progressed_at=timezone.now() - timedelta(minutes=11))
+    status = client.get(page, HTTP_HX_REQUEST="true").text
+    assert 'data-testid="export-stalled"' in status and "(5 dari 13 baris)" in status
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{page}ulangi/")
+    assert response.status_code == 302 and response["Location"] == page
+    assert queue.jobs == [{"job_id": job.pk}]
+    job.refresh_from_db()
+    assert job.status == "queued" and not job.stalled
+    assert AuditEvent.objects.filter(object_id=str(job.pk), summary__contains="again").exists()
+    assert export_job_run(job_id=job.pk).status == "done"  # the worker, when it comes
