@@ -66,6 +66,9 @@ class CommitSummary:
     errors: list[dict[str, Any]] = field(default_factory=list)
     # Rows linked to someone this batch already has a case for: skipped.
     already_in_batch: list[int] = field(default_factory=list)
+    # Rows to register as new whose person was registered since the preview (from another
+    # list, in another batch): skipped.
+    registered_since: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -75,6 +78,7 @@ class CommitSummary:
             "skipped": self.skipped,
             "errors": self.errors,
             "already_in_batch": self.already_in_batch,
+            "registered_since": self.registered_since,
         }
 
 
@@ -210,8 +214,11 @@ def _preview(record: ManifestImport, progress: Progress | None) -> None:
             progress=done, progressed_at=timezone.now()
         )
 
+    # The registry as this preview reads it: whoever is registered after it, the save checks.
+    registry_up_to = Person.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     rows = manifest_check(table, batch=record.batch, progress=stored)
     record.preview = {
+        "registry_up_to": registry_up_to,
         "columns": table.columns,
         "unknown_headers": table.unknown_headers,
         "file_warnings": table.warnings,
@@ -692,6 +699,19 @@ def _choose_actions(rows: list[dict[str, Any]], batch: ArrivalBatch | None) -> N
                     )
                     % {"count": len(likely)},
                 )
+        elif any(c.get("same_number") for c in row["candidates"]):
+            # A NIK or passport is one person's: a second person with it would make every
+            # later look-up by that number ambiguous.
+            row["action"] = "skip"
+            _warn(
+                row,
+                _(
+                    "NIK atau nomor dokumen ini sudah tercatat untuk orang lain yang terdaftar, "
+                    "dengan nama atau tanggal lahir yang berbeda. Periksa nomornya: pilih orang "
+                    "itu bila memang sama, atau daftarkan sebagai orang baru bila nomornya salah "
+                    "tulis. Baris ini dilewati kecuali Anda memilih lain."
+                ),
+            )
         else:
             row["action"] = "create"
 
@@ -750,6 +770,7 @@ def _set_candidates(rows: list[dict[str, Any]], found: list[list[Candidate]]) ->
                 "person_id": c.person_id,
                 "probability": round(c.match_probability, 4),
                 "reasons": c.reasons,
+                **({"same_number": True} if c.shares_number else {}),
             }
             for c in candidates
         ]
@@ -789,6 +810,9 @@ def manifest_commit(
         # for two rows linked to the same person.
         here = _people_in(batch)
         known = _identities_of(here)
+        # Nor a second registration of someone registered since the preview was made (from
+        # another list of the same boat, put into another batch).
+        since = _registered_since(record.preview.get("registry_up_to"), exclude=here)
         for index, row in enumerate(rows, start=1):
             action = (actions or {}).get(row["number"], row["action"])
             linked = int(action.removeprefix("link:")) if action.startswith("link:") else None
@@ -802,6 +826,9 @@ def manifest_commit(
             elif linked is not None:
                 links.append((row, linked))
                 here.add(linked)
+            elif _same_person(row["values"], since)[0] is not None:
+                summary.skipped += 1
+                summary.registered_since.append(row["number"])
             else:
                 new_rows.append(row)
             if progress and (index % 250 == 0 or index == len(rows)):
@@ -825,6 +852,17 @@ def manifest_commit(
         )
         audit_record_many(actor=actor, entries=[entry])
     return summary
+
+
+def _registered_since(last: int | None, *, exclude: set[int]) -> dict[str, dict[str, Any]]:
+    """The persons registered after the person `last` (as `_identities_of` gives them): those
+    a preview made before them could not know. None for a preview that did not record it."""
+    if last is None:
+        return {}
+    newer = set(
+        Person.objects.filter(pk__gt=last, merged_into__isnull=True).values_list("pk", flat=True)
+    )
+    return _identities_of(newer - exclude)
 
 
 def row_errors(row: dict[str, Any]) -> dict[str, Any]:
@@ -1155,22 +1193,29 @@ def manifest_row_recheck(*, actor: Any, manifest_import: ManifestImport, row: Ma
         )
 
 
-def person_check(*, raw: dict[str, str]) -> dict[str, Any]:
-    """One person typed into the form, checked exactly as a manifest row would be."""
+def person_check(*, raw: dict[str, str], batch: ArrivalBatch | None = None) -> dict[str, Any]:
+    """One person typed into the form, checked exactly as a manifest row of `batch` would be,
+    with the action the preview would start with (`_choose_actions`): "skip" when the worker
+    must choose (someone the batch has, someone not yet home, a number someone else holds)."""
     columns = {column.field: column.header for column in MANIFEST_COLUMNS}
     row = _preview_row(ManifestRow(0, raw), columns)
     if row["status"] != "error":
         _attach_candidates([row])
+    _choose_actions([row], batch)
     return row
 
 
 @transaction.atomic
 def person_register(*, actor: Any, batch: ArrivalBatch, raw: dict[str, str], action: str) -> Case:
     """Register one arrival by hand: the same checks as a manifest row, then a new person or a
-    new episode for one registered before."""
-    row = person_check(raw=raw)
+    new episode for one registered before, as the worker chose."""
+    row = person_check(raw=raw, batch=batch)
     if row["status"] == "error":
         raise ImportError_(_("Masih ada kesalahan; perbaiki dulu isian yang ditandai."))
+    if not action:
+        raise ImportError_(
+            _("Pilih dulu: simpan sebagai orang baru, atau sebagai orang yang sudah terdaftar.")
+        )
     allowed = {"create"} | {f"link:{c['person_id']}" for c in row["candidates"]}
     if action not in allowed:
         raise ImportError_(_("Pilihan tidak berlaku lagi; periksa ulang."))

@@ -285,6 +285,15 @@ def manifest_commit_view(request: HttpRequest, import_id: int) -> HttpResponse:
             _("Tidak disimpan karena masih ada kesalahan: %(rows)s.")
             % {"rows": _rows_named(summary.errors)},
         )
+    if summary.registered_since:
+        messages.warning(
+            request,
+            _(
+                "Tidak disimpan karena orangnya sudah didaftarkan sejak pratinjau ini dibuat "
+                "(dari daftar lain): baris %(rows)s."
+            )
+            % {"rows": listed([str(n) for n in summary.registered_since], 20)},
+        )
     if summary.already_in_batch:
         messages.warning(
             request,
@@ -344,7 +353,7 @@ def person_register_view(request: HttpRequest, batch_id: int) -> HttpResponse:
                     actor=request.user,
                     batch=batch,
                     raw=raw,
-                    action=request.POST.get("action", "create"),
+                    action=request.POST.get("action", ""),
                 )
             except ImportError_ as error:
                 messages.error(request, str(error))
@@ -353,10 +362,12 @@ def person_register_view(request: HttpRequest, batch_id: int) -> HttpResponse:
                     request, _("%(name)s terdaftar.") % {"name": case.person.full_name}
                 )
                 return redirect("arrivals:batch", batch_id=batch.pk)
-        checked = person_check(raw=raw)
+        checked = person_check(raw=raw, batch=batch)
         [checked["candidates"]] = _shown_candidates(
             request, [checked], summary="registration candidates"
         )
+        for c in checked["candidates"]:  # the action the check chose (`_choose_actions`)
+            c["chosen"] = checked["action"] == f"link:{c['person_id']}"
     return render(
         request, "arrivals/person_form.html", {"batch": batch, "form": form, "checked": checked}
     )

@@ -92,6 +92,25 @@ def test_two_lists_previewed_before_either_is_saved_register_a_person_once(worke
     assert Case.objects.filter(batch=batch).count() == 3
 
 
+def test_a_preview_saved_after_the_same_people_were_saved_in_another_batch_skips_them(
+    worker,  # noqa: F811
+):
+    """Two lists of one boat, each put into its own batch: the first is previewed and left
+    open, the second saved; saving the first then does not register those people again."""
+    first_batch, second_batch = (BatchFactory(receiving_agency=worker.agency) for _ in "12")
+    left_open, _ = preview(worker, HEADER + ROWS, batch=first_batch)
+    saved, _ = preview(
+        worker,
+        HEADER + "Sulastri;P;11/11/1991;A3334446\nSiti Rohani;P;1/1/1995;\n",
+        batch=second_batch,
+    )
+    manifest_commit(actor=worker, manifest_import=saved)
+    summary = manifest_commit(actor=worker, manifest_import=left_open)
+    assert summary.registered_since == [3] and summary.created == len(ROWS.splitlines()) - 1
+    assert Person.objects.filter(full_name="Sulastri").count() == 1
+    assert Case.objects.filter(person__full_name="Sulastri").count() == 1
+
+
 def test_one_document_number_on_two_different_people_registers_both(worker):  # noqa: F811
     """A number copied onto the wrong row: another sex and age say it is someone else, so the
     number is in doubt, not the person."""
@@ -593,7 +612,10 @@ def test_a_number_someone_else_holds_is_shown_whatever_the_names_say(
     record, _ = preview(worker, "Nama;JK;Tgl Lahir;No Paspor\nRahman Hakim;L;7/8/1979;C3231694\n")
     [row] = record.preview["rows"]
     assert [c["person_id"] for c in row["candidates"]] == [holder.pk]
-    assert row["candidates"][0]["probability"] < 0.5 and row["action"] == "create"
+    # A second person with that passport would make every later look-up by it ambiguous:
+    # the worker chooses (the holder, or new if the number is a slip).
+    assert row["candidates"][0]["probability"] < 0.5 and row["action"] == "skip"
+    assert any("sudah tercatat untuk orang lain" in i["message"] for i in row["issues"])
     login_verified(client, worker)
     page = client.get(f"/kedatangan/impor/{record.pk}/").text
     assert "Kasim Pangestu</a>, 1986," in page, "a year-only birth date shows as its year"

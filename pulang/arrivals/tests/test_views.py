@@ -8,6 +8,7 @@ from pulang.access.roles import Role
 from pulang.accounts.tests.factories import UserFactory
 from pulang.arrivals.models import ArrivalBatch, ManifestImport
 from pulang.cases.models import Case
+from pulang.people.models import Person
 
 from .factories import BatchFactory
 
@@ -136,6 +137,55 @@ def test_one_person_registered_by_hand(client, worker):
     )
     assert "sudah terdaftar di rombongan ini" in again.text
     assert Case.objects.count() == 1, "typed twice, registered once"
+
+
+def test_by_hand_someone_not_yet_home_or_a_number_held_is_not_saved_by_default(client, worker):
+    """The form chooses as the preview does: a person still open in another batch, or a
+    NIK someone else holds, is pointed out and nothing is pre-chosen; saving without a
+    choice saves nothing."""
+    from datetime import date
+
+    from pulang.people.tests.factories import PersonFactory
+
+    earlier_batch = BatchFactory(receiving_agency=worker.agency, reference="TAN-20261128-01")
+    ahmad = PersonFactory(
+        full_name="Ahmad Fauzi bin Abdullah",
+        sex="M",
+        birth_date=date(1990, 3, 12),
+        registered_by=worker.agency,
+    )
+    open_case = Case.objects.create(
+        person=ahmad,
+        owning_agency=worker.agency,
+        batch=earlier_batch,
+        opened_at=earlier_batch.arrived_at,
+    )
+    nuraini = PersonFactory(
+        full_name="Nur'aini binti Ismail",
+        sex="F",
+        birth_date=date(1992, 3, 12),
+        nik="3301025203920004",
+        registered_by=worker.agency,
+    )
+    batch = BatchFactory(receiving_agency=worker.agency, arrived_at=earlier_batch.arrived_at)
+    url = f"/kedatangan/{batch.pk}/daftar/"
+
+    ahmad_again = {"full_name": "Ahmad Fauzi", "sex": "L", "birth_date": "12/03/1990"}
+    page = client.post(url, {**ahmad_again, "check": "1"}).text
+    assert f"kasus #{open_case.pk} di rombongan TAN-20261128-01" in page
+    choices = page.split("Simpan sebagai")[1].split("</fieldset>")[0]
+    assert "Ahmad Fauzi bin Abdullah" in choices and " checked" not in choices
+    refused = client.post(url, {**ahmad_again, "save": "1"})
+    assert refused.status_code == 200 and "Pilih dulu" in refused.text
+    assert Case.objects.count() == 1
+
+    same_nik = {"full_name": "Siti Nur Aini", "sex": "P", "birth_date": "1993", "nik": nuraini.nik}
+    page = client.post(url, {**same_nik, "check": "1"}).text
+    assert "sudah tercatat untuk orang lain" in page and "Nur&#x27;aini binti Ismail" in page
+    client.post(url, {**same_nik, "save": "1"})
+    assert Person.objects.filter(nik=nuraini.nik).count() == 1
+    # Chosen on purpose (the number was a slip for this one), it is saved.
+    assert client.post(url, {**same_nik, "save": "1", "action": "create"}).status_code == 302
 
 
 def test_select_boxes_offer_an_indonesian_blank_choice(client, worker):

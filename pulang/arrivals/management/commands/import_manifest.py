@@ -219,6 +219,12 @@ class Command(BaseCommand):
         for warning in summary.get("warnings", []):
             message = _with_row(warning["row"], warning["warnings"])
             self.stdout.write(_("  peringatan: %(message)s") % {"message": message})
+        if summary.get("registered_since"):
+            rows = ", ".join(str(number) for number in summary["registered_since"])
+            self.stdout.write(
+                _("  didaftarkan dari daftar lain sejak diperiksa, dilewati: baris %(rows)s")
+                % {"rows": rows}
+            )
         if summary.get("already_in_batch"):
             rows = ", ".join(str(number) for number in summary["already_in_batch"])
             self.stdout.write(
