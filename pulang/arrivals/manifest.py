@@ -1329,6 +1329,8 @@ def _chain(first: list[_RawRow], rest: Iterator[_RawRow]) -> Iterator[_RawRow]:
 # Typed instead of a value when there is none; treated as an empty cell.
 _PLACEHOLDERS = frozenset(
     {"-", "--", "---", "–", "—", ".", "?", "n/a", "na", "nil", "nihil", "tidak ada", "tdk ada"}
+    | {"tidak tahu", "tdk tahu", "tidak diketahui", "tdk diketahui", "belum diketahui"}
+    | {"unknown", "tt", "t.t.", "t.t"}
 )
 _TEXT_FIELDS = (
     "origin",
@@ -1357,7 +1359,8 @@ _MONTHS = {
     "mei": 5, "may": 5,
     "jun": 6, "juni": 6, "june": 6,
     "jul": 7, "juli": 7, "july": 7,
-    "agu": 8, "agt": 8, "ags": 8, "agst": 8, "agus": 8, "agustus": 8, "aug": 8, "august": 8,
+    "agu": 8, "agt": 8, "ags": 8, "agst": 8, "agus": 8, "agust": 8, "agustus": 8, "aug": 8,
+    "august": 8,
     "sep": 9, "sept": 9, "september": 9,
     "okt": 10, "oktober": 10, "oct": 10, "october": 10,
     "nov": 11, "nopember": 11, "november": 11, "nop": 11,
@@ -1368,6 +1371,9 @@ _DATE_DMY = re.compile(r"(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d+)")
 _DATE_YMD = re.compile(r"(\d{4})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{1,2})")
 _DATE_NAMED = re.compile(r"(\d{1,2})[\s\-/.]*([A-Za-z]+)\.?[\s\-/.,]*(\d+)")
 _MONTH_YEAR = re.compile(r"([A-Za-z]+)\.?[\s\-/.,]*(\d{4})")
+_DATE_MONTH_FIRST = re.compile(r"([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})")  # "March 12, 1990"
+# An age beside the date ("12-03-1990 (34 th)"), dropped: the date says more.
+_AGE_BESIDE = re.compile(r"\s*\(\s*\d{1,3}\s*(?:th|thn|tahun|years?|yrs?|y)\.?\s*\)$", re.I)
 # What lists write before a date: a weekday ("Sabtu, 12 Maret 1990"), or "about" before a
 # year ("± 1990", "sekitar 1990").
 _WEEKDAY = re.compile(
@@ -1515,9 +1521,7 @@ def manifest_parse_row(
     values["region_code"] = _parse_region_code(
         raw["region_code"], ctx, numeric="region_code" in row.numeric
     )
-    values["phone_id"] = _parse_phone(raw["phone_id"], "phone_id", "ID", ctx)
-    values["phone_my"] = _parse_phone(raw["phone_my"], "phone_my", "MY", ctx)
-    values["kin_phone"] = _parse_phone(raw["kin_phone"], "kin_phone", "ID", ctx)
+    _parse_phones(raw, values, ctx)
     # "0812… (istri)": the wife's number, in the person's own column.
     kin_relation = ""
     for key in ("phone_id", "phone_my"):
@@ -1746,7 +1750,15 @@ def _from_combined_birth_column(raw: dict[str, str], ctx: _RowContext) -> None:
         ctx.columns = {**ctx.columns, "birth_date": ctx.column("birth_place_date")}
 
 
-_AGE = re.compile(r"^(\d{1,3})(?:\s*(?:th|thn|tahun|tahunan|years?|yrs?|y)\.?)?$", re.IGNORECASE)
+_AGE_UNIT = r"(?:th|thn|tahun|tahunan|years?|yrs?|y)\.?"
+_AGE_WORD = r"(?:umur|usia|u\.|age)\s*:?\s*"
+# An age as lists write it: "34", "34 thn", "Umur 34", "± 34 tahun".
+_AGE = re.compile(rf"^(?:{_AGE_WORD})?(?:±\s*)?(\d{{1,3}})(?:\s*{_AGE_UNIT})?$", re.IGNORECASE)
+# In a birth-date column an age needs its word or its unit: a bare "34" may be a slip.
+_AGE_IN_DATE = re.compile(
+    rf"^(?:{_AGE_WORD}(?:±\s*)?(\d{{1,3}})(?:\s*{_AGE_UNIT})?|(?:±\s*)?(\d{{1,3}})\s*{_AGE_UNIT})$",
+    re.IGNORECASE,
+)
 
 
 def _from_age(raw: dict[str, str], values: dict[str, Any], ctx: _RowContext, today: date) -> None:
@@ -1782,7 +1794,9 @@ def _parse_birth_date(text: str, ctx: _RowContext, today: date) -> tuple[date | 
         return None, False
     value = _TIME_SUFFIX.sub("", text.strip())
     value = unicodedata.normalize("NFKC", value).strip()
-    value = _WEEKDAY.sub("", value)
+    value = _AGE_BESIDE.sub("", _WEEKDAY.sub("", value))
+    if age_match := _AGE_IN_DATE.fullmatch(value):  # "34 tahun", "Umur 34": an age, not a date
+        return _from_age_in_date(int(age_match[1] or age_match[2]), text, ctx, today)
     about = _ABOUT.match(value)
     if about:  # "± 1990": a year, known roughly
         value = value[about.end() :].strip()
@@ -1798,16 +1812,31 @@ def _parse_birth_date(text: str, ctx: _RowContext, today: date) -> tuple[date | 
         )
         return None, False
 
-    def two_digit_year() -> tuple[None, bool]:
-        ctx.error(
-            "birth_date",
-            _(
-                "tahun pada “%(value)s” hanya dua angka, jadi tidak jelas abad berapa. Tulis tahun "
-                "lengkap empat angka, misalnya 25/03/1990."
+    def two_digit_year(short: str, month: int, day: int) -> tuple[date | None, bool]:
+        # "17/8/85": of 1985 and 2085 only one is a birth date someone alive has.
+        years = [
+            year
+            for year in (1900 + int(short), 2000 + int(short))
+            if year <= today.year and today.year - year <= MAX_AGE_YEARS
+        ]
+        if len(years) != 1:
+            ctx.error(
+                "birth_date",
+                _(
+                    "tahun pada “%(value)s” hanya dua angka, jadi tidak jelas abad berapa. Tulis "
+                    "tahun lengkap empat angka, misalnya 25/03/1990."
+                )
+                % {"value": _shorten(text)},
             )
-            % {"value": _shorten(text)},
-        )
-        return None, False
+            return None, False
+        result = _from_parts(years[0], month=month, day=day, text=text, ctx=ctx, today=today)
+        if result[0] is not None:
+            ctx.warning(
+                "birth_date",
+                _("tahun “%(short)s” pada “%(value)s” dibaca %(year)d; periksa.")
+                % {"short": short, "value": _shorten(text), "year": years[0]},
+            )
+        return result
 
     if _NUMBER.fullmatch(value):
         if "." not in value and len(value) == 4 and int(value) < 3000:
@@ -1840,7 +1869,7 @@ def _parse_birth_date(text: str, ctx: _RowContext, today: date) -> tuple[date | 
     if match := _DATE_DMY.fullmatch(value):
         year_text = match[4]
         if len(year_text) == 2:
-            return two_digit_year()
+            return two_digit_year(year_text, month=int(match[3]), day=int(match[1]))
         if len(year_text) != 4:
             return unreadable()
         return _from_parts(
@@ -1851,11 +1880,17 @@ def _parse_birth_date(text: str, ctx: _RowContext, today: date) -> tuple[date | 
         if month is None:
             return unreadable()
         if len(match[3]) == 2:
-            return two_digit_year()
+            return two_digit_year(match[3], month=month, day=int(match[1]))
         if len(match[3]) != 4:
             return unreadable()
         try:
             parsed = date(int(match[3]), month, int(match[1]))
+        except ValueError:
+            return _impossible_date(text, ctx)
+        return _check_birth_date(parsed, text, ctx, today)
+    if (match := _DATE_MONTH_FIRST.fullmatch(value)) and match[1].casefold() in _MONTHS:
+        try:
+            parsed = date(int(match[3]), _MONTHS[match[1].casefold()], int(match[2]))
         except ValueError:
             return _impossible_date(text, ctx)
         return _check_birth_date(parsed, text, ctx, today)
@@ -1871,6 +1906,26 @@ def _parse_birth_date(text: str, ctx: _RowContext, today: date) -> tuple[date | 
             )
         return result
     return unreadable()
+
+
+def _from_age_in_date(
+    age: int, text: str, ctx: _RowContext, today: date
+) -> tuple[date | None, bool]:
+    """An age written where the birth date goes: an estimated birth year, as from an age
+    column (`_from_age`)."""
+    if not 0 < age <= MAX_AGE_YEARS:
+        ctx.error(
+            "birth_date",
+            _("umur “%(value)s” tidak mungkin. Tulis tanggal lahirnya, atau tahunnya saja.")
+            % {"value": _shorten(text)},
+        )
+        return None, False
+    ctx.warning(
+        "birth_date",
+        _("“%(value)s” adalah umur; tahun lahir diperkirakan %(year)d.")
+        % {"value": _shorten(text), "year": today.year - age},
+    )
+    return date(today.year - age, 1, 1), True
 
 
 def _from_eight_digits(
@@ -2144,9 +2199,46 @@ _KIN_MARK = re.compile(
 )
 
 
-def _parse_phone(text: str, key: str, default_region: str, ctx: _RowContext) -> str | None:
+_PHONE_FIELDS = (("phone_id", "ID"), ("phone_my", "MY"), ("kin_phone", "ID"))
+_OWN_PHONE_BY_CODE = {"+62": "phone_id", "+60": "phone_my"}
+
+
+def _parse_phones(raw: dict[str, str], values: dict[str, Any], ctx: _RowContext) -> None:
+    """The person's and the kin's phones. A cell with two numbers ("+6012… / 0812…") keeps
+    the first in its column, and a second of the other country in that country's column
+    when it is empty; a number with nowhere to go is named as not recorded."""
+    found = {key: _parse_phone(raw[key], key, region, ctx) for key, region in _PHONE_FIELDS}
+    for key, numbers in found.items():
+        values[key] = numbers[0] if numbers else None
+    for key, numbers in found.items():
+        for number in numbers[1:]:
+            home = _OWN_PHONE_BY_CODE.get(number[:3]) if key != "kin_phone" else None
+            if home and not values[home]:
+                values[home] = number
+                ctx.warning(
+                    key,
+                    _("nomor kedua %(number)s dicatat sebagai %(field)s.")
+                    % {"number": number, "field": _own_phone_names()[home]},
+                )
+            else:
+                ctx.warning(
+                    key,
+                    _(
+                        "ada lebih dari satu nomor; %(number)s tidak dicatat. Tulis di kolom "
+                        "Catatan bila perlu."
+                    )
+                    % {"number": number},
+                )
+
+
+def _own_phone_names() -> dict[str, str]:
+    return {"phone_id": _("nomor HP Indonesia"), "phone_my": _("nomor HP Malaysia")}
+
+
+def _parse_phone(text: str, key: str, default_region: str, ctx: _RowContext) -> list[str]:
+    """Every number the cell holds (one, or several written apart), in E.164."""
     if not text or _is_placeholder(text):
-        return None
+        return []
     value = unicodedata.normalize("NFKC", text).strip().lstrip(_LEADING_APOSTROPHES).strip()
     if _SCIENTIFIC.fullmatch(value.replace(" ", "")):
         ctx.warning(
@@ -2157,10 +2249,16 @@ def _parse_phone(text: str, key: str, default_region: str, ctx: _RowContext) -> 
             )
             % {"value": text},
         )
-        return None
+        return []
     parts = [part for part in _PHONE_SPLIT.split(value) if part]
     several = len(parts) > 1 and all(len(re.sub(r"\D", "", part)) >= 8 for part in parts)
-    candidate = parts[0] if several else value
+    numbers = [
+        _one_phone(part, key, default_region, ctx) for part in (parts if several else [value])
+    ]
+    return [number for number in numbers if number]
+
+
+def _one_phone(candidate: str, key: str, default_region: str, ctx: _RowContext) -> str | None:
     region, prepared = _phone_region_and_text(candidate, default_region)
     number = _valid_number(prepared, region)
     if number is None and not prepared.startswith("+"):
@@ -2183,18 +2281,9 @@ def _parse_phone(text: str, key: str, default_region: str, ctx: _RowContext) -> 
                 "“%(value)s” tidak dikenali sebagai nomor telepon, jadi tidak dicatat. Orangnya "
                 "tetap bisa didaftarkan; lengkapi nomornya nanti."
             )
-            % {"value": _shorten(text)},
+            % {"value": _shorten(candidate)},
         )
         return None
-    if several:
-        ctx.warning(
-            key,
-            _(
-                "ada lebih dari satu nomor; hanya %(number)s yang dicatat. Tulis nomor lainnya di "
-                "kolom Catatan bila perlu."
-            )
-            % {"number": _e164(number)},
-        )
     return _e164(number)
 
 
