@@ -16,7 +16,13 @@ from pulang.people.services import person_disclosure_record
 from pulang.regions.models import Region
 
 from .forms import BatchForm, ManifestUploadForm, PersonArrivalForm
-from .manifest import ManifestRow, listed, manifest_template_csv, manifest_template_xlsx
+from .manifest import (
+    TEMPLATE_COLUMNS,
+    ManifestRow,
+    listed,
+    manifest_template_csv,
+    manifest_template_xlsx,
+)
 from .models import ManifestImport
 from .selectors import batch_get, batch_list, candidate_people, manifest_import_get
 from .services import (
@@ -156,6 +162,24 @@ def _rows_for_display(request: HttpRequest, record: ManifestImport) -> list[dict
     ]
 
 
+def _rows_not_saved(record: ManifestImport) -> list[dict[str, Any]]:
+    """The rows of a saved list that registered no one (errors, repeats, people already
+    there), each with why and its values as the one-by-one form takes them, so a worker can
+    register one after fixing it instead of typing it again."""
+    saved = set(Case.objects.filter(manifest_import=record).values_list("manifest_row", flat=True))
+    fields = {column.field for column in TEMPLATE_COLUMNS}
+    return [
+        {
+            "number": row["number"],
+            "name": row["values"].get("full_name") or row["raw"].get("full_name", ""),
+            "messages": [issue["message"] for issue in row["issues"]],
+            "form": [(key, value) for key, value in row["raw"].items() if key in fields and value],
+        }
+        for row in record.preview.get("rows", [])
+        if row["number"] not in saved
+    ]
+
+
 def _what_was_read(values: dict[str, Any], regions: dict[str, str]) -> list[str]:
     """What the row will register, beyond name and birth date, as it was read: so a value
     read wrongly (a number with its kind in it, an address lost) is seen before saving."""
@@ -206,6 +230,8 @@ def manifest_import_view(request: HttpRequest, import_id: int) -> HttpResponse:
         return render(request, "arrivals/_progress.html", context)
     # The preview shows the names on the list, registered or not.
     audit_record(actor=request.user, action=AuditEvent.Action.VIEW, target=record)
+    if record.status == ManifestImport.Status.COMMITTED:
+        context["unsaved"] = _rows_not_saved(record)
     if record.status == ManifestImport.Status.PREVIEWED:
         rows = _rows_for_display(request, record)
         attention = request.GET.get("perlu", "") not in ("", "0")  # only the rows to look at

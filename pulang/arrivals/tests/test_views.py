@@ -188,6 +188,34 @@ def test_by_hand_someone_not_yet_home_or_a_number_held_is_not_saved_by_default(c
     assert client.post(url, {**same_nik, "save": "1", "action": "create"}).status_code == 302
 
 
+def test_after_saving_the_rows_not_saved_are_listed_and_can_be_registered_one_by_one(
+    client, worker
+):
+    """A row left out for its error is not lost with the preview: the saved list names it
+    with why, and opens the one-by-one form filled from it (by POST: no names in URLs)."""
+    import re
+
+    batch = BatchFactory(receiving_agency=worker.agency)
+    upload = SimpleUploadedFile("m.csv", CSV.encode("utf-8"), content_type="text/csv")
+    client.post(f"/kedatangan/{batch.pk}/manifest/", {"file": upload})
+    record = ManifestImport.objects.get()
+    client.post(f"/kedatangan/impor/{record.pk}/simpan/")
+    page = client.get(f"/kedatangan/impor/{record.pk}/").text
+    assert "Baris yang tidak disimpan" in page
+    cards = re.findall(r'data-testid="unsaved" data-row="(\d+)"', page)
+    assert cards == ["4"] and "tidak ada di kalender" in page
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', page))
+    fields.pop("csrfmiddlewaretoken")
+    assert fields == {"full_name": "Tanpa Tanggal", "sex": "L", "birth_date": "32/01/1990"}
+    assert f'action="/kedatangan/{batch.pk}/daftar/"' in page
+
+    form = client.post(f"/kedatangan/{batch.pk}/daftar/", {**fields, "check": "1"}).text
+    assert 'value="Tanpa Tanggal"' in form and "tidak ada di kalender" in form
+    fixed = {**fields, "birth_date": "31/01/1990", "save": "1", "action": "create"}
+    assert client.post(f"/kedatangan/{batch.pk}/daftar/", fixed).status_code == 302
+    assert Case.objects.filter(batch=batch).count() == 3
+
+
 def test_select_boxes_offer_an_indonesian_blank_choice(client, worker):
     page = client.get("/kedatangan/baru/").text
     assert "- Pilih -" in page and "Select an option" not in page
