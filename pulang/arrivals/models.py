@@ -84,6 +84,8 @@ class ManifestImport(models.Model):
         COMMITTING = "committing", _("Sedang disimpan")
         COMMITTED = "committed", _("Tersimpan")
         FAILED = "failed", _("Gagal")
+        # A preview the worker threw away (the wrong file, a list sent again corrected).
+        DISCARDED = "discarded", _("Dibuang")
 
     batch = models.ForeignKey(
         ArrivalBatch,

@@ -230,6 +230,25 @@ def _preview(record: ManifestImport, progress: Progress | None) -> None:
     record.save(update_fields=["preview", "progress", "status"])
 
 
+def manifest_discard(*, actor: Any, manifest_import: ManifestImport) -> bool:
+    """Throw away a preview not saved (the wrong file, or a corrected list coming instead):
+    nothing of it is registered, and the file stays with the batch. False when it was saved
+    (or thrown away) meanwhile."""
+    with transaction.atomic():
+        record = ManifestImport.objects.select_for_update().get(pk=manifest_import.pk)
+        if record.status not in (ManifestImport.Status.PREVIEWED, ManifestImport.Status.FAILED):
+            return False
+        record.status = ManifestImport.Status.DISCARDED
+        record.save(update_fields=["status"])
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CHANGE,
+            target=record,
+            summary="manifest preview discarded",
+        )
+    return True
+
+
 def manifest_check_restart(*, actor: Any, manifest_import: ManifestImport) -> bool:
     """Start a stalled check again (`ManifestImport.stalled`); False when it is not stalled
     (it has moved, or finished, since the page was shown). The caller queues the check."""
@@ -796,6 +815,8 @@ def manifest_commit(
         record = ManifestImport.objects.select_for_update().get(pk=manifest_import.pk)
         if record.status == ManifestImport.Status.COMMITTED:
             return CommitSummary(rows_read=record.total_rows, skipped=record.total_rows)
+        if record.status == ManifestImport.Status.DISCARDED:
+            raise ImportError_(_("Pratinjau berkas ini sudah dibuang; unggah berkasnya lagi."))
         if record.status != ManifestImport.Status.PREVIEWED:
             raise ImportError_(_("Pratinjau berkas ini belum selesai atau gagal."))
         # One save into a batch at a time: two lists of one boat saved at the same moment

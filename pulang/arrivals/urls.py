@@ -13,6 +13,7 @@ urlpatterns = [
     path("impor/<int:import_id>/", views.manifest_import_view, name="import"),
     path("impor/<int:import_id>/simpan/", views.manifest_commit_view, name="commit"),
     path("impor/<int:import_id>/ulangi/", views.manifest_restart_view, name="restart"),
+    path("impor/<int:import_id>/buang/", views.manifest_discard_view, name="discard"),
     path(
         "impor/<int:import_id>/baris/<int:row_number>/",
         views.manifest_row_fix_view,

@@ -30,6 +30,7 @@ from .services import (
     batch_create,
     manifest_check_restart,
     manifest_commit,
+    manifest_discard,
     manifest_row_recheck,
     manifest_upload,
     person_check,
@@ -250,6 +251,19 @@ def manifest_import_view(request: HttpRequest, import_id: int) -> HttpResponse:
     if request.htmx and not busy:  # type: ignore[attr-defined]
         response["HX-Refresh"] = "true"  # the check finished: show the whole preview
     return response
+
+
+@declare(Capability.PERSON_CHANGE, methods=("POST",))
+def manifest_discard_view(request: HttpRequest, import_id: int) -> HttpResponse:
+    """Throw away a preview that will not be saved."""
+    record = manifest_import_get(request=request, import_id=import_id)
+    if manifest_discard(actor=request.user, manifest_import=record):
+        messages.info(
+            request,
+            _("Pratinjau “%(name)s” dibuang; tidak ada yang disimpan darinya.")
+            % {"name": record.original_name},
+        )
+    return redirect("arrivals:batch", batch_id=record.batch_id)
 
 
 @declare(Capability.PERSON_CHANGE, methods=("POST",))

@@ -216,6 +216,29 @@ def test_after_saving_the_rows_not_saved_are_listed_and_can_be_registered_one_by
     assert Case.objects.filter(batch=batch).count() == 3
 
 
+def test_a_preview_not_to_be_saved_can_be_thrown_away(client, worker):
+    """The wrong file, or a corrected list coming instead: thrown away, it stops waiting as
+    "ready to review", registers no one, and cannot be saved by an old page."""
+    batch = BatchFactory(receiving_agency=worker.agency)
+    upload = SimpleUploadedFile("salah.csv", CSV.encode("utf-8"), content_type="text/csv")
+    client.post(f"/kedatangan/{batch.pk}/manifest/", {"file": upload})
+    record = ManifestImport.objects.get()
+    page = f"/kedatangan/impor/{record.pk}/"
+    assert 'data-testid="discard"' in client.get(page).text
+    response = client.post(f"{page}buang/")
+    assert response.status_code == 302 and response["Location"] == f"/kedatangan/{batch.pk}/"
+    record.refresh_from_db()
+    assert record.status == ManifestImport.Status.DISCARDED and record.file
+    assert "salah.csv</a> — Dibuang" in client.get(f"/kedatangan/{batch.pk}/").text
+    assert "sudah dibuang" in client.get(page).text
+    client.post(f"{page}simpan/")  # a page left open elsewhere
+    assert not Case.objects.exists()
+    # A discarded preview of the same bytes is not reopened: uploading again checks anew.
+    again = SimpleUploadedFile("benar.csv", CSV.encode("utf-8"), content_type="text/csv")
+    client.post(f"/kedatangan/{batch.pk}/manifest/", {"file": again})
+    assert ManifestImport.objects.filter(status=ManifestImport.Status.PREVIEWED).count() == 1
+
+
 def test_select_boxes_offer_an_indonesian_blank_choice(client, worker):
     page = client.get("/kedatangan/baru/").text
     assert "- Pilih -" in page and "Select an option" not in page
