@@ -31,6 +31,7 @@ from pulang.matching.matching import (
     candidates_in_chunks,
     match_record_from_values,
 )
+from pulang.matching.model import NAMES_DIFFER
 from pulang.matching.records import name_skeleton_word
 from pulang.people.models import Person, name_key, person_name_key
 from pulang.people.nik import nik_check
@@ -680,6 +681,18 @@ def _choose_actions(rows: list[dict[str, Any]], batch: ArrivalBatch | None) -> N
     )
     for row in rows:
         likely = [c for c in row["candidates"] if c["probability"] >= LIKELY]
+        if any(NAMES_DIFFER in c["reasons"] for c in likely):
+            # A phone and a birth date shared under names with no word alike: twins, or a
+            # family's one phone, as often as one person. The worker decides.
+            likely = [c for c in likely if NAMES_DIFFER not in c["reasons"]]
+            _warn(
+                row,
+                _(
+                    "Seorang yang terdaftar sangat cocok menurut nomor dan tanggal lahir, tetapi "
+                    "namanya sama sekali berbeda: mungkin saudara kembar atau keluarga yang "
+                    "memakai nomor yang sama. Pilih orang itu hanya bila memang orang yang sama."
+                ),
+            )
         if row["status"] == "error":
             row["action"] = "skip"
         elif any(c["person_id"] in here for c in likely) or (

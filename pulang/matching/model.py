@@ -50,6 +50,10 @@ def _null(*columns: str) -> Level:
 ELSE = "ELSE"
 
 
+# The reason given when two names have no word alike.
+NAMES_DIFFER = gettext_noop("nama berbeda")
+
+
 def _words_alike(left: str, right: str) -> str:
     """How well every word of one name matches some word of the other: the lowest, over the
     left name's words, of the best Jaro-Winkler similarity with a right name's word."""
@@ -104,7 +108,7 @@ COMPARISONS: dict[str, list[Level]] = {
             "one_word",
             gettext_noop("ada kata nama yang sama"),
         ),
-        Level(ELSE, "else", gettext_noop("nama berbeda")),
+        Level(ELSE, "else", NAMES_DIFFER),
     ],
     "birth": [
         _null("birth_year"),

@@ -706,3 +706,27 @@ def test_someone_not_yet_home_from_another_agencys_batch_is_not_named(worker):  
     message = record.preview["rows"][0]["issues"][-1]["message"]
     assert "belum dipulangkan: kasus di instansi lain" in message
     assert elsewhere.reference not in message
+
+
+def test_a_shared_phone_and_birth_date_under_another_name_is_not_taken_as_the_same(
+    worker,  # noqa: F811
+):
+    """Twins, or a family's one phone: however likely the model finds them alike, a name
+    with no word in common is neither linked nor skipped by itself."""
+    from pulang.people.tests.factories import PersonFactory
+
+    ahmad = PersonFactory(
+        full_name="Ahmad Fauzi",
+        sex="M",
+        birth_date=date(1990, 3, 12),
+        phone_my="+60123456789",
+        registered_by=worker.agency,
+    )
+    record, _ = preview(
+        worker, "Nama;JK;Tgl Lahir;No HP Malaysia\nSatria Lukman;L;12/03/1990;012-345 6789\n"
+    )
+    [row] = record.preview["rows"]
+    [candidate] = row["candidates"]
+    assert candidate["person_id"] == ahmad.pk and candidate["probability"] >= 0.9
+    assert row["action"] == "create"
+    assert any("namanya sama sekali berbeda" in issue["message"] for issue in row["issues"])
