@@ -1161,6 +1161,8 @@ def _build_table(
     example_rows: list[int] = []
     numbering_row: int | None = None
     result: list[ManifestRow] = []
+    closing: dict[int, str] = {}  # rows that total or sign the list → their text
+    birth_columns = {header.indexes.get(key) for key in ("birth_date", "birth_place_date")}
     example_name = _TEMPLATE_EXAMPLE["full_name"].casefold()
 
     first_data_row = True
@@ -1195,6 +1197,8 @@ def _build_table(
         )
         extra = tuple(text for text in raw.cells[width:] if text)
         result.append(ManifestRow(raw.number, values, numeric, extra))
+        if _closes_list(raw.cells, values["full_name"], birth_columns):
+            closing[raw.number] = " ".join(text for text in raw.cells if text)
         if len(result) > MAX_ROWS:
             raise ManifestError(
                 _(
@@ -1204,9 +1208,8 @@ def _build_table(
                 % {"limit": f"{MAX_ROWS:,}".replace(",", ".")}
             )
 
-    footer: list[int] = []
-    while result and _is_footer(result[-1].values):  # a total, a place and date, a signature
-        footer.insert(0, result.pop().number)
+    footer = _footer(result, closing, header.columns)
+    result = [row for row in result if row.number not in footer]
 
     if not result:
         if example_rows:
@@ -1276,9 +1279,12 @@ def _build_table(
         messages.append(
             _(
                 "Baris %(rows)s di akhir daftar dilewati karena tidak berisi data orang "
-                "(misalnya baris jumlah, tempat dan tanggal, atau tanda tangan)."
+                "(misalnya baris jumlah, tempat dan tanggal, atau tanda tangan): %(texts)s."
             )
-            % {"rows": _row_list(footer)}
+            % {
+                "rows": _row_list(list(footer)),
+                "texts": _quoted_list((_shorten(text) for text in footer.values()), limit=10),
+            }
         )
     return ManifestTable(
         columns=header.columns,
@@ -1293,20 +1299,94 @@ def _build_table(
     )
 
 
+# What opens a total or a signature block under a list ("Jumlah: 9 orang", "Konsul Jenderal,",
+# "(ttd)", "NIP. 1970…", "a.n. Kepala…"). No name begins with one of them.
 _FOOTER_WORDS = re.compile(
-    r"^(?:jumlah|total|ttd|tertanda|mengetahui|a\.?n\.?|an\.|nip|konsul|kepala|petugas|"
-    r"dibuat|diketahui|disetujui)\b",
+    r"^(?:(?:jumlah|jml|total|sub\s*total|ttd|tertanda|mengetahui|menyetujui|nip|nrp|konsul|"
+    r"kepala|petugas|pejabat|dibuat|diketahui|disetujui|diserahkan|diterima|hormat\s+kami|"
+    r"yang\s+(?:menyerahkan|menerima|membuat))\b|t\.\s?t\.\s?d|a\.\s?n\b|an\.|u\.\s?b\.)",
     re.IGNORECASE,
 )
+# "Kuching, 27 November 2026", "Tawau, 27-11-2026": where and when the list was signed.
+_PLACE_AND_DATE = re.compile(r"[^\W\d_][^\d,]*,\s*(?P<date>\S.*\d{4})\.?")
 
 
-def _is_footer(values: dict[str, str]) -> bool:
-    """A row below the people that is no person: no sex, no identity number, no birth date,
-    and no name or a word that opens a total or a signature block."""
-    if any(values.get(key) for key in ("sex", "nik", "document_number", "birth_date")):
+def _footer_word(text: str) -> bool:
+    return bool(_FOOTER_WORDS.match(text.strip(" ([-:")))
+
+
+def _place_and_date(text: str) -> bool:
+    found = _PLACE_AND_DATE.fullmatch(text.strip(" ()"))
+    if found is None:
         return False
-    name = values.get("full_name", "").strip()
-    return not name or bool(_FOOTER_WORDS.match(name))
+    when = _WEEKDAY.sub("", found["date"])
+    if match := _DATE_NAMED.fullmatch(when):
+        return match[2].casefold() in _MONTHS
+    if match := _MONTH_YEAR.fullmatch(when):
+        return match[1].casefold() in _MONTHS
+    return _DATE_DMY.fullmatch(when) is not None
+
+
+def _closing_text(text: str) -> bool:
+    """Whether a cell totals or signs a list: a word that opens a total or a signature, or
+    the place and date of the signature."""
+    return _footer_word(text) or _place_and_date(text)
+
+
+def _closes_list(cells: list[str], name: str, birth_columns: set[int | None]) -> bool:
+    """A row that names no one and totals or signs the list, in whichever column its text
+    fell (a place and a date in a birth column is where and when someone was born)."""
+    if name and not _closing_text(name):
+        return False
+    return any(
+        _footer_word(text) or (index not in birth_columns and _place_and_date(text))
+        for index, text in enumerate(cells)
+        if text
+    )
+
+
+def _footer(
+    rows: list[ManifestRow], closing: dict[int, str], columns: dict[str, str]
+) -> dict[int, str]:
+    """The rows under a list that are no people (row number → text), read from the first
+    total, place and date or signature line down to the next row that looks like a person
+    (a list may go on after a subtotal); and, as always, the rows that end the list without
+    a name or anything that identifies someone."""
+    footer: dict[int, str] = {}
+    within = False
+    for row in rows:
+        if row.number in closing:
+            within = True
+        elif within and _looks_like_person(row, columns):
+            within = False
+        if within:
+            footer[row.number] = closing.get(row.number) or _row_text(row)
+    for row in reversed(rows):
+        if row.number in footer:
+            continue
+        if row.values.get("full_name") or any(
+            row.values.get(key) for key in ("sex", "nik", "document_number", "birth_date")
+        ):
+            break
+        footer[row.number] = _row_text(row)
+    return dict(sorted(footer.items()))
+
+
+def _row_text(row: ManifestRow) -> str:
+    return " ".join(text for text in (*row.values.values(), *row.extra) if text)
+
+
+def _looks_like_person(row: ManifestRow, columns: dict[str, str]) -> bool:
+    """A real name, with a sex or a birth date that can be read."""
+    name = row.values.get("full_name", "")
+    if not re.search(r"[^\W\d_]{2}", name) or _closing_text(name):
+        return False
+    if _letters_key(row.values.get("sex", "")) in _MALE | _FEMALE:
+        return True
+    scratch = _RowContext(row, columns)  # its complaints are not wanted here
+    raw = {key: row.values.get(key, "") for key in FIELDS}
+    _from_combined_birth_column(raw, scratch)
+    return _parse_birth_date(raw["birth_date"], scratch, _today())[0] is not None
 
 
 def _repeats_header(cells: list[str], header_keys: list[str]) -> bool:

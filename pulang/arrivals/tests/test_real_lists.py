@@ -140,6 +140,80 @@ def test_totals_and_signatures_below_the_people_are_not_rows(worker):  # noqa: F
     assert any("di akhir daftar dilewati" in warning for warning in table.warnings)
 
 
+def test_a_consulates_closing_block_in_any_column_is_not_people_to_fix(worker):  # noqa: F811
+    """The total in the name column with its count in the sex column, the place and date,
+    and the signature in the NIK column: none of it is a row with errors, and one warning
+    says what was left out."""
+    from pulang.arrivals.services import manifest_preview, manifest_upload
+
+    def build(sheet):
+        sheet.append(["DAFTAR WNI DEPORTASI - KJRI KUCHING"])
+        sheet.append(["No.", "NAMA", "L/P", "TANGGAL LAHIR", "NIK", "ALAMAT"])
+        sheet.append([1, "SITI RAHAYU", "P", "12-03-1990", "3527014203900001", "Sampang"])
+        sheet.append([2, "BUDI HARTONO", "L", "01-07-1985", "3527010107850002", "Sampang"])
+        sheet.append([3, "WATI NINGSIH", "P", "1988", None, "Sreseh"])
+        sheet.append([None])
+        sheet.append([None, "Jumlah: 3 orang", 3])  # =COUNTA(C3:C5), as Excel cached it
+        sheet.append([None, None, None, None, "Kuching, 27 November 2026"])
+        sheet.append([None, None, None, None, "Konsul Jenderal,"])
+        sheet.append([None, None, None, None, "ttd"])
+        sheet.append([None, None, None, None, "Sigit Wibowo"])
+        sheet.append([None, None, None, None, "NIP. 19700101 199503 1 001"])
+
+    batch = BatchFactory(receiving_agency=worker.agency)
+    record, _ = manifest_upload(
+        actor=worker, batch=batch, data=workbook_bytes(build), filename="kuching.xlsx"
+    )
+    manifest_preview(manifest_import=record)
+    record.refresh_from_db()
+    rows = record.preview["rows"]
+    assert [row["raw"]["full_name"] for row in rows] == [
+        "SITI RAHAYU",
+        "BUDI HARTONO",
+        "WATI NINGSIH",
+    ]
+    assert all(row["status"] != "error" for row in rows)
+    [footer] = [w for w in record.preview["file_warnings"] if "di akhir daftar" in w]
+    assert footer.startswith("Baris 7, 8, 9, 10, 11, 12 di akhir daftar dilewati")
+    for text in ("Jumlah: 3 orang", "Kuching, 27 November 2026", "Konsul Jenderal,", "ttd"):
+        assert f"“{text}" in footer
+    assert "Sigit Wibowo" in footer and "NIP. 19700101" in footer
+    summary = manifest_commit(actor=worker, manifest_import=record)
+    assert summary.created == 3 and not summary.errors
+
+
+def test_a_list_that_goes_on_after_a_subtotal_is_read_to_its_end():
+    table, parsed = read(
+        "No;Nama;JK;Tanggal Lahir\n"
+        "1;Siti Rahayu;P;12/03/1990\n2;Budi Hartono;L;01/07/1985\n"
+        ";Sub total: 2 orang;2;\n"
+        "3;Wati Ningsih;P;\n4;Joko Susilo;L;1979\n"
+        ";Jumlah: 4 orang;4;\n;Tawau, 28-11-2026;;\n;(ttd);;\n;( Sigit Wibowo );;\n"
+    )
+    assert [row.values["full_name"] for row in table.rows] == [
+        "Siti Rahayu",
+        "Budi Hartono",
+        "Wati Ningsih",
+        "Joko Susilo",
+    ]
+    assert not any(row.has_errors for row in parsed)
+    [footer] = [w for w in table.warnings if "di akhir daftar" in w]
+    assert footer.startswith("Baris 4, 7, 8, 9, 10 di akhir daftar dilewati")
+
+
+def test_a_person_without_a_name_is_still_a_row_to_fix_not_a_signature():
+    """A place and date of birth is no signature, and a name that opens like "a.n." is a
+    name."""
+    table, parsed = read(
+        "Nama;JK;TTL\nSiti Rahayu;P;Sampang, 12-03-1990\n;L;Sampang, 01-07-1985\n"
+        "An Nisa Rahmawati;;\n"
+    )
+    assert [row.number for row in table.rows] == [2, 3, 4]
+    assert "nama wajib diisi" in parsed[1].errors[0].message
+    assert "jenis kelamin wajib diisi" in parsed[2].errors[0].message
+    assert not any("di akhir daftar" in warning for warning in table.warnings)
+
+
 @pytest.mark.parametrize(
     ("header", "field"),
     [
