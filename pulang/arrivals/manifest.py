@@ -995,6 +995,13 @@ class _Header:
     duplicates: list[tuple[str, str]]  # (ignored header, header kept)
     row_number_index: int | None
     top: int | None = None  # the first row of a header of two rows
+    # Sex as two tick columns, "L" and "P": indexes["sex"] is the first, this the second.
+    female_index: int | None = None
+
+    @property
+    def columns_read(self) -> int:
+        """How many columns are read."""
+        return len(self.indexes) + (self.female_index is not None)
 
 
 def _first_rows(rows: Iterator[_RawRow]) -> list[_RawRow]:
@@ -1010,6 +1017,7 @@ def _first_rows(rows: Iterator[_RawRow]) -> list[_RawRow]:
 
 def _map_header(row: _RawRow) -> _Header:
     header = _Header(row.number, row.cells, {}, {}, [], [], [], None)
+    ticks: dict[str, list[tuple[int, str]]] = {"L": [], "P": []}
     first_filled = next((i for i, text in enumerate(row.cells) if text), None)
     for index, text in enumerate(row.cells):
         if not text:
@@ -1019,7 +1027,9 @@ def _map_header(row: _RawRow) -> _Header:
             header.row_number_index = index
             continue
         field_key = header_field(text)
-        if field_key is None:
+        if field_key is None and (sex := _tick_header(text)):
+            ticks[sex].append((index, text))
+        elif field_key is None:
             header.unknown.append((index, text))
         elif (
             field_key in header.indexes
@@ -1036,7 +1046,40 @@ def _map_header(row: _RawRow) -> _Header:
         else:
             header.indexes[field_key] = index
             header.columns[field_key] = text
+    if "sex" not in header.indexes and len(ticks["L"]) == len(ticks["P"]) == 1:
+        [(male, male_text)], [(female, female_text)] = ticks["L"], ticks["P"]
+        header.indexes["sex"], header.female_index = male, female
+        header.columns["sex"] = f"{male_text}/{female_text}"
+        order = sorted(header.indexes, key=header.indexes.__getitem__)  # as the file has them
+        header.indexes = {key: header.indexes[key] for key in order}
+        header.columns = {key: header.columns[key] for key in order}
+    else:
+        header.unknown = sorted(header.unknown + ticks["L"] + ticks["P"])
     return header
+
+
+# Sex as two columns, a mark in one of them: "L" and "P", "LK" and "PR", "Laki-laki" and
+# "Perempuan".
+_TICK_HEADERS = {
+    **dict.fromkeys(("l", "lk", "lakilaki", "laki", "pria"), "L"),
+    **dict.fromkeys(("p", "pr", "perempuan", "wanita"), "P"),
+}
+
+
+def _tick_header(text: str) -> str | None:
+    return _TICK_HEADERS.get(header_key(text))
+
+
+def _sex_from_ticks(male: str, female: str) -> str:
+    """The sex a row's two tick columns say: "L", "P", "L/P" when both are marked (an
+    error for the row), "" when neither is."""
+    return "/".join(sex for sex, text in (("L", male), ("P", female)) if _is_tick(text))
+
+
+def _is_tick(text: str) -> bool:
+    """✓, √, v, x, 1, the column's letter: anything but an empty cell, a dash or a "no"."""
+    word = "".join(text.casefold().split())
+    return bool(word) and not _is_placeholder(text) and word not in _FALSE_WORDS
 
 
 def _find_header(buffer: list[_RawRow]) -> _Header | None:
@@ -1056,9 +1099,10 @@ def _find_header(buffer: list[_RawRow]) -> _Header | None:
 
 def _with_row_below(header: _Header, top: _RawRow, below: _RawRow) -> _Header | None:
     """A header of two rows: "TEMPAT / TGL LAHIR" over "TEMPAT" and "TANGGAL", "ALAMAT" over
-    "DESA", "KECAMATAN" and "KABUPATEN". The row below belongs to the header when every cell
-    of it is a header word (alone, or with the last word of the group above it, as
-    "TANGGAL" under "... LAHIR") and together they name more columns than the top row."""
+    "DESA", "KECAMATAN" and "KABUPATEN", "JENIS KELAMIN" over "L" and "P". The row below
+    belongs to the header when every cell of it is a header word (alone, or with the last
+    word of the group above it, as "TANGGAL" under "... LAHIR") and together they name more
+    columns than the top row."""
     width = max(len(top.cells), len(below.cells))
     above = top.cells + [""] * (width - len(top.cells))
     group = ""
@@ -1073,7 +1117,9 @@ def _with_row_below(header: _Header, top: _RawRow, below: _RawRow) -> _Header | 
             (
                 written
                 for written in (text, f"{text} {words[-1]}" if words else text)
-                if header_field(written) or header_key(written) in _ROW_NUMBER_KEYS
+                if header_field(written)
+                or header_key(written) in _ROW_NUMBER_KEYS
+                or (_tick_header(written) and header_field(group) == "sex")
             ),
             None,
         )
@@ -1081,7 +1127,7 @@ def _with_row_below(header: _Header, top: _RawRow, below: _RawRow) -> _Header | 
             return None  # a word no header has: the first row of data
         combined.append(named)
     joined = _map_header(_RawRow(below.number, combined, [False] * width, top.hidden))
-    if len(joined.indexes) <= len(header.indexes):
+    if joined.columns_read <= header.columns_read:
         return None
     joined.top = top.number
     return joined
@@ -1181,6 +1227,9 @@ def _build_table(
             key: raw.cells[index] if index < len(raw.cells) else ""
             for key, index in header.indexes.items()
         }
+        if header.female_index is not None:
+            female = raw.cells[header.female_index] if header.female_index < len(raw.cells) else ""
+            values["sex"] = _sex_from_ticks(values["sex"], female)
         for index in header.blank:
             if index < len(raw.cells) and raw.cells[index]:
                 filled_blank_columns.add(index)
@@ -1774,10 +1823,20 @@ def _parse_sex(text: str, ctx: _RowContext) -> str | None:
         return "M"
     if key in _FEMALE:
         return "F"
+    words = {_letters_key(word) for word in re.split(r"[\s/,;&+]+", text)} - {"", "dan", "and"}
     if not key:
         ctx.error(
             "sex",
             _("jenis kelamin wajib diisi: tulis L untuk laki-laki atau P untuk perempuan."),
+        )
+    elif words & _MALE and words & _FEMALE and words <= _MALE | _FEMALE:
+        ctx.error(  # "L/P": both tick columns marked, or both letters written
+            "sex",
+            _(
+                "laki-laki dan perempuan sama-sama ditandai (“%(value)s”). Pilih satu: L untuk "
+                "laki-laki atau P untuk perempuan."
+            )
+            % {"value": _shorten(text)},
         )
     else:
         ctx.error(

@@ -508,6 +508,63 @@ def test_a_header_of_two_rows_names_the_columns_it_groups():
     assert table.unknown_headers == []
 
 
+def test_sex_ticked_in_l_and_p_columns_under_a_merged_header(worker):  # noqa: F811
+    """ "JENIS KELAMIN" merged over "L" and "P", the other headers merged down over both
+    rows: the second row is no person, each row's sex is the column it ticks, and a row
+    ticking both or neither is one to fix, which the worker can do in the preview."""
+    from pulang.arrivals.manifest import ManifestRow
+    from pulang.arrivals.services import manifest_preview, manifest_row_recheck, manifest_upload
+
+    def build(sheet):
+        sheet.append(["DAFTAR NAMA WNI DEPORTASI MELALUI PELABUHAN STULANG LAUT"])
+        sheet.append(["NO", "NAMA", "JENIS KELAMIN", None, "TTL", "NO. PASPOR/SPLP", "DAERAH ASAL"])
+        sheet.append([None, None, "L", "P"])
+        sheet.append([1, "AGUS SALIM", "✓", None, "Sampang, 12-03-1990", "C1234001", "Sampang"])
+        sheet.append([2, "RINA WATI", None, "√", "Sampang, 05-06-1992", "C1234002", "Sampang"])
+        sheet.append([3, "DEDI KURNIA", "V", "", "Lombok Timur, 1987", "C1234003", "Lotim"])
+        sheet.append([4, "NINA SARI", "", "1", "Cilacap, 01-01-1995", "C1234004", "Cilacap"])
+        sheet.append([5, "EKO PRASETYO", "x", "x", "Blitar, 02-02-1980", "C1234005", "Blitar"])
+        sheet.append([6, "TUTI HANDAYANI", None, None, "Blitar, 03-03-1983", "C1234006", "Blitar"])
+        sheet.append([None, "JUMLAH", 3, 3])
+        for cells in ("A2:A3", "B2:B3", "C2:D2", "E2:E3", "F2:F3", "G2:G3"):
+            sheet.merge_cells(cells)
+
+    table = manifest_read(workbook_bytes(build), filename="stulang.xlsx")
+    assert table.header_row == 3
+    assert table.columns["sex"] == "L/P"
+    assert not any("tanpa judul" in warning for warning in table.warnings)
+    parsed = {row.number: manifest_parse_row(row, table.columns) for row in table.rows}
+    assert list(parsed) == [4, 5, 6, 7, 8, 9]
+    assert [parsed[n].values["sex"] for n in (4, 5, 6, 7)] == ["M", "F", "M", "F"]
+    assert not any(parsed[n].errors for n in (4, 5, 6, 7))
+    [both] = parsed[8].errors
+    assert both.message.startswith(
+        "Baris 8, kolom “L/P”: laki-laki dan perempuan sama-sama ditandai"
+    )
+    [neither] = parsed[9].errors
+    assert neither.message.startswith("Baris 9, kolom “L/P”: jenis kelamin wajib diisi")
+
+    batch = BatchFactory(receiving_agency=worker.agency)
+    record, _ = manifest_upload(
+        actor=worker, batch=batch, data=workbook_bytes(build), filename="stulang.xlsx"
+    )
+    manifest_preview(manifest_import=record)
+    manifest_row_recheck(actor=worker, manifest_import=record, row=ManifestRow(8, {"sex": "L"}))
+    record.refresh_from_db()
+    fixed = next(row for row in record.preview["rows"] if row["number"] == 8)
+    assert fixed["status"] != "error" and fixed["values"]["sex"] == "M"
+
+
+@pytest.mark.parametrize(("male", "female"), [("L", "P"), ("LK", "PR"), ("Laki-laki", "Perempuan")])
+def test_sex_ticked_in_two_columns_of_a_one_row_header(male, female):
+    table, [budi, ani] = read(
+        f"NO;NAMA;{male};{female};TGL LAHIR\n1;Budi;✓;;01-01-1990\n2;Ani;;✓;02-02-1991\n"
+    )
+    assert table.columns["sex"] == f"{male}/{female}" and table.unknown_headers == []
+    assert (budi.values["sex"], ani.values["sex"]) == ("M", "F")
+    assert not budi.errors and not ani.errors
+
+
 def test_a_workbook_with_a_list_on_each_sheet_is_imported_one_sheet_per_upload(worker):  # noqa: F811
     import io
 
