@@ -1200,6 +1200,8 @@ def _build_table(
     above = [row for row in buffer[:header_position] if row.number < header_top]
     data_rows = _chain(buffer[header_position + 1 :], rows)
     header_keys = [header_key(text) for text in header.cells]
+    name_index = header.indexes["full_name"]
+    name_header = header.cells[name_index].casefold()
     width = len(header.cells)
     filled_blank_columns: set[int] = set()
     skipped_unknown: list[int] = []
@@ -1220,7 +1222,10 @@ def _build_table(
             if _is_numbering_row(raw.cells):
                 numbering_row = raw.number
                 continue
-        if _repeats_header(raw.cells[:width], header_keys):
+        if _repeats_header(raw.cells[:width], header_keys) or (
+            # a second header row that is not read as one ("NAMA" merged down into it)
+            name_index < len(raw.cells) and raw.cells[name_index].casefold() == name_header
+        ):
             repeated_headers.append(raw.number)
             continue
         values = {

@@ -565,6 +565,19 @@ def test_sex_ticked_in_two_columns_of_a_one_row_header(male, female):
     assert not budi.errors and not ani.errors
 
 
+def test_a_second_header_row_with_a_word_no_header_has_is_not_a_person():
+    def build(sheet):
+        sheet.append(["NO", "NAMA", "L/P", "ALAMAT", None, "NO HP"])
+        sheet.append([None, None, None, "JALAN", "RT/RW", None])
+        sheet.append([1, "Siti Aminah", "P", "Jl. Mawar 5", "01/02", "0812 3456 7890"])
+        for cells in ("A1:A2", "B1:B2", "C1:C2", "D1:E1", "F1:F2"):
+            sheet.merge_cells(cells)
+
+    table = manifest_read(workbook_bytes(build), filename="daftar.xlsx")
+    assert [row.values["full_name"] for row in table.rows] == ["Siti Aminah"]
+    assert any("Baris 2 berisi judul kolom lagi" in warning for warning in table.warnings)
+
+
 def test_a_workbook_with_a_list_on_each_sheet_is_imported_one_sheet_per_upload(worker):  # noqa: F811
     import io
 
