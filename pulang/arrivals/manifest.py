@@ -995,6 +995,13 @@ class _Header:
     duplicates: list[tuple[str, str]]  # (ignored header, header kept)
     row_number_index: int | None
     top: int | None = None  # the first row of a header of two rows
+    # Sex as two tick columns, "L" and "P": indexes["sex"] is the first, this the second.
+    female_index: int | None = None
+
+    @property
+    def columns_read(self) -> int:
+        """How many columns are read."""
+        return len(self.indexes) + (self.female_index is not None)
 
 
 def _first_rows(rows: Iterator[_RawRow]) -> list[_RawRow]:
@@ -1010,6 +1017,7 @@ def _first_rows(rows: Iterator[_RawRow]) -> list[_RawRow]:
 
 def _map_header(row: _RawRow) -> _Header:
     header = _Header(row.number, row.cells, {}, {}, [], [], [], None)
+    ticks: dict[str, list[tuple[int, str]]] = {"L": [], "P": []}
     first_filled = next((i for i, text in enumerate(row.cells) if text), None)
     for index, text in enumerate(row.cells):
         if not text:
@@ -1019,7 +1027,9 @@ def _map_header(row: _RawRow) -> _Header:
             header.row_number_index = index
             continue
         field_key = header_field(text)
-        if field_key is None:
+        if field_key is None and (sex := _tick_header(text)):
+            ticks[sex].append((index, text))
+        elif field_key is None:
             header.unknown.append((index, text))
         elif (
             field_key in header.indexes
@@ -1036,7 +1046,40 @@ def _map_header(row: _RawRow) -> _Header:
         else:
             header.indexes[field_key] = index
             header.columns[field_key] = text
+    if "sex" not in header.indexes and len(ticks["L"]) == len(ticks["P"]) == 1:
+        [(male, male_text)], [(female, female_text)] = ticks["L"], ticks["P"]
+        header.indexes["sex"], header.female_index = male, female
+        header.columns["sex"] = f"{male_text}/{female_text}"
+        order = sorted(header.indexes, key=header.indexes.__getitem__)  # as the file has them
+        header.indexes = {key: header.indexes[key] for key in order}
+        header.columns = {key: header.columns[key] for key in order}
+    else:
+        header.unknown = sorted(header.unknown + ticks["L"] + ticks["P"])
     return header
+
+
+# Sex as two columns, a mark in one of them: "L" and "P", "LK" and "PR", "Laki-laki" and
+# "Perempuan".
+_TICK_HEADERS = {
+    **dict.fromkeys(("l", "lk", "lakilaki", "laki", "pria"), "L"),
+    **dict.fromkeys(("p", "pr", "perempuan", "wanita"), "P"),
+}
+
+
+def _tick_header(text: str) -> str | None:
+    return _TICK_HEADERS.get(header_key(text))
+
+
+def _sex_from_ticks(male: str, female: str) -> str:
+    """The sex a row's two tick columns say: "L", "P", "L/P" when both are marked (an
+    error for the row), "" when neither is."""
+    return "/".join(sex for sex, text in (("L", male), ("P", female)) if _is_tick(text))
+
+
+def _is_tick(text: str) -> bool:
+    """✓, √, v, x, 1, the column's letter: anything but an empty cell, a dash or a "no"."""
+    word = "".join(text.casefold().split())
+    return bool(word) and not _is_placeholder(text) and word not in _FALSE_WORDS
 
 
 def _find_header(buffer: list[_RawRow]) -> _Header | None:
@@ -1056,9 +1099,10 @@ def _find_header(buffer: list[_RawRow]) -> _Header | None:
 
 def _with_row_below(header: _Header, top: _RawRow, below: _RawRow) -> _Header | None:
     """A header of two rows: "TEMPAT / TGL LAHIR" over "TEMPAT" and "TANGGAL", "ALAMAT" over
-    "DESA", "KECAMATAN" and "KABUPATEN". The row below belongs to the header when every cell
-    of it is a header word (alone, or with the last word of the group above it, as
-    "TANGGAL" under "... LAHIR") and together they name more columns than the top row."""
+    "DESA", "KECAMATAN" and "KABUPATEN", "JENIS KELAMIN" over "L" and "P". The row below
+    belongs to the header when every cell of it is a header word (alone, or with the last
+    word of the group above it, as "TANGGAL" under "... LAHIR") and together they name more
+    columns than the top row."""
     width = max(len(top.cells), len(below.cells))
     above = top.cells + [""] * (width - len(top.cells))
     group = ""
@@ -1073,7 +1117,9 @@ def _with_row_below(header: _Header, top: _RawRow, below: _RawRow) -> _Header | 
             (
                 written
                 for written in (text, f"{text} {words[-1]}" if words else text)
-                if header_field(written) or header_key(written) in _ROW_NUMBER_KEYS
+                if header_field(written)
+                or header_key(written) in _ROW_NUMBER_KEYS
+                or (_tick_header(written) and header_field(group) == "sex")
             ),
             None,
         )
@@ -1081,7 +1127,7 @@ def _with_row_below(header: _Header, top: _RawRow, below: _RawRow) -> _Header | 
             return None  # a word no header has: the first row of data
         combined.append(named)
     joined = _map_header(_RawRow(below.number, combined, [False] * width, top.hidden))
-    if len(joined.indexes) <= len(header.indexes):
+    if joined.columns_read <= header.columns_read:
         return None
     joined.top = top.number
     return joined
@@ -1154,6 +1200,8 @@ def _build_table(
     above = [row for row in buffer[:header_position] if row.number < header_top]
     data_rows = _chain(buffer[header_position + 1 :], rows)
     header_keys = [header_key(text) for text in header.cells]
+    name_index = header.indexes["full_name"]
+    name_header = header.cells[name_index].casefold()
     width = len(header.cells)
     filled_blank_columns: set[int] = set()
     skipped_unknown: list[int] = []
@@ -1161,6 +1209,8 @@ def _build_table(
     example_rows: list[int] = []
     numbering_row: int | None = None
     result: list[ManifestRow] = []
+    closing: dict[int, str] = {}  # rows that total or sign the list → their text
+    birth_columns = {header.indexes.get(key) for key in ("birth_date", "birth_place_date")}
     example_name = _TEMPLATE_EXAMPLE["full_name"].casefold()
 
     first_data_row = True
@@ -1172,13 +1222,19 @@ def _build_table(
             if _is_numbering_row(raw.cells):
                 numbering_row = raw.number
                 continue
-        if _repeats_header(raw.cells[:width], header_keys):
+        if _repeats_header(raw.cells[:width], header_keys) or (
+            # a second header row that is not read as one ("NAMA" merged down into it)
+            name_index < len(raw.cells) and raw.cells[name_index].casefold() == name_header
+        ):
             repeated_headers.append(raw.number)
             continue
         values = {
             key: raw.cells[index] if index < len(raw.cells) else ""
             for key, index in header.indexes.items()
         }
+        if header.female_index is not None:
+            female = raw.cells[header.female_index] if header.female_index < len(raw.cells) else ""
+            values["sex"] = _sex_from_ticks(values["sex"], female)
         for index in header.blank:
             if index < len(raw.cells) and raw.cells[index]:
                 filled_blank_columns.add(index)
@@ -1195,6 +1251,8 @@ def _build_table(
         )
         extra = tuple(text for text in raw.cells[width:] if text)
         result.append(ManifestRow(raw.number, values, numeric, extra))
+        if _closes_list(raw.cells, values["full_name"], birth_columns):
+            closing[raw.number] = " ".join(text for text in raw.cells if text)
         if len(result) > MAX_ROWS:
             raise ManifestError(
                 _(
@@ -1204,9 +1262,8 @@ def _build_table(
                 % {"limit": f"{MAX_ROWS:,}".replace(",", ".")}
             )
 
-    footer: list[int] = []
-    while result and _is_footer(result[-1].values):  # a total, a place and date, a signature
-        footer.insert(0, result.pop().number)
+    footer = _footer(result, closing, header.columns)
+    result = [row for row in result if row.number not in footer]
 
     if not result:
         if example_rows:
@@ -1276,9 +1333,12 @@ def _build_table(
         messages.append(
             _(
                 "Baris %(rows)s di akhir daftar dilewati karena tidak berisi data orang "
-                "(misalnya baris jumlah, tempat dan tanggal, atau tanda tangan)."
+                "(misalnya baris jumlah, tempat dan tanggal, atau tanda tangan): %(texts)s."
             )
-            % {"rows": _row_list(footer)}
+            % {
+                "rows": _row_list(list(footer)),
+                "texts": _quoted_list((_shorten(text) for text in footer.values()), limit=10),
+            }
         )
     return ManifestTable(
         columns=header.columns,
@@ -1293,20 +1353,94 @@ def _build_table(
     )
 
 
+# What opens a total or a signature block under a list ("Jumlah: 9 orang", "Konsul Jenderal,",
+# "(ttd)", "NIP. 1970…", "a.n. Kepala…"). No name begins with one of them.
 _FOOTER_WORDS = re.compile(
-    r"^(?:jumlah|total|ttd|tertanda|mengetahui|a\.?n\.?|an\.|nip|konsul|kepala|petugas|"
-    r"dibuat|diketahui|disetujui)\b",
+    r"^(?:(?:jumlah|jml|total|sub\s*total|ttd|tertanda|mengetahui|menyetujui|nip|nrp|konsul|"
+    r"kepala|petugas|pejabat|dibuat|diketahui|disetujui|diserahkan|diterima|hormat\s+kami|"
+    r"yang\s+(?:menyerahkan|menerima|membuat))\b|t\.\s?t\.\s?d|a\.\s?n\b|an\.|u\.\s?b\.)",
     re.IGNORECASE,
 )
+# "Kuching, 27 November 2026", "Tawau, 27-11-2026": where and when the list was signed.
+_PLACE_AND_DATE = re.compile(r"[^\W\d_][^\d,]*,\s*(?P<date>\S.*\d{4})\.?")
 
 
-def _is_footer(values: dict[str, str]) -> bool:
-    """A row below the people that is no person: no sex, no identity number, no birth date,
-    and no name or a word that opens a total or a signature block."""
-    if any(values.get(key) for key in ("sex", "nik", "document_number", "birth_date")):
+def _footer_word(text: str) -> bool:
+    return bool(_FOOTER_WORDS.match(text.strip(" ([-:")))
+
+
+def _place_and_date(text: str) -> bool:
+    found = _PLACE_AND_DATE.fullmatch(text.strip(" ()"))
+    if found is None:
         return False
-    name = values.get("full_name", "").strip()
-    return not name or bool(_FOOTER_WORDS.match(name))
+    when = _WEEKDAY.sub("", found["date"])
+    if match := _DATE_NAMED.fullmatch(when):
+        return match[2].casefold() in _MONTHS
+    if match := _MONTH_YEAR.fullmatch(when):
+        return match[1].casefold() in _MONTHS
+    return _DATE_DMY.fullmatch(when) is not None
+
+
+def _closing_text(text: str) -> bool:
+    """Whether a cell totals or signs a list: a word that opens a total or a signature, or
+    the place and date of the signature."""
+    return _footer_word(text) or _place_and_date(text)
+
+
+def _closes_list(cells: list[str], name: str, birth_columns: set[int | None]) -> bool:
+    """A row that names no one and totals or signs the list, in whichever column its text
+    fell (a place and a date in a birth column is where and when someone was born)."""
+    if name and not _closing_text(name):
+        return False
+    return any(
+        _footer_word(text) or (index not in birth_columns and _place_and_date(text))
+        for index, text in enumerate(cells)
+        if text
+    )
+
+
+def _footer(
+    rows: list[ManifestRow], closing: dict[int, str], columns: dict[str, str]
+) -> dict[int, str]:
+    """The rows under a list that are no people (row number → text), read from the first
+    total, place and date or signature line down to the next row that looks like a person
+    (a list may go on after a subtotal); and, as always, the rows that end the list without
+    a name or anything that identifies someone."""
+    footer: dict[int, str] = {}
+    within = False
+    for row in rows:
+        if row.number in closing:
+            within = True
+        elif within and _looks_like_person(row, columns):
+            within = False
+        if within:
+            footer[row.number] = closing.get(row.number) or _row_text(row)
+    for row in reversed(rows):
+        if row.number in footer:
+            continue
+        if row.values.get("full_name") or any(
+            row.values.get(key) for key in ("sex", "nik", "document_number", "birth_date")
+        ):
+            break
+        footer[row.number] = _row_text(row)
+    return dict(sorted(footer.items()))
+
+
+def _row_text(row: ManifestRow) -> str:
+    return " ".join(text for text in (*row.values.values(), *row.extra) if text)
+
+
+def _looks_like_person(row: ManifestRow, columns: dict[str, str]) -> bool:
+    """A real name, with a sex or a birth date that can be read."""
+    name = row.values.get("full_name", "")
+    if not re.search(r"[^\W\d_]{2}", name) or _closing_text(name):
+        return False
+    if _letters_key(row.values.get("sex", "")) in _MALE | _FEMALE:
+        return True
+    scratch = _RowContext(row, columns)  # its complaints are not wanted here
+    raw = {key: row.values.get(key, "") for key in FIELDS}
+    _from_combined_birth_column(raw, scratch)
+    return _parse_birth_date(raw["birth_date"], scratch, _today())[0] is not None
 
 
 def _repeats_header(cells: list[str], header_keys: list[str]) -> bool:
@@ -1698,10 +1832,20 @@ def _parse_sex(text: str, ctx: _RowContext) -> str | None:
         return "M"
     if key in _FEMALE:
         return "F"
+    words = {_letters_key(word) for word in re.split(r"[\s/,;&+]+", text)} - {"", "dan", "and"}
     if not key:
         ctx.error(
             "sex",
             _("jenis kelamin wajib diisi: tulis L untuk laki-laki atau P untuk perempuan."),
+        )
+    elif words & _MALE and words & _FEMALE and words <= _MALE | _FEMALE:
+        ctx.error(  # "L/P": both tick columns marked, or both letters written
+            "sex",
+            _(
+                "laki-laki dan perempuan sama-sama ditandai (“%(value)s”). Pilih satu: L untuk "
+                "laki-laki atau P untuk perempuan."
+            )
+            % {"value": _shorten(text)},
         )
     else:
         ctx.error(

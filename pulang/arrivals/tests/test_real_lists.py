@@ -159,6 +159,80 @@ def test_totals_and_signatures_below_the_people_are_not_rows(worker):  # noqa: F
     assert any("di akhir daftar dilewati" in warning for warning in table.warnings)
 
 
+def test_a_consulates_closing_block_in_any_column_is_not_people_to_fix(worker):  # noqa: F811
+    """The total in the name column with its count in the sex column, the place and date,
+    and the signature in the NIK column: none of it is a row with errors, and one warning
+    says what was left out."""
+    from pulang.arrivals.services import manifest_preview, manifest_upload
+
+    def build(sheet):
+        sheet.append(["DAFTAR WNI DEPORTASI - KJRI KUCHING"])
+        sheet.append(["No.", "NAMA", "L/P", "TANGGAL LAHIR", "NIK", "ALAMAT"])
+        sheet.append([1, "SITI RAHAYU", "P", "12-03-1990", "3527014203900001", "Sampang"])
+        sheet.append([2, "BUDI HARTONO", "L", "01-07-1985", "3527010107850002", "Sampang"])
+        sheet.append([3, "WATI NINGSIH", "P", "1988", None, "Sreseh"])
+        sheet.append([None])
+        sheet.append([None, "Jumlah: 3 orang", 3])  # =COUNTA(C3:C5), as Excel cached it
+        sheet.append([None, None, None, None, "Kuching, 27 November 2026"])
+        sheet.append([None, None, None, None, "Konsul Jenderal,"])
+        sheet.append([None, None, None, None, "ttd"])
+        sheet.append([None, None, None, None, "Sigit Wibowo"])
+        sheet.append([None, None, None, None, "NIP. 19700101 199503 1 001"])
+
+    batch = BatchFactory(receiving_agency=worker.agency)
+    record, _ = manifest_upload(
+        actor=worker, batch=batch, data=workbook_bytes(build), filename="kuching.xlsx"
+    )
+    manifest_preview(manifest_import=record)
+    record.refresh_from_db()
+    rows = record.preview["rows"]
+    assert [row["raw"]["full_name"] for row in rows] == [
+        "SITI RAHAYU",
+        "BUDI HARTONO",
+        "WATI NINGSIH",
+    ]
+    assert all(row["status"] != "error" for row in rows)
+    [footer] = [w for w in record.preview["file_warnings"] if "di akhir daftar" in w]
+    assert footer.startswith("Baris 7, 8, 9, 10, 11, 12 di akhir daftar dilewati")
+    for text in ("Jumlah: 3 orang", "Kuching, 27 November 2026", "Konsul Jenderal,", "ttd"):
+        assert f"“{text}" in footer
+    assert "Sigit Wibowo" in footer and "NIP. 19700101" in footer
+    summary = manifest_commit(actor=worker, manifest_import=record)
+    assert summary.created == 3 and not summary.errors
+
+
+def test_a_list_that_goes_on_after_a_subtotal_is_read_to_its_end():
+    table, parsed = read(
+        "No;Nama;JK;Tanggal Lahir\n"
+        "1;Siti Rahayu;P;12/03/1990\n2;Budi Hartono;L;01/07/1985\n"
+        ";Sub total: 2 orang;2;\n"
+        "3;Wati Ningsih;P;\n4;Joko Susilo;L;1979\n"
+        ";Jumlah: 4 orang;4;\n;Tawau, 28-11-2026;;\n;(ttd);;\n;( Sigit Wibowo );;\n"
+    )
+    assert [row.values["full_name"] for row in table.rows] == [
+        "Siti Rahayu",
+        "Budi Hartono",
+        "Wati Ningsih",
+        "Joko Susilo",
+    ]
+    assert not any(row.has_errors for row in parsed)
+    [footer] = [w for w in table.warnings if "di akhir daftar" in w]
+    assert footer.startswith("Baris 4, 7, 8, 9, 10 di akhir daftar dilewati")
+
+
+def test_a_person_without_a_name_is_still_a_row_to_fix_not_a_signature():
+    """A place and date of birth is no signature, and a name that opens like "a.n." is a
+    name."""
+    table, parsed = read(
+        "Nama;JK;TTL\nSiti Rahayu;P;Sampang, 12-03-1990\n;L;Sampang, 01-07-1985\n"
+        "An Nisa Rahmawati;;\n"
+    )
+    assert [row.number for row in table.rows] == [2, 3, 4]
+    assert "nama wajib diisi" in parsed[1].errors[0].message
+    assert "jenis kelamin wajib diisi" in parsed[2].errors[0].message
+    assert not any("di akhir daftar" in warning for warning in table.warnings)
+
+
 @pytest.mark.parametrize(
     ("header", "field"),
     [
@@ -451,6 +525,76 @@ def test_a_header_of_two_rows_names_the_columns_it_groups():
     [row] = table.rows
     assert row.values["birth_date"] == "12/03/1990" and row.values["regency"] == "Sampang"
     assert table.unknown_headers == []
+
+
+def test_sex_ticked_in_l_and_p_columns_under_a_merged_header(worker):  # noqa: F811
+    """ "JENIS KELAMIN" merged over "L" and "P", the other headers merged down over both
+    rows: the second row is no person, each row's sex is the column it ticks, and a row
+    ticking both or neither is one to fix, which the worker can do in the preview."""
+    from pulang.arrivals.manifest import ManifestRow
+    from pulang.arrivals.services import manifest_preview, manifest_row_recheck, manifest_upload
+
+    def build(sheet):
+        sheet.append(["DAFTAR NAMA WNI DEPORTASI MELALUI PELABUHAN STULANG LAUT"])
+        sheet.append(["NO", "NAMA", "JENIS KELAMIN", None, "TTL", "NO. PASPOR/SPLP", "DAERAH ASAL"])
+        sheet.append([None, None, "L", "P"])
+        sheet.append([1, "AGUS SALIM", "✓", None, "Sampang, 12-03-1990", "C1234001", "Sampang"])
+        sheet.append([2, "RINA WATI", None, "√", "Sampang, 05-06-1992", "C1234002", "Sampang"])
+        sheet.append([3, "DEDI KURNIA", "V", "", "Lombok Timur, 1987", "C1234003", "Lotim"])
+        sheet.append([4, "NINA SARI", "", "1", "Cilacap, 01-01-1995", "C1234004", "Cilacap"])
+        sheet.append([5, "EKO PRASETYO", "x", "x", "Blitar, 02-02-1980", "C1234005", "Blitar"])
+        sheet.append([6, "TUTI HANDAYANI", None, None, "Blitar, 03-03-1983", "C1234006", "Blitar"])
+        sheet.append([None, "JUMLAH", 3, 3])
+        for cells in ("A2:A3", "B2:B3", "C2:D2", "E2:E3", "F2:F3", "G2:G3"):
+            sheet.merge_cells(cells)
+
+    table = manifest_read(workbook_bytes(build), filename="stulang.xlsx")
+    assert table.header_row == 3
+    assert table.columns["sex"] == "L/P"
+    assert not any("tanpa judul" in warning for warning in table.warnings)
+    parsed = {row.number: manifest_parse_row(row, table.columns) for row in table.rows}
+    assert list(parsed) == [4, 5, 6, 7, 8, 9]
+    assert [parsed[n].values["sex"] for n in (4, 5, 6, 7)] == ["M", "F", "M", "F"]
+    assert not any(parsed[n].errors for n in (4, 5, 6, 7))
+    [both] = parsed[8].errors
+    assert both.message.startswith(
+        "Baris 8, kolom “L/P”: laki-laki dan perempuan sama-sama ditandai"
+    )
+    [neither] = parsed[9].errors
+    assert neither.message.startswith("Baris 9, kolom “L/P”: jenis kelamin wajib diisi")
+
+    batch = BatchFactory(receiving_agency=worker.agency)
+    record, _ = manifest_upload(
+        actor=worker, batch=batch, data=workbook_bytes(build), filename="stulang.xlsx"
+    )
+    manifest_preview(manifest_import=record)
+    manifest_row_recheck(actor=worker, manifest_import=record, row=ManifestRow(8, {"sex": "L"}))
+    record.refresh_from_db()
+    fixed = next(row for row in record.preview["rows"] if row["number"] == 8)
+    assert fixed["status"] != "error" and fixed["values"]["sex"] == "M"
+
+
+@pytest.mark.parametrize(("male", "female"), [("L", "P"), ("LK", "PR"), ("Laki-laki", "Perempuan")])
+def test_sex_ticked_in_two_columns_of_a_one_row_header(male, female):
+    table, [budi, ani] = read(
+        f"NO;NAMA;{male};{female};TGL LAHIR\n1;Budi;✓;;01-01-1990\n2;Ani;;✓;02-02-1991\n"
+    )
+    assert table.columns["sex"] == f"{male}/{female}" and table.unknown_headers == []
+    assert (budi.values["sex"], ani.values["sex"]) == ("M", "F")
+    assert not budi.errors and not ani.errors
+
+
+def test_a_second_header_row_with_a_word_no_header_has_is_not_a_person():
+    def build(sheet):
+        sheet.append(["NO", "NAMA", "L/P", "ALAMAT", None, "NO HP"])
+        sheet.append([None, None, None, "JALAN", "RT/RW", None])
+        sheet.append([1, "Siti Aminah", "P", "Jl. Mawar 5", "01/02", "0812 3456 7890"])
+        for cells in ("A1:A2", "B1:B2", "C1:C2", "D1:E1", "F1:F2"):
+            sheet.merge_cells(cells)
+
+    table = manifest_read(workbook_bytes(build), filename="daftar.xlsx")
+    assert [row.values["full_name"] for row in table.rows] == ["Siti Aminah"]
+    assert any("Baris 2 berisi judul kolom lagi" in warning for warning in table.warnings)
 
 
 def test_a_workbook_with_a_list_on_each_sheet_is_imported_one_sheet_per_upload(worker):  # noqa: F811
