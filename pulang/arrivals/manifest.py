@@ -25,7 +25,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -493,12 +493,15 @@ _ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 
 
-def manifest_read(data: bytes, *, filename: str = "", sheet: str = "") -> ManifestTable:
+def manifest_read(
+    data: bytes, *, filename: str = "", sheet: str = "", sheets_read: Iterable[str] = ()
+) -> ManifestTable:
     """Read a manifest's bytes into text cells; raise ManifestError when the file is unusable.
 
     XLSX is recognised by its zip signature, whatever the file is called; everything else must
     be text. `filename` only helps to word the message about an unreadable file. `sheet`
     names the sheet of a workbook to read; without it, the sheet with the list is found.
+    `sheets_read` are sheets imported before, not pointed out again as still to read.
     """
     if len(data) > MAX_FILE_BYTES:
         raise ManifestError(
@@ -513,7 +516,7 @@ def manifest_read(data: bytes, *, filename: str = "", sheet: str = "") -> Manife
         raise ManifestError(_("File ini kosong. Pilih file daftar (manifes) yang berisi data."))
     _refuse_known_binary(data, filename)
     if data.startswith(_ZIP_SIGNATURES):
-        return _read_xlsx(data, filename, sheet)
+        return _read_xlsx(data, filename, sheet, set(sheets_read))
     return _read_csv(data, filename)
 
 
@@ -759,7 +762,9 @@ def _clean_cell(text: str) -> str:
 # --- XLSX ------------------------------------------------------------------------------------
 
 
-def _read_xlsx(data: bytes, filename: str, sheet: str = "") -> ManifestTable:
+def _read_xlsx(
+    data: bytes, filename: str, sheet: str = "", sheets_read: Collection[str] = ()
+) -> ManifestTable:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
@@ -799,7 +804,7 @@ def _read_xlsx(data: bytes, filename: str, sheet: str = "") -> ManifestTable:
     except Exception as error:
         raise ManifestError(_broken_xlsx_message()) from error
     try:
-        return _read_workbook(workbook, sheet)
+        return _read_workbook(workbook, sheet, sheets_read)
     except ManifestError:
         raise
     except Exception as error:
@@ -808,7 +813,9 @@ def _read_xlsx(data: bytes, filename: str, sheet: str = "") -> ManifestTable:
         workbook.close()
 
 
-def _read_workbook(workbook: Any, wanted: str = "") -> ManifestTable:
+def _read_workbook(
+    workbook: Any, wanted: str = "", sheets_read: Collection[str] = ()
+) -> ManifestTable:
     sheets = [ws for ws in workbook.worksheets if hasattr(ws, "iter_rows")]
     active = workbook.active if workbook.active in sheets else None
     ordered = sorted(
@@ -848,7 +855,7 @@ def _read_workbook(workbook: Any, wanted: str = "") -> ManifestTable:
         )
     others = []
     for ws in sheets:
-        if ws is sheet:
+        if ws is sheet or ws.title in sheets_read:
             continue
         header = _find_header(_first_rows(_xlsx_rows(ws)))
         if header is not None and not _missing_required(header):

@@ -174,6 +174,15 @@ def manifest_upload(
     return record, True
 
 
+def _sheets_read(record: ManifestImport) -> set[str]:
+    """The sheets of this workbook that earlier imports of the same file have saved."""
+    return set(
+        ManifestImport.objects.filter(sha256=record.sha256, status=ManifestImport.Status.COMMITTED)
+        .exclude(pk=record.pk)
+        .values_list("sheet", flat=True)
+    ) - {""}
+
+
 def _sheet_not_read(data: bytes, filename: str, done: set[str]) -> str:
     """The first sheet with a list that no committed import of this file has read ("" for
     none, and for a CSV)."""
@@ -198,7 +207,12 @@ def _preview(record: ManifestImport, progress: Progress | None) -> None:
     record.save(update_fields=["status", "progress", "progressed_at"])
     try:
         with record.file.open("rb") as handle:
-            table = manifest_read(handle.read(), filename=record.original_name, sheet=record.sheet)
+            table = manifest_read(
+                handle.read(),
+                filename=record.original_name,
+                sheet=record.sheet,
+                sheets_read=_sheets_read(record),
+            )
     except Exception as error:  # ManifestError and anything unreadable
         record.status = ManifestImport.Status.FAILED
         record.error = str(error)
