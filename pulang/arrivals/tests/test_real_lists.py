@@ -154,6 +154,11 @@ def test_totals_and_signatures_below_the_people_are_not_rows(worker):  # noqa: F
         ("JENIS KELAMIN (L/P)", "sex"),
         ("No. Telp Keluarga", "kin_phone"),
         ("No HP Wali", "kin_phone"),
+        ("Asal (Provinsi)", "province"),
+        ("Asal (Kab/Kota)", "regency"),
+        ("Daerah Asal (Kecamatan)", "district"),
+        ("Alamat (Desa)", "village"),
+        ("Alamat (RT/RW)", "address"),
     ],
 )
 def test_headers_as_lists_write_them(header, field):
@@ -161,6 +166,17 @@ def test_headers_as_lists_write_them(header, field):
         f"Nama;L/P;{header}\nSuparmi;P;x\n" if field != "sex" else f"Nama;{header}\nA;P\n"
     )
     assert table.columns.get(field) == header
+
+
+def test_home_province_and_regency_under_one_heading_are_two_columns(worker):  # noqa: F811
+    make_regions(("52", "Nusa Tenggara Barat"), ("52.03", "Kabupaten Lombok Timur"))
+    record, _ = preview(
+        worker, "Nama;JK;Asal (Provinsi);Asal (Kabupaten)\nSiti;P;NTB;Lombok Timur\n"
+    )
+    assert record.preview["file_warnings"] == []
+    [row] = record.preview["rows"]
+    assert row["values"]["origin_region"] == "52.03"
+    assert row["status"] == "ok"
 
 
 def test_a_list_without_a_document_type_column_is_not_warned_on_every_row():
