@@ -335,29 +335,7 @@ def _registry_checks(
     today: date | None = None,
 ) -> list[dict[str, Any]]:
     """Checks that need the database: the origin region and the NIK against the record."""
-    issues: list[dict[str, Any]] = []
-    region = _resolve_region(values, regions)
-    for text in (values.get("origin"), values.get("address")):  # "Desa X Kec. Y Kab. Sampang"
-        if text and (region is None or region.level == Region.Level.PROVINCE):
-            region = _region_from_text(text, regions) or region
-    if region is None and any(
-        values.get(key)
-        for key in ("region_code", "province", "regency", "district", "village", "origin")
-    ):
-        field = next(
-            key
-            for key in ("region_code", "regency", "province", "district", "village", "origin")
-            if values.get(key)
-        )
-        issues.append(
-            _issue(
-                row,
-                field,
-                columns.get(field) or columns.get("province", ""),
-                "warning",
-                _("daerah asal tidak ditemukan dalam daftar wilayah; periksa ejaannya."),
-            )
-        )
+    region, issues = _origin_checks(values, columns, row, regions)
     values["origin_region"] = region.code if region else None
     if values.get("nik"):
         _facts, nik_issues = nik_check(
@@ -381,26 +359,105 @@ def _registry_checks(
     return issues
 
 
-def _resolve_region(values: dict[str, Any], regions: "RegionLookup") -> Region | None:
-    """The most precise region the row names: its code, else its names from province down."""
+_PART_LEVELS = {
+    "province": Region.Level.PROVINCE,
+    "regency": Region.Level.REGENCY,
+    "district": Region.Level.DISTRICT,
+    "village": Region.Level.VILLAGE,
+}
+
+
+def _origin_checks(
+    values: dict[str, Any], columns: dict[str, str], row: int, regions: "RegionLookup"
+) -> tuple[Region | None, list[dict[str, Any]]]:
+    """The home region a row names, and what to tell about it. A name not found below the
+    region found ("LOTIM" under Nusa Tenggara Barat) is said, and kept as written in the
+    home address: only the region above it is recorded, and the name must not be lost."""
+    issues: list[dict[str, Any]] = []
+    region, unknown = _resolve_region(values, regions)
+    for text in (values.get("origin"), values.get("address")):  # "Desa X Kec. Y Kab. Sampang"
+        if text and (region is None or region.level == Region.Level.PROVINCE):
+            region = _region_from_text(text, regions) or region
+    lost = [
+        (key, name) for key, name in unknown if region is None or _PART_LEVELS[key] > region.level
+    ]
+    if lost:
+        _keep_in_address(values, [name for _key, name in reversed(lost)])  # village first
+    if region is None and any(
+        values.get(key)
+        for key in ("region_code", "province", "regency", "district", "village", "origin")
+    ):
+        field = next(
+            key
+            for key in ("region_code", "regency", "province", "district", "village", "origin")
+            if values.get(key)
+        )
+        issues.append(
+            _issue(
+                row,
+                field,
+                columns.get(field) or columns.get("province", ""),
+                "warning",
+                _("daerah asal tidak ditemukan dalam daftar wilayah; periksa ejaannya."),
+            )
+        )
+    elif region is not None and lost and (lost[0][0] != "village" or regions.has_villages):
+        # Villages are optional (`pulang load-regions --without-villages`): without them
+        # every village would be "not found", and the district is as far as one can go.
+        key, name = lost[0]
+        parts = {"regency": _("kabupaten/kota"), "district": _("kecamatan")}
+        issues.append(
+            _issue(
+                row,
+                key,
+                columns.get(key, ""),
+                "warning",
+                _(
+                    "%(part)s “%(name)s” tidak ditemukan di %(region)s; yang dicatat hanya "
+                    "%(region)s, dan “%(name)s” disimpan di alamat asal. Periksa ejaannya."
+                )
+                % {
+                    "part": parts.get(key, _("desa/kelurahan")),
+                    "name": name,
+                    "region": region.name,
+                },
+            )
+        )
+    return region, issues
+
+
+def _keep_in_address(values: dict[str, Any], names: list[str]) -> None:
+    """Add region names not found to the home address as written ("RT 02, LOTIM"), unless
+    it says them already."""
+    address = values.get("address") or values.get("origin") or ""
+    missing = [name for name in names if name.casefold() not in address.casefold()]
+    values["address"] = ", ".join(part for part in (address, *missing) if part)[:300]
+
+
+def _resolve_region(
+    values: dict[str, Any], regions: "RegionLookup"
+) -> tuple[Region | None, list[tuple[str, str]]]:
+    """The most precise region the row names: its code, else its names from province down;
+    and the names not found, (field, name as written), province first. A name below one not
+    found is not looked for: it cannot be told apart from its namesakes elsewhere."""
     code = values.get("region_code")
     if code:
-        return regions.get(code)
+        return regions.get(code), []
     region: Region | None = None
-    for key, level in (
-        ("province", Region.Level.PROVINCE),
-        ("regency", Region.Level.REGENCY),
-        ("district", Region.Level.DISTRICT),
-        ("village", Region.Level.VILLAGE),
-    ):
+    unknown: list[tuple[str, str]] = []
+    for key, level in _PART_LEVELS.items():
         name = (values.get(key) or "").strip()
         if not name:
             continue
-        found = regions.by_name(name, level, parent=region)
-        if found is None and level > Region.Level.REGENCY:
-            return region  # a district or village not known under its regency
-        region = found or region  # a province not recognised does not hide its regency
-    return region
+        # A province not recognised does not hide its regency; a regency not recognised
+        # hides its districts.
+        below_unknown = any(part != "province" for part, _name in unknown)
+        found = None if below_unknown else regions.by_name(name, level, parent=region)
+        if found is None:
+            unknown.append((key, name))
+        else:
+            region = found
+    return region, unknown
 
 
 _REGION_PREFIXES = ("kabupaten ", "kab. ", "kab ", "kota administrasi ", "kota adm. ", "kota ")
@@ -439,6 +496,7 @@ class RegionLookup:
 
     regencies: list[tuple[str, str, bool]]  # (bare name, code, is a city), longest first
     districts: set[str]  # the codes a NIK's first six digits are checked against
+    has_villages: bool = True
     by_code: dict[str, Region | None] = field(default_factory=dict)
     children: dict[str, list[Region]] = field(default_factory=dict)  # parent code -> regions
     named: dict[tuple[str, int, str], Region | None] = field(default_factory=dict)
@@ -450,7 +508,8 @@ class RegionLookup:
         districts = set(
             Region.objects.filter(level=Region.Level.DISTRICT).values_list("code", flat=True)
         )
-        return cls(sorted(names, key=lambda item: -len(item[0])), districts)
+        has_villages = Region.objects.filter(level=Region.Level.VILLAGE).exists()
+        return cls(sorted(names, key=lambda item: -len(item[0])), districts, has_villages)
 
     def prefetch(self, codes: Iterable[str | None]) -> None:
         """Read the regions of these codes in one query, for `get`."""

@@ -221,6 +221,58 @@ def test_an_abbreviated_province_does_not_hide_its_regency(worker):  # noqa: F81
     assert row["status"] == "ok"
 
 
+def test_a_regency_not_found_under_its_province_is_said_and_kept_as_written(worker):  # noqa: F811
+    # The regency's capital written for the regency: only the province is known for sure.
+    make_regions(("52", "Nusa Tenggara Barat"), ("52.03", "Kabupaten Lombok Timur"))
+    record, _ = preview(
+        worker, "Nama;JK;Kabupaten;Provinsi;Alamat\nSiti;P;SELONG;NTB;RT 02\nRina;P;Selong;NTB;\n"
+    )
+    first, second = record.preview["rows"]
+    assert first["status"] == second["status"] == "warning"
+    [issue] = first["issues"]
+    assert issue["message"].startswith("Baris 2, kolom “Kabupaten”: kabupaten/kota “SELONG”")
+    assert "yang dicatat hanya Nusa Tenggara Barat" in issue["message"]
+    manifest_commit(actor=worker, manifest_import=record)
+    homes = dict(Person.objects.values_list("full_name", "origin_region_id"))
+    addresses = dict(Person.objects.values_list("full_name", "origin_address"))
+    assert homes == {"Siti": "52", "Rina": "52"}
+    assert addresses == {"Siti": "RT 02, SELONG", "Rina": "Selong"}
+
+
+def test_a_district_not_found_in_its_regency_is_said_and_kept(worker):  # noqa: F811
+    make_regions(("35", "Jawa Timur"), ("35.27", "Kabupaten Sampang"), ("35.27.01", "Sreseh"))
+    record, _ = preview(worker, "Nama;JK;Kabupaten;Kecamatan;Desa\nSiti;P;Sampang;Sresseh;Noreh\n")
+    [row] = record.preview["rows"]
+    assert row["values"]["origin_region"] == "35.27"
+    assert row["values"]["address"] == "Noreh, Sresseh"
+    [issue] = row["issues"]
+    assert (
+        "kolom “Kecamatan”: kecamatan “Sresseh” tidak ditemukan di Kabupaten Sampang"
+        in (issue["message"])
+    )
+
+
+def test_a_village_is_kept_without_a_warning_when_no_villages_are_loaded(worker):  # noqa: F811
+    make_regions(("35", "Jawa Timur"), ("35.27", "Kabupaten Sampang"), ("35.27.01", "Sreseh"))
+    text = "Nama;JK;Kabupaten;Kecamatan;Desa\nSiti;P;Sampang;Sreseh;Noreh\n"
+    record, _ = preview(worker, text)
+    [row] = record.preview["rows"]
+    assert (row["values"]["origin_region"], row["values"]["address"]) == ("35.27.01", "Noreh")
+    assert row["status"] == "ok"
+    make_regions(("35.27.01.2001", "Labuhan"))  # villages loaded: one not found is said
+    record, _ = preview(worker, text.replace("Siti", "Sari"))
+    [row] = record.preview["rows"]
+    assert "desa/kelurahan “Noreh” tidak ditemukan di Sreseh" in row["issues"][0]["message"]
+
+
+def test_a_home_region_not_found_at_all_is_kept_in_the_address(worker):  # noqa: F811
+    record, _ = preview(worker, "Nama;JK;Kabupaten;Provinsi\nSiti;P;Selong;Nusa Tengara Barat\n")
+    [row] = record.preview["rows"]
+    assert "daerah asal tidak ditemukan" in row["issues"][0]["message"]
+    manifest_commit(actor=worker, manifest_import=record)
+    assert Person.objects.get().origin_address == "Selong, Nusa Tengara Barat"
+
+
 def test_the_regency_named_in_the_address_is_the_home_region(worker):  # noqa: F811
     make_regions(("35", "Jawa Timur"), ("35.27", "Kabupaten Sampang"))
     record, _ = preview(
