@@ -375,9 +375,14 @@ def _origin_checks(
     home address: only the region above it is recorded, and the name must not be lost."""
     issues: list[dict[str, Any]] = []
     region, unknown = _resolve_region(values, regions)
-    for text in (values.get("origin"), values.get("address")):  # "Desa X Kec. Y Kab. Sampang"
+    # Where the regency was read, and how it was written (a code says exactly which).
+    said = None if values.get("region_code") else ("regency", values.get("regency") or "")
+    for key in ("origin", "address"):  # "Desa X Kec. Y Kab. Sampang"
+        text = values.get(key)
         if text and (region is None or region.level == Region.Level.PROVINCE):
-            region = _region_from_text(text, regions) or region
+            found = _region_from_text(text, regions)
+            if found is not None:
+                region, said = found, (key, text)
     lost = [
         (key, name) for key, name in unknown if region is None or _PART_LEVELS[key] > region.level
     ]
@@ -423,7 +428,38 @@ def _origin_checks(
                 },
             )
         )
+    if region is not None and region.level == Region.Level.REGENCY and said:
+        issues += _namesake_issues(region, said, values, unknown, columns, row, regions)
     return region, issues
+
+
+def _namesake_issues(
+    region: Region,
+    said: tuple[str, str],
+    values: dict[str, Any],
+    unknown: list[tuple[str, str]],
+    columns: dict[str, str],
+    row: int,
+    regions: "RegionLookup",
+) -> list[dict[str, Any]]:
+    """A regency named without "Kabupaten" or "Kota" where both exist ("Kupang"): the
+    regency was taken (`RegionLookup.by_name`), and the worker is told it may be the city."""
+    key, text = said
+    if re.search(r"\b(?:kab|kabupaten|kota|kodya|kotamadya)\b", text.lower()):
+        return []
+    province_known = bool(values.get("province")) and "province" not in dict(unknown)
+    others = [
+        name
+        for code, name in regions.namesakes.get(region.code, [])
+        if not province_known or code[:2] == region.code[:2]
+    ]
+    if not others:
+        return []
+    message = _(
+        "“%(name)s” bisa berarti %(chosen)s atau %(other)s; yang dicatat %(chosen)s. Bila "
+        "yang dimaksud %(other)s, tulis “%(other)s”."
+    ) % {"name": text, "chosen": region.name, "other": others[0]}
+    return [_issue(row, key, columns.get(key, ""), "warning", message)]
 
 
 def _keep_in_address(values: dict[str, Any], names: list[str]) -> None:
@@ -460,15 +496,50 @@ def _resolve_region(
     return region, unknown
 
 
-_REGION_PREFIXES = ("kabupaten ", "kab. ", "kab ", "kota administrasi ", "kota adm. ", "kota ")
+# "Kabupaten", "Kab.", "KAB.LOTIM", "Kota", "Kota Adm.", "Kodya" (the old "kotamadya") before
+# a name; never "Kota" run into one ("Kotabaru" is a regency's whole name).
+_REGION_PREFIX = re.compile(
+    r"^(?:kabupaten administrasi|kabupaten|kab|kota administrasi|kota adm|kotamadya|kodya|kota)"
+    r"(?:\.\s*|\s+)"
+)
+_CITY_PREFIX = re.compile(r"^(?:kota|kotamadya|kodya)\b")
 
 
 def _bare(name: str) -> str:
     name = " ".join(name.lower().split())
-    for prefix in _REGION_PREFIXES:
-        if name.startswith(prefix):
-            return name[len(prefix) :]
-    return name
+    return _REGION_PREFIX.sub("", name, count=1)
+
+
+def _says_city(name: str) -> bool:
+    return bool(_CITY_PREFIX.match(name.strip().lower()))
+
+
+# Regencies of the main migrant-sending areas by the short names their own people and the
+# consulates' lists use. Kept to names in wide, settled use, each of one regency only; the
+# codes are the interior ministry's, as `pulang load-regions` loads them, and a test checks
+# each code against the name written here. Not a guess at any other shortening.
+_REGENCY_SHORT: dict[str, tuple[str, str]] = {  # short name: (code, the regency's name)
+    # Nusa Tenggara Barat
+    "lobar": ("52.01", "Lombok Barat"),
+    "loteng": ("52.02", "Lombok Tengah"),
+    "lotim": ("52.03", "Lombok Timur"),
+    "ksb": ("52.07", "Sumbawa Barat"),
+    "klu": ("52.08", "Lombok Utara"),
+    # Nusa Tenggara Timur
+    "tts": ("53.02", "Timor Tengah Selatan"),
+    "ttu": ("53.03", "Timor Tengah Utara"),
+    "mabar": ("53.15", "Manggarai Barat"),
+    "sbd": ("53.18", "Sumba Barat Daya"),
+    "matim": ("53.19", "Manggarai Timur"),
+    # Sulawesi Selatan
+    "pangkep": ("73.10", "Pangkajene dan Kepulauan"),
+    "sidrap": ("73.14", "Sidenreng Rappang"),
+    # Sumatera Utara
+    "tapteng": ("12.01", "Tapanuli Tengah"),
+    "taput": ("12.02", "Tapanuli Utara"),
+    "tapsel": ("12.03", "Tapanuli Selatan"),
+    "madina": ("12.13", "Mandailing Natal"),
+}
 
 
 # Provinces as lists abbreviate them.
@@ -497,19 +568,41 @@ class RegionLookup:
     regencies: list[tuple[str, str, bool]]  # (bare name, code, is a city), longest first
     districts: set[str]  # the codes a NIK's first six digits are checked against
     has_villages: bool = True
+    short: dict[str, tuple[str, str]] = field(default_factory=dict)  # "lotim" -> (code, bare)
+    # A regency's code -> the other regencies of its bare name ("Kupang": the city), for
+    # the rows that leave it to us which one they mean.
+    namesakes: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     by_code: dict[str, Region | None] = field(default_factory=dict)
     children: dict[str, list[Region]] = field(default_factory=dict)  # parent code -> regions
     named: dict[tuple[str, int, str], Region | None] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> "RegionLookup":
-        rows = Region.objects.filter(level=Region.Level.REGENCY).values_list("code", "name")
-        names = [(_bare(name), code, name.lower().startswith("kota")) for code, name in rows]
+        rows = list(Region.objects.filter(level=Region.Level.REGENCY).values_list("code", "name"))
+        names = [(_bare(name), code, _says_city(name)) for code, name in rows]
         districts = set(
             Region.objects.filter(level=Region.Level.DISTRICT).values_list("code", flat=True)
         )
         has_villages = Region.objects.filter(level=Region.Level.VILLAGE).exists()
-        return cls(sorted(names, key=lambda item: -len(item[0])), districts, has_villages)
+        bare = {code: _bare(name) for code, name in rows}
+        alike: dict[str, list[tuple[str, str]]] = {}
+        for code, name in rows:
+            alike.setdefault(bare[code], []).append((code, name))
+        return cls(
+            sorted(names, key=lambda item: -len(item[0])),
+            districts,
+            has_villages,
+            short={
+                word: (code, bare[code])
+                for word, (code, _name) in _REGENCY_SHORT.items()
+                if code in bare
+            },
+            namesakes={
+                code: [other for other in alike[bare[code]] if other[0] != code]
+                for code, _name in rows
+                if len(alike[bare[code]]) > 1
+            },
+        )
 
     def prefetch(self, codes: Iterable[str | None]) -> None:
         """Read the regions of these codes in one query, for `get`."""
@@ -528,7 +621,9 @@ class RegionLookup:
         core = _bare(name)
         if level == Region.Level.PROVINCE:
             core = _PROVINCE_SHORT.get(re.sub(r"[^a-z]", "", core), core).removeprefix("provinsi ")
-        typed_city = name.lower().startswith("kota")
+        elif level == Region.Level.REGENCY and core in self.short:
+            core = self.short[core][1]  # "Lotim": Lombok Timur
+        typed_city = _says_city(name)
         key = (core + (" (kota)" if typed_city else ""), level, parent.code if parent else "")
         if key not in self.named:
             if parent is not None or level == Region.Level.PROVINCE:
@@ -555,11 +650,12 @@ def _region_from_text(text: str, regions: RegionLookup) -> Region | None:
     the longest regency name found as whole words; a city only when the text says "kota"."""
     lowered = " " + re.sub(r"[^a-z]+", " ", text.lower()) + " "
     found = [item for item in regions.regencies if f" {item[0]} " in lowered]
-    if not found:
-        return None
+    if not found:  # "Lotim, NTB", "TTS": a short name, when it names one regency
+        codes = {regions.short[word][0] for word in lowered.split() if word in regions.short}
+        return regions.get(codes.pop()) if len(codes) == 1 else None
     longest = [item for item in found if len(item[0]) == len(found[0][0])]
     if len(longest) > 1:
-        wants_city = " kota " in lowered
+        wants_city = any(f" {word} " in lowered for word in ("kota", "kodya", "kotamadya"))
         longest = [item for item in longest if item[2] == wants_city] or longest[:1]
     return regions.get(longest[0][1])
 

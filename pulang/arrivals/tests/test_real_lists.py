@@ -273,6 +273,109 @@ def test_a_home_region_not_found_at_all_is_kept_in_the_address(worker):  # noqa:
     assert Person.objects.get().origin_address == "Selong, Nusa Tengara Barat"
 
 
+def nusa_tenggara():
+    return make_regions(
+        ("52", "Nusa Tenggara Barat"),
+        ("52.03", "Kabupaten Lombok Timur"),
+        ("52.06", "Kabupaten Bima"),
+        ("52.08", "Kabupaten Lombok Utara"),
+        ("52.72", "Kota Bima"),
+        ("53", "Nusa Tenggara Timur"),
+        ("53.01", "Kabupaten Kupang"),
+        ("53.02", "Kabupaten Timor Tengah Selatan"),
+        ("53.03", "Kabupaten Timor Tengah Utara"),
+        ("53.71", "Kota Kupang"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("regency", "province", "home"),
+    [
+        ("LOTIM", "NTB", "52.03"),
+        ("Lotim", "", "52.03"),
+        ("KAB.LOTIM", "NTB", "52.03"),
+        ("Kab Lotim", "Nusa Tenggara Barat", "52.03"),
+        ("KLU", "NTB", "52.08"),
+        ("Lombok Utara", "NTB", "52.08"),
+        ("TTS", "NTT", "53.02"),
+        ("ttu", "", "53.03"),
+        ("KOTA BIMA", "NTB", "52.72"),
+        ("Kodya Kupang", "NTT", "53.71"),
+    ],
+)
+def test_regencies_as_their_people_shorten_them_are_found(worker, regency, province, home):  # noqa: F811
+    nusa_tenggara()
+    record, _ = preview(worker, f"Nama;JK;Kabupaten;Provinsi\nSiti;P;{regency};{province}\n")
+    [row] = record.preview["rows"]
+    assert row["values"]["origin_region"] == home
+    assert row["status"] == "ok", row["issues"]
+
+
+def test_a_short_name_of_another_provinces_regency_is_not_taken(worker):  # noqa: F811
+    nusa_tenggara()
+    record, _ = preview(worker, "Nama;JK;Kabupaten;Provinsi\nSiti;P;TTS;NTB\n")
+    [row] = record.preview["rows"]
+    assert row["values"]["origin_region"] == "52"
+    assert "“TTS” tidak ditemukan di Nusa Tenggara Barat" in row["issues"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("origin", "home"), [("Lotim, NTB", "52.03"), ("TTS", "53.02"), ("Desa Gondang, KLU", "52.08")]
+)
+def test_a_short_regency_name_in_the_home_town_is_found(worker, origin, home):  # noqa: F811
+    nusa_tenggara()
+    record, _ = preview(worker, f"Nama;JK;Daerah Asal\nSiti;P;{origin}\n")
+    assert record.preview["rows"][0]["values"]["origin_region"] == home
+
+
+def test_every_short_regency_name_is_the_regency_the_region_data_names():
+    from pulang.arrivals.services import _REGENCY_SHORT, _bare
+    from pulang.regions.loader import _rows, data_dir, format_code
+
+    names = {format_code(row["id"]): row["name"] for row in _rows(data_dir() / "regencies.csv.gz")}
+    for word, (code, name) in _REGENCY_SHORT.items():
+        assert names[code] == f"Kabupaten {name}", word
+        assert word not in {_bare(other) for other in names.values()}, word  # never a real name
+
+
+def test_a_name_both_a_regency_and_a_city_have_is_taken_as_the_regency_and_said(worker):  # noqa: F811
+    nusa_tenggara()
+    record, _ = preview(
+        worker,
+        "Nama;JK;Kabupaten;Provinsi\n"
+        "Satu;L;Kupang;NTT\nDua;L;Kota Kupang;NTT\nTiga;L;Kab. Kupang;NTT\nEmpat;L;BIMA;\n",
+    )
+    rows = record.preview["rows"]
+    assert [row["values"]["origin_region"] for row in rows] == ["53.01", "53.71", "53.01", "52.06"]
+    assert [row["status"] for row in rows] == ["warning", "ok", "ok", "warning"]
+    assert rows[0]["issues"][0]["message"] == (
+        "Baris 2, kolom “Kabupaten”: “Kupang” bisa berarti Kabupaten Kupang atau Kota Kupang; "
+        "yang dicatat Kabupaten Kupang. Bila yang dimaksud Kota Kupang, tulis “Kota Kupang”."
+    )
+    assert "Kota Bima" in rows[3]["issues"][0]["message"]
+
+
+def test_a_home_town_both_a_regency_and_a_city_have_is_said(worker):  # noqa: F811
+    nusa_tenggara()
+    record, _ = preview(worker, "Nama;JK;Daerah Asal\nSatu;L;Kupang, NTT\nDua;L;Kota Kupang\n")
+    first, second = record.preview["rows"]
+    assert first["values"]["origin_region"] == "53.01"
+    assert "kolom “Daerah Asal”: “Kupang, NTT” bisa berarti" in first["issues"][0]["message"]
+    assert second["values"]["origin_region"] == "53.71" and second["status"] == "ok"
+
+
+def test_a_city_of_a_name_another_province_uses_for_a_regency_is_not_doubted(worker):  # noqa: F811
+    make_regions(
+        ("32", "Jawa Barat"),
+        ("32.79", "Kota Banjar"),
+        ("63", "Kalimantan Selatan"),
+        ("63.03", "Kabupaten Banjar"),
+    )
+    record, _ = preview(worker, "Nama;JK;Kabupaten;Provinsi\nSatu;L;Banjar;Jawa Barat\n")
+    [row] = record.preview["rows"]
+    assert row["values"]["origin_region"] == "32.79" and row["status"] == "ok"
+
+
 def test_the_regency_named_in_the_address_is_the_home_region(worker):  # noqa: F811
     make_regions(("35", "Jawa Timur"), ("35.27", "Kabupaten Sampang"))
     record, _ = preview(
