@@ -379,10 +379,18 @@ def _origin_checks(
     said = None if values.get("region_code") else ("regency", values.get("regency") or "")
     for key in ("origin", "address"):  # "Desa X Kec. Y Kab. Sampang"
         text = values.get(key)
-        if text and (region is None or region.level == Region.Level.PROVINCE):
-            found = _region_from_text(text, regions)
-            if found is not None:
-                region, said = found, (key, text)
+        if not text or (region is not None and region.level != Region.Level.PROVINCE):
+            continue
+        # "Jambi", "Prov. Bali" alone are the province, not a city of its name.
+        province = regions.provinces.get(_province_core(text))
+        found = None if province else _region_from_text(text, regions)
+        if found is not None:
+            region, said = found, (key, text)
+        elif region is None and (province or key == "origin"):
+            # A home town column may say no more than the province ("Jawa Barat", "Lombok,
+            # NTB"): a coarse home, but a true one. Not an address: its streets are named
+            # after provinces.
+            region = regions.get(province or _province_in_text(text, regions) or "")
     lost = [
         (key, name) for key, name in unknown if region is None or _PART_LEVELS[key] > region.level
     ]
@@ -542,6 +550,15 @@ _REGENCY_SHORT: dict[str, tuple[str, str]] = {  # short name: (code, the regency
 }
 
 
+def _province_core(name: str) -> str:
+    """A province's name as the regions store it, lower-cased, from the way lists write it:
+    "Prov. Bali" → "bali", "DKI Jakarta" → "daerah khusus ibukota jakarta", "Jatim"."""
+    core = _PROVINCE_PREFIX.sub("", " ".join(name.lower().split()), count=1).strip(" .,")
+    return _PROVINCE_SHORT.get(re.sub(r"[^a-z]", "", core), core)
+
+
+_PROVINCE_PREFIX = re.compile(r"^(?:provinsi|propinsi|prov|prop)(?:\.\s*|\s+)")
+
 # Provinces as lists abbreviate them.
 _PROVINCE_SHORT = {
     "aceh": "aceh", "nad": "aceh", "sumut": "sumatera utara", "sumbar": "sumatera barat",
@@ -569,6 +586,9 @@ class RegionLookup:
     districts: set[str]  # the codes a NIK's first six digits are checked against
     has_villages: bool = True
     short: dict[str, tuple[str, str]] = field(default_factory=dict)  # "lotim" -> (code, bare)
+    provinces: dict[str, str] = field(default_factory=dict)  # lower-cased name -> code
+    # Province names and abbreviations ("ntb") -> code, longest first, for free text.
+    province_words: list[tuple[str, str]] = field(default_factory=list)
     # A regency's code -> the other regencies of its bare name ("Kupang": the city), for
     # the rows that leave it to us which one they mean.
     namesakes: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
@@ -588,10 +608,22 @@ class RegionLookup:
         alike: dict[str, list[tuple[str, str]]] = {}
         for code, name in rows:
             alike.setdefault(bare[code], []).append((code, name))
+        provinces = {
+            name.lower(): code
+            for name, code in Region.objects.filter(level=Region.Level.PROVINCE).values_list(
+                "name", "code"
+            )
+        }
+        words = {
+            word: provinces[name] for word, name in _PROVINCE_SHORT.items() if name in provinces
+        }
+        words.update(provinces)
         return cls(
             sorted(names, key=lambda item: -len(item[0])),
             districts,
             has_villages,
+            provinces=provinces,
+            province_words=sorted(words.items(), key=lambda item: -len(item[0])),
             short={
                 word: (code, bare[code])
                 for word, (code, _name) in _REGENCY_SHORT.items()
@@ -620,7 +652,7 @@ class RegionLookup:
         "Jatim"), unique within its parent; None when unknown or ambiguous."""
         core = _bare(name)
         if level == Region.Level.PROVINCE:
-            core = _PROVINCE_SHORT.get(re.sub(r"[^a-z]", "", core), core).removeprefix("provinsi ")
+            core = _province_core(name)
         elif level == Region.Level.REGENCY and core in self.short:
             core = self.short[core][1]  # "Lotim": Lombok Timur
         typed_city = _says_city(name)
@@ -658,6 +690,21 @@ def _region_from_text(text: str, regions: RegionLookup) -> Region | None:
         wants_city = any(f" {word} " in lowered for word in ("kota", "kodya", "kotamadya"))
         longest = [item for item in longest if item[2] == wants_city] or longest[:1]
     return regions.get(longest[0][1])
+
+
+def _province_in_text(text: str, regions: RegionLookup) -> str | None:
+    """The code of the province named in free text ("Lombok, NTB", "Desa Sukamaju Jawa
+    Barat"): the longest province name or abbreviation found as whole words, not as a
+    street's name ("Jl. Bali")."""
+    lowered = " " + re.sub(r"[^a-z]+", " ", text.lower()) + " "
+    for name, code in regions.province_words:
+        at = lowered.find(f" {name} ")
+        if at >= 0 and not _STREET_BEFORE.search(lowered[:at]):
+            return code
+    return None
+
+
+_STREET_BEFORE = re.compile(r"\b(?:jl|jln|jalan|gg|gang)$")
 
 
 def _identity(values: dict[str, Any]) -> dict[str, str]:

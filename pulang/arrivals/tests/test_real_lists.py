@@ -376,6 +376,57 @@ def test_a_city_of_a_name_another_province_uses_for_a_regency_is_not_doubted(wor
     assert row["values"]["origin_region"] == "32.79" and row["status"] == "ok"
 
 
+def provinces():
+    return make_regions(
+        ("15", "Jambi"),
+        ("15.71", "Kota Jambi"),
+        ("31", "Daerah Khusus Ibukota Jakarta"),
+        ("31.75", "Kota Administrasi Jakarta Timur"),
+        ("32", "Jawa Barat"),
+        ("51", "Bali"),
+        ("52", "Nusa Tenggara Barat"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("origin", "home"),
+    [
+        ("Jawa Barat", "32"),
+        ("Prov. Bali", "51"),
+        ("PROVINSI BALI", "51"),
+        ("DKI Jakarta", "31"),
+        ("Nusa Tenggara Barat", "52"),
+        ("Lombok, NTB", "52"),
+        ("Desa Sukamaju, Jawa Barat", "32"),
+        ("Jambi", "15"),  # the province, not the city of its name
+        ("Jakarta Timur", "31.75"),
+        ("Kota Jambi", "15.71"),
+    ],
+)
+def test_a_province_alone_in_the_home_town_column_is_the_home(worker, origin, home):  # noqa: F811
+    provinces()
+    record, _ = preview(worker, f"Nama;JK;Daerah Asal\nSiti;P;{origin}\n")
+    [row] = record.preview["rows"]
+    assert row["values"]["origin_region"] == home
+    assert row["status"] == "ok", row["issues"]
+
+
+@pytest.mark.parametrize("column", ["Provinsi", "Daerah Asal"])
+def test_a_province_written_as_a_province_in_any_home_column_is_found(worker, column):  # noqa: F811
+    provinces()
+    record, _ = preview(worker, f"Nama;JK;{column}\nSiti;P;Prov. Bali\nRina;P;Prop. Jawa Barat\n")
+    assert [row["values"]["origin_region"] for row in record.preview["rows"]] == ["51", "32"]
+
+
+@pytest.mark.parametrize("column", ["Daerah Asal", "Alamat"])
+def test_a_street_named_after_a_province_is_not_the_home(worker, column):  # noqa: F811
+    provinces()
+    record, _ = preview(
+        worker, f"Nama;JK;{column}\nSiti;P;Jl. Bali No. 3\nRina;P;Gg. Jawa Barat 2\n"
+    )
+    assert [row["values"].get("origin_region") for row in record.preview["rows"]] == [None, None]
+
+
 def test_the_regency_named_in_the_address_is_the_home_region(worker):  # noqa: F811
     make_regions(("35", "Jawa Timur"), ("35.27", "Kabupaten Sampang"))
     record, _ = preview(
