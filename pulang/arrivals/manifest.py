@@ -351,15 +351,26 @@ def header_key(text: str, *, keep_hint: bool = False) -> str:
     return "".join(words(without_hint)) or "".join(words(text))
 
 
+# The columns a home address is written in, from the province down.
+_ADDRESS_PARTS = frozenset({"province", "regency", "district", "village"})
+
+
 def header_field(text: str) -> str | None:
     """The field a header names. The words in brackets count where they make a known header
     ("No HP (Malaysia)" is the Malaysian phone), and are a hint to ignore otherwise
     ("Tanggal Lahir (dd/mm/yyyy)"). A header in two languages ("Nama / Name", "Tarikh
     Lahir / Date of Birth") names the field its parts agree on; parts naming two fields
-    ("No HP (Malaysia)/WA") name none."""
+    ("No HP (Malaysia)/WA") name none. A part of a home address in brackets after the word
+    for it ("Asal (Provinsi)", "Alamat (Desa)") names that part: a list with "Asal
+    (Provinsi)" and "Asal (Kabupaten)" means two columns, not one written twice."""
     found = HEADER_LOOKUP.get(header_key(text, keep_hint=True))
     if found:
         return found
+    hint = re.search(r"\(([^)]*)\)|\[([^\]]*)\]", text)
+    if hint and HEADER_LOOKUP.get(header_key(text)) in ("origin", "address"):
+        part = HEADER_LOOKUP.get(header_key(hint.group(1) or hint.group(2) or ""))
+        if part in _ADDRESS_PARTS:
+            return part
     if "/" in re.sub(r"\([^)]*\)|\[[^\]]*\]", "", text):
         parts = [header_field(part) for part in re.split(r"/(?![^(\[]*[)\]])", text)]
         named = set(parts) - {None}

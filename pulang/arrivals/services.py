@@ -376,29 +376,7 @@ def _registry_checks(
     today: date | None = None,
 ) -> list[dict[str, Any]]:
     """Checks that need the database: the origin region and the NIK against the record."""
-    issues: list[dict[str, Any]] = []
-    region = _resolve_region(values, regions)
-    for text in (values.get("origin"), values.get("address")):  # "Desa X Kec. Y Kab. Sampang"
-        if text and (region is None or region.level == Region.Level.PROVINCE):
-            region = _region_from_text(text, regions) or region
-    if region is None and any(
-        values.get(key)
-        for key in ("region_code", "province", "regency", "district", "village", "origin")
-    ):
-        field = next(
-            key
-            for key in ("region_code", "regency", "province", "district", "village", "origin")
-            if values.get(key)
-        )
-        issues.append(
-            _issue(
-                row,
-                field,
-                columns.get(field) or columns.get("province", ""),
-                "warning",
-                _("daerah asal tidak ditemukan dalam daftar wilayah; periksa ejaannya."),
-            )
-        )
+    region, issues = _origin_checks(values, columns, row, regions)
     values["origin_region"] = region.code if region else None
     if values.get("nik"):
         _facts, nik_issues = nik_check(
@@ -422,38 +400,205 @@ def _registry_checks(
     return issues
 
 
-def _resolve_region(values: dict[str, Any], regions: "RegionLookup") -> Region | None:
-    """The most precise region the row names: its code, else its names from province down."""
+_PART_LEVELS = {
+    "province": Region.Level.PROVINCE,
+    "regency": Region.Level.REGENCY,
+    "district": Region.Level.DISTRICT,
+    "village": Region.Level.VILLAGE,
+}
+
+
+def _origin_checks(
+    values: dict[str, Any], columns: dict[str, str], row: int, regions: "RegionLookup"
+) -> tuple[Region | None, list[dict[str, Any]]]:
+    """The home region a row names, and what to tell about it. A name not found below the
+    region found ("LOTIM" under Nusa Tenggara Barat) is said, and kept as written in the
+    home address: only the region above it is recorded, and the name must not be lost."""
+    issues: list[dict[str, Any]] = []
+    region, unknown = _resolve_region(values, regions)
+    # Where the regency was read, and how it was written (a code says exactly which).
+    said = None if values.get("region_code") else ("regency", values.get("regency") or "")
+    for key in ("origin", "address"):  # "Desa X Kec. Y Kab. Sampang"
+        text = values.get(key)
+        if not text or (region is not None and region.level != Region.Level.PROVINCE):
+            continue
+        # "Jambi", "Prov. Bali" alone are the province, not a city of its name.
+        province = regions.provinces.get(_province_core(text))
+        found = None if province else _region_from_text(text, regions)
+        if found is not None:
+            region, said = found, (key, text)
+        elif region is None and (province or key == "origin"):
+            # A home town column may say no more than the province ("Jawa Barat", "Lombok,
+            # NTB"): a coarse home, but a true one. Not an address: its streets are named
+            # after provinces.
+            region = regions.get(province or _province_in_text(text, regions) or "")
+    lost = [
+        (key, name) for key, name in unknown if region is None or _PART_LEVELS[key] > region.level
+    ]
+    if lost:
+        _keep_in_address(values, [name for _key, name in reversed(lost)])  # village first
+    if region is None and any(
+        values.get(key)
+        for key in ("region_code", "province", "regency", "district", "village", "origin")
+    ):
+        field = next(
+            key
+            for key in ("region_code", "regency", "province", "district", "village", "origin")
+            if values.get(key)
+        )
+        issues.append(
+            _issue(
+                row,
+                field,
+                columns.get(field) or columns.get("province", ""),
+                "warning",
+                _("daerah asal tidak ditemukan dalam daftar wilayah; periksa ejaannya."),
+            )
+        )
+    elif region is not None and lost and (lost[0][0] != "village" or regions.has_villages):
+        # Villages are optional (`pulang load-regions --without-villages`): without them
+        # every village would be "not found", and the district is as far as one can go.
+        key, name = lost[0]
+        parts = {"regency": _("kabupaten/kota"), "district": _("kecamatan")}
+        issues.append(
+            _issue(
+                row,
+                key,
+                columns.get(key, ""),
+                "warning",
+                _(
+                    "%(part)s “%(name)s” tidak ditemukan di %(region)s; yang dicatat hanya "
+                    "%(region)s, dan “%(name)s” disimpan di alamat asal. Periksa ejaannya."
+                )
+                % {
+                    "part": parts.get(key, _("desa/kelurahan")),
+                    "name": name,
+                    "region": region.name,
+                },
+            )
+        )
+    if region is not None and region.level == Region.Level.REGENCY and said:
+        issues += _namesake_issues(region, said, values, unknown, columns, row, regions)
+    return region, issues
+
+
+def _namesake_issues(
+    region: Region,
+    said: tuple[str, str],
+    values: dict[str, Any],
+    unknown: list[tuple[str, str]],
+    columns: dict[str, str],
+    row: int,
+    regions: "RegionLookup",
+) -> list[dict[str, Any]]:
+    """A regency named without "Kabupaten" or "Kota" where both exist ("Kupang"): the
+    regency was taken (`RegionLookup.by_name`), and the worker is told it may be the city."""
+    key, text = said
+    if re.search(r"\b(?:kab|kabupaten|kota|kodya|kotamadya)\b", text.lower()):
+        return []
+    province_known = bool(values.get("province")) and "province" not in dict(unknown)
+    others = [
+        name
+        for code, name in regions.namesakes.get(region.code, [])
+        if not province_known or code[:2] == region.code[:2]
+    ]
+    if not others:
+        return []
+    message = _(
+        "“%(name)s” bisa berarti %(chosen)s atau %(other)s; yang dicatat %(chosen)s. Bila "
+        "yang dimaksud %(other)s, tulis “%(other)s”."
+    ) % {"name": text, "chosen": region.name, "other": others[0]}
+    return [_issue(row, key, columns.get(key, ""), "warning", message)]
+
+
+def _keep_in_address(values: dict[str, Any], names: list[str]) -> None:
+    """Add region names not found to the home address as written ("RT 02, LOTIM"), unless
+    it says them already."""
+    address = values.get("address") or values.get("origin") or ""
+    missing = [name for name in names if name.casefold() not in address.casefold()]
+    values["address"] = ", ".join(part for part in (address, *missing) if part)[:300]
+
+
+def _resolve_region(
+    values: dict[str, Any], regions: "RegionLookup"
+) -> tuple[Region | None, list[tuple[str, str]]]:
+    """The most precise region the row names: its code, else its names from province down;
+    and the names not found, (field, name as written), province first. A name below one not
+    found is not looked for: it cannot be told apart from its namesakes elsewhere."""
     code = values.get("region_code")
     if code:
-        return regions.get(code)
+        return regions.get(code), []
     region: Region | None = None
-    for key, level in (
-        ("province", Region.Level.PROVINCE),
-        ("regency", Region.Level.REGENCY),
-        ("district", Region.Level.DISTRICT),
-        ("village", Region.Level.VILLAGE),
-    ):
+    unknown: list[tuple[str, str]] = []
+    for key, level in _PART_LEVELS.items():
         name = (values.get(key) or "").strip()
         if not name:
             continue
-        found = regions.by_name(name, level, parent=region)
-        if found is None and level > Region.Level.REGENCY:
-            return region  # a district or village not known under its regency
-        region = found or region  # a province not recognised does not hide its regency
-    return region
+        # A province not recognised does not hide its regency; a regency not recognised
+        # hides its districts.
+        below_unknown = any(part != "province" for part, _name in unknown)
+        found = None if below_unknown else regions.by_name(name, level, parent=region)
+        if found is None:
+            unknown.append((key, name))
+        else:
+            region = found
+    return region, unknown
 
 
-_REGION_PREFIXES = ("kabupaten ", "kab. ", "kab ", "kota administrasi ", "kota adm. ", "kota ")
+# "Kabupaten", "Kab.", "KAB.LOTIM", "Kota", "Kota Adm.", "Kodya" (the old "kotamadya") before
+# a name; never "Kota" run into one ("Kotabaru" is a regency's whole name).
+_REGION_PREFIX = re.compile(
+    r"^(?:kabupaten administrasi|kabupaten|kab|kota administrasi|kota adm|kotamadya|kodya|kota)"
+    r"(?:\.\s*|\s+)"
+)
+_CITY_PREFIX = re.compile(r"^(?:kota|kotamadya|kodya)\b")
 
 
 def _bare(name: str) -> str:
     name = " ".join(name.lower().split())
-    for prefix in _REGION_PREFIXES:
-        if name.startswith(prefix):
-            return name[len(prefix) :]
-    return name
+    return _REGION_PREFIX.sub("", name, count=1)
 
+
+def _says_city(name: str) -> bool:
+    return bool(_CITY_PREFIX.match(name.strip().lower()))
+
+
+# Regencies of the main migrant-sending areas by the short names their own people and the
+# consulates' lists use. Kept to names in wide, settled use, each of one regency only; the
+# codes are the interior ministry's, as `pulang load-regions` loads them, and a test checks
+# each code against the name written here. Not a guess at any other shortening.
+_REGENCY_SHORT: dict[str, tuple[str, str]] = {  # short name: (code, the regency's name)
+    # Nusa Tenggara Barat
+    "lobar": ("52.01", "Lombok Barat"),
+    "loteng": ("52.02", "Lombok Tengah"),
+    "lotim": ("52.03", "Lombok Timur"),
+    "ksb": ("52.07", "Sumbawa Barat"),
+    "klu": ("52.08", "Lombok Utara"),
+    # Nusa Tenggara Timur
+    "tts": ("53.02", "Timor Tengah Selatan"),
+    "ttu": ("53.03", "Timor Tengah Utara"),
+    "mabar": ("53.15", "Manggarai Barat"),
+    "sbd": ("53.18", "Sumba Barat Daya"),
+    "matim": ("53.19", "Manggarai Timur"),
+    # Sulawesi Selatan
+    "pangkep": ("73.10", "Pangkajene dan Kepulauan"),
+    "sidrap": ("73.14", "Sidenreng Rappang"),
+    # Sumatera Utara
+    "tapteng": ("12.01", "Tapanuli Tengah"),
+    "taput": ("12.02", "Tapanuli Utara"),
+    "tapsel": ("12.03", "Tapanuli Selatan"),
+    "madina": ("12.13", "Mandailing Natal"),
+}
+
+
+def _province_core(name: str) -> str:
+    """A province's name as the regions store it, lower-cased, from the way lists write it:
+    "Prov. Bali" → "bali", "DKI Jakarta" → "daerah khusus ibukota jakarta", "Jatim"."""
+    core = _PROVINCE_PREFIX.sub("", " ".join(name.lower().split()), count=1).strip(" .,")
+    return _PROVINCE_SHORT.get(re.sub(r"[^a-z]", "", core), core)
+
+
+_PROVINCE_PREFIX = re.compile(r"^(?:provinsi|propinsi|prov|prop)(?:\.\s*|\s+)")
 
 # Provinces as lists abbreviate them.
 _PROVINCE_SHORT = {
@@ -480,18 +625,57 @@ class RegionLookup:
 
     regencies: list[tuple[str, str, bool]]  # (bare name, code, is a city), longest first
     districts: set[str]  # the codes a NIK's first six digits are checked against
+    has_villages: bool = True
+    short: dict[str, tuple[str, str]] = field(default_factory=dict)  # "lotim" -> (code, bare)
+    provinces: dict[str, str] = field(default_factory=dict)  # lower-cased name -> code
+    # Province names and abbreviations ("ntb") -> code, longest first, for free text.
+    province_words: list[tuple[str, str]] = field(default_factory=list)
+    # A regency's code -> the other regencies of its bare name ("Kupang": the city), for
+    # the rows that leave it to us which one they mean.
+    namesakes: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     by_code: dict[str, Region | None] = field(default_factory=dict)
     children: dict[str, list[Region]] = field(default_factory=dict)  # parent code -> regions
     named: dict[tuple[str, int, str], Region | None] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> "RegionLookup":
-        rows = Region.objects.filter(level=Region.Level.REGENCY).values_list("code", "name")
-        names = [(_bare(name), code, name.lower().startswith("kota")) for code, name in rows]
+        rows = list(Region.objects.filter(level=Region.Level.REGENCY).values_list("code", "name"))
+        names = [(_bare(name), code, _says_city(name)) for code, name in rows]
         districts = set(
             Region.objects.filter(level=Region.Level.DISTRICT).values_list("code", flat=True)
         )
-        return cls(sorted(names, key=lambda item: -len(item[0])), districts)
+        has_villages = Region.objects.filter(level=Region.Level.VILLAGE).exists()
+        bare = {code: _bare(name) for code, name in rows}
+        alike: dict[str, list[tuple[str, str]]] = {}
+        for code, name in rows:
+            alike.setdefault(bare[code], []).append((code, name))
+        provinces = {
+            name.lower(): code
+            for name, code in Region.objects.filter(level=Region.Level.PROVINCE).values_list(
+                "name", "code"
+            )
+        }
+        words = {
+            word: provinces[name] for word, name in _PROVINCE_SHORT.items() if name in provinces
+        }
+        words.update(provinces)
+        return cls(
+            sorted(names, key=lambda item: -len(item[0])),
+            districts,
+            has_villages,
+            provinces=provinces,
+            province_words=sorted(words.items(), key=lambda item: -len(item[0])),
+            short={
+                word: (code, bare[code])
+                for word, (code, _name) in _REGENCY_SHORT.items()
+                if code in bare
+            },
+            namesakes={
+                code: [other for other in alike[bare[code]] if other[0] != code]
+                for code, _name in rows
+                if len(alike[bare[code]]) > 1
+            },
+        )
 
     def prefetch(self, codes: Iterable[str | None]) -> None:
         """Read the regions of these codes in one query, for `get`."""
@@ -509,8 +693,10 @@ class RegionLookup:
         "Jatim"), unique within its parent; None when unknown or ambiguous."""
         core = _bare(name)
         if level == Region.Level.PROVINCE:
-            core = _PROVINCE_SHORT.get(re.sub(r"[^a-z]", "", core), core).removeprefix("provinsi ")
-        typed_city = name.lower().startswith("kota")
+            core = _province_core(name)
+        elif level == Region.Level.REGENCY and core in self.short:
+            core = self.short[core][1]  # "Lotim": Lombok Timur
+        typed_city = _says_city(name)
         key = (core + (" (kota)" if typed_city else ""), level, parent.code if parent else "")
         if key not in self.named:
             if parent is not None or level == Region.Level.PROVINCE:
@@ -537,13 +723,29 @@ def _region_from_text(text: str, regions: RegionLookup) -> Region | None:
     the longest regency name found as whole words; a city only when the text says "kota"."""
     lowered = " " + re.sub(r"[^a-z]+", " ", text.lower()) + " "
     found = [item for item in regions.regencies if f" {item[0]} " in lowered]
-    if not found:
-        return None
+    if not found:  # "Lotim, NTB", "TTS": a short name, when it names one regency
+        codes = {regions.short[word][0] for word in lowered.split() if word in regions.short}
+        return regions.get(codes.pop()) if len(codes) == 1 else None
     longest = [item for item in found if len(item[0]) == len(found[0][0])]
     if len(longest) > 1:
-        wants_city = " kota " in lowered
+        wants_city = any(f" {word} " in lowered for word in ("kota", "kodya", "kotamadya"))
         longest = [item for item in longest if item[2] == wants_city] or longest[:1]
     return regions.get(longest[0][1])
+
+
+def _province_in_text(text: str, regions: RegionLookup) -> str | None:
+    """The code of the province named in free text ("Lombok, NTB", "Desa Sukamaju Jawa
+    Barat"): the longest province name or abbreviation found as whole words, not as a
+    street's name ("Jl. Bali")."""
+    lowered = " " + re.sub(r"[^a-z]+", " ", text.lower()) + " "
+    for name, code in regions.province_words:
+        at = lowered.find(f" {name} ")
+        if at >= 0 and not _STREET_BEFORE.search(lowered[:at]):
+            return code
+    return None
+
+
+_STREET_BEFORE = re.compile(r"\b(?:jl|jln|jalan|gg|gang)$")
 
 
 def _identity(values: dict[str, Any]) -> dict[str, str]:

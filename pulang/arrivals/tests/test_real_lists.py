@@ -247,6 +247,11 @@ def test_a_person_without_a_name_is_still_a_row_to_fix_not_a_signature():
         ("JENIS KELAMIN (L/P)", "sex"),
         ("No. Telp Keluarga", "kin_phone"),
         ("No HP Wali", "kin_phone"),
+        ("Asal (Provinsi)", "province"),
+        ("Asal (Kab/Kota)", "regency"),
+        ("Daerah Asal (Kecamatan)", "district"),
+        ("Alamat (Desa)", "village"),
+        ("Alamat (RT/RW)", "address"),
     ],
 )
 def test_headers_as_lists_write_them(header, field):
@@ -254,6 +259,17 @@ def test_headers_as_lists_write_them(header, field):
         f"Nama;L/P;{header}\nSuparmi;P;x\n" if field != "sex" else f"Nama;{header}\nA;P\n"
     )
     assert table.columns.get(field) == header
+
+
+def test_home_province_and_regency_under_one_heading_are_two_columns(worker):  # noqa: F811
+    make_regions(("52", "Nusa Tenggara Barat"), ("52.03", "Kabupaten Lombok Timur"))
+    record, _ = preview(
+        worker, "Nama;JK;Asal (Provinsi);Asal (Kabupaten)\nSiti;P;NTB;Lombok Timur\n"
+    )
+    assert record.preview["file_warnings"] == []
+    [row] = record.preview["rows"]
+    assert row["values"]["origin_region"] == "52.03"
+    assert row["status"] == "ok"
 
 
 def test_a_list_without_a_document_type_column_is_not_warned_on_every_row():
@@ -296,6 +312,212 @@ def test_an_abbreviated_province_does_not_hide_its_regency(worker):  # noqa: F81
     [row] = record.preview["rows"]
     assert row["values"]["origin_region"] == "32.03"
     assert row["status"] == "ok"
+
+
+def test_a_regency_not_found_under_its_province_is_said_and_kept_as_written(worker):  # noqa: F811
+    # The regency's capital written for the regency: only the province is known for sure.
+    make_regions(("52", "Nusa Tenggara Barat"), ("52.03", "Kabupaten Lombok Timur"))
+    record, _ = preview(
+        worker, "Nama;JK;Kabupaten;Provinsi;Alamat\nSiti;P;SELONG;NTB;RT 02\nRina;P;Selong;NTB;\n"
+    )
+    first, second = record.preview["rows"]
+    assert first["status"] == second["status"] == "warning"
+    [issue] = first["issues"]
+    assert issue["message"].startswith("Baris 2, kolom “Kabupaten”: kabupaten/kota “SELONG”")
+    assert "yang dicatat hanya Nusa Tenggara Barat" in issue["message"]
+    manifest_commit(actor=worker, manifest_import=record)
+    homes = dict(Person.objects.values_list("full_name", "origin_region_id"))
+    addresses = dict(Person.objects.values_list("full_name", "origin_address"))
+    assert homes == {"Siti": "52", "Rina": "52"}
+    assert addresses == {"Siti": "RT 02, SELONG", "Rina": "Selong"}
+
+
+def test_a_district_not_found_in_its_regency_is_said_and_kept(worker):  # noqa: F811
+    make_regions(("35", "Jawa Timur"), ("35.27", "Kabupaten Sampang"), ("35.27.01", "Sreseh"))
+    record, _ = preview(worker, "Nama;JK;Kabupaten;Kecamatan;Desa\nSiti;P;Sampang;Sresseh;Noreh\n")
+    [row] = record.preview["rows"]
+    assert row["values"]["origin_region"] == "35.27"
+    assert row["values"]["address"] == "Noreh, Sresseh"
+    [issue] = row["issues"]
+    assert (
+        "kolom “Kecamatan”: kecamatan “Sresseh” tidak ditemukan di Kabupaten Sampang"
+        in (issue["message"])
+    )
+
+
+def test_a_village_is_kept_without_a_warning_when_no_villages_are_loaded(worker):  # noqa: F811
+    make_regions(("35", "Jawa Timur"), ("35.27", "Kabupaten Sampang"), ("35.27.01", "Sreseh"))
+    text = "Nama;JK;Kabupaten;Kecamatan;Desa\nSiti;P;Sampang;Sreseh;Noreh\n"
+    record, _ = preview(worker, text)
+    [row] = record.preview["rows"]
+    assert (row["values"]["origin_region"], row["values"]["address"]) == ("35.27.01", "Noreh")
+    assert row["status"] == "ok"
+    make_regions(("35.27.01.2001", "Labuhan"))  # villages loaded: one not found is said
+    record, _ = preview(worker, text.replace("Siti", "Sari"))
+    [row] = record.preview["rows"]
+    assert "desa/kelurahan “Noreh” tidak ditemukan di Sreseh" in row["issues"][0]["message"]
+
+
+def test_a_home_region_not_found_at_all_is_kept_in_the_address(worker):  # noqa: F811
+    record, _ = preview(worker, "Nama;JK;Kabupaten;Provinsi\nSiti;P;Selong;Nusa Tengara Barat\n")
+    [row] = record.preview["rows"]
+    assert "daerah asal tidak ditemukan" in row["issues"][0]["message"]
+    manifest_commit(actor=worker, manifest_import=record)
+    assert Person.objects.get().origin_address == "Selong, Nusa Tengara Barat"
+
+
+def nusa_tenggara():
+    return make_regions(
+        ("52", "Nusa Tenggara Barat"),
+        ("52.03", "Kabupaten Lombok Timur"),
+        ("52.06", "Kabupaten Bima"),
+        ("52.08", "Kabupaten Lombok Utara"),
+        ("52.72", "Kota Bima"),
+        ("53", "Nusa Tenggara Timur"),
+        ("53.01", "Kabupaten Kupang"),
+        ("53.02", "Kabupaten Timor Tengah Selatan"),
+        ("53.03", "Kabupaten Timor Tengah Utara"),
+        ("53.71", "Kota Kupang"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("regency", "province", "home"),
+    [
+        ("LOTIM", "NTB", "52.03"),
+        ("Lotim", "", "52.03"),
+        ("KAB.LOTIM", "NTB", "52.03"),
+        ("Kab Lotim", "Nusa Tenggara Barat", "52.03"),
+        ("KLU", "NTB", "52.08"),
+        ("Lombok Utara", "NTB", "52.08"),
+        ("TTS", "NTT", "53.02"),
+        ("ttu", "", "53.03"),
+        ("KOTA BIMA", "NTB", "52.72"),
+        ("Kodya Kupang", "NTT", "53.71"),
+    ],
+)
+def test_regencies_as_their_people_shorten_them_are_found(worker, regency, province, home):  # noqa: F811
+    nusa_tenggara()
+    record, _ = preview(worker, f"Nama;JK;Kabupaten;Provinsi\nSiti;P;{regency};{province}\n")
+    [row] = record.preview["rows"]
+    assert row["values"]["origin_region"] == home
+    assert row["status"] == "ok", row["issues"]
+
+
+def test_a_short_name_of_another_provinces_regency_is_not_taken(worker):  # noqa: F811
+    nusa_tenggara()
+    record, _ = preview(worker, "Nama;JK;Kabupaten;Provinsi\nSiti;P;TTS;NTB\n")
+    [row] = record.preview["rows"]
+    assert row["values"]["origin_region"] == "52"
+    assert "“TTS” tidak ditemukan di Nusa Tenggara Barat" in row["issues"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("origin", "home"), [("Lotim, NTB", "52.03"), ("TTS", "53.02"), ("Desa Gondang, KLU", "52.08")]
+)
+def test_a_short_regency_name_in_the_home_town_is_found(worker, origin, home):  # noqa: F811
+    nusa_tenggara()
+    record, _ = preview(worker, f"Nama;JK;Daerah Asal\nSiti;P;{origin}\n")
+    assert record.preview["rows"][0]["values"]["origin_region"] == home
+
+
+def test_every_short_regency_name_is_the_regency_the_region_data_names():
+    from pulang.arrivals.services import _REGENCY_SHORT, _bare
+    from pulang.regions.loader import _rows, data_dir, format_code
+
+    names = {format_code(row["id"]): row["name"] for row in _rows(data_dir() / "regencies.csv.gz")}
+    for word, (code, name) in _REGENCY_SHORT.items():
+        assert names[code] == f"Kabupaten {name}", word
+        assert word not in {_bare(other) for other in names.values()}, word  # never a real name
+
+
+def test_a_name_both_a_regency_and_a_city_have_is_taken_as_the_regency_and_said(worker):  # noqa: F811
+    nusa_tenggara()
+    record, _ = preview(
+        worker,
+        "Nama;JK;Kabupaten;Provinsi\n"
+        "Satu;L;Kupang;NTT\nDua;L;Kota Kupang;NTT\nTiga;L;Kab. Kupang;NTT\nEmpat;L;BIMA;\n",
+    )
+    rows = record.preview["rows"]
+    assert [row["values"]["origin_region"] for row in rows] == ["53.01", "53.71", "53.01", "52.06"]
+    assert [row["status"] for row in rows] == ["warning", "ok", "ok", "warning"]
+    assert rows[0]["issues"][0]["message"] == (
+        "Baris 2, kolom “Kabupaten”: “Kupang” bisa berarti Kabupaten Kupang atau Kota Kupang; "
+        "yang dicatat Kabupaten Kupang. Bila yang dimaksud Kota Kupang, tulis “Kota Kupang”."
+    )
+    assert "Kota Bima" in rows[3]["issues"][0]["message"]
+
+
+def test_a_home_town_both_a_regency_and_a_city_have_is_said(worker):  # noqa: F811
+    nusa_tenggara()
+    record, _ = preview(worker, "Nama;JK;Daerah Asal\nSatu;L;Kupang, NTT\nDua;L;Kota Kupang\n")
+    first, second = record.preview["rows"]
+    assert first["values"]["origin_region"] == "53.01"
+    assert "kolom “Daerah Asal”: “Kupang, NTT” bisa berarti" in first["issues"][0]["message"]
+    assert second["values"]["origin_region"] == "53.71" and second["status"] == "ok"
+
+
+def test_a_city_of_a_name_another_province_uses_for_a_regency_is_not_doubted(worker):  # noqa: F811
+    make_regions(
+        ("32", "Jawa Barat"),
+        ("32.79", "Kota Banjar"),
+        ("63", "Kalimantan Selatan"),
+        ("63.03", "Kabupaten Banjar"),
+    )
+    record, _ = preview(worker, "Nama;JK;Kabupaten;Provinsi\nSatu;L;Banjar;Jawa Barat\n")
+    [row] = record.preview["rows"]
+    assert row["values"]["origin_region"] == "32.79" and row["status"] == "ok"
+
+
+def provinces():
+    return make_regions(
+        ("15", "Jambi"),
+        ("15.71", "Kota Jambi"),
+        ("31", "Daerah Khusus Ibukota Jakarta"),
+        ("31.75", "Kota Administrasi Jakarta Timur"),
+        ("32", "Jawa Barat"),
+        ("51", "Bali"),
+        ("52", "Nusa Tenggara Barat"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("origin", "home"),
+    [
+        ("Jawa Barat", "32"),
+        ("Prov. Bali", "51"),
+        ("PROVINSI BALI", "51"),
+        ("DKI Jakarta", "31"),
+        ("Nusa Tenggara Barat", "52"),
+        ("Lombok, NTB", "52"),
+        ("Desa Sukamaju, Jawa Barat", "32"),
+        ("Jambi", "15"),  # the province, not the city of its name
+        ("Jakarta Timur", "31.75"),
+        ("Kota Jambi", "15.71"),
+    ],
+)
+def test_a_province_alone_in_the_home_town_column_is_the_home(worker, origin, home):  # noqa: F811
+    provinces()
+    record, _ = preview(worker, f"Nama;JK;Daerah Asal\nSiti;P;{origin}\n")
+    [row] = record.preview["rows"]
+    assert row["values"]["origin_region"] == home
+    assert row["status"] == "ok", row["issues"]
+
+
+@pytest.mark.parametrize("column", ["Provinsi", "Daerah Asal"])
+def test_a_province_written_as_a_province_in_any_home_column_is_found(worker, column):  # noqa: F811
+    provinces()
+    record, _ = preview(worker, f"Nama;JK;{column}\nSiti;P;Prov. Bali\nRina;P;Prop. Jawa Barat\n")
+    assert [row["values"]["origin_region"] for row in record.preview["rows"]] == ["51", "32"]
+
+
+@pytest.mark.parametrize("column", ["Daerah Asal", "Alamat"])
+def test_a_street_named_after_a_province_is_not_the_home(worker, column):  # noqa: F811
+    provinces()
+    record, _ = preview(
+        worker, f"Nama;JK;{column}\nSiti;P;Jl. Bali No. 3\nRina;P;Gg. Jawa Barat 2\n"
+    )
+    assert [row["values"].get("origin_region") for row in record.preview["rows"]] == [None, None]
 
 
 def test_the_regency_named_in_the_address_is_the_home_region(worker):  # noqa: F811
