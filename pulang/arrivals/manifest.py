@@ -2186,7 +2186,8 @@ def _parse_id_number(text: str, key: str, ctx: _RowContext, *, numeric: bool) ->
             _(
                 "Excel telah memotong nomor ini menjadi “%(value)s” karena kolomnya berformat "
                 "angka, sehingga angka aslinya hilang. Format kolom ini sebagai Teks (klik kanan "
-                "kolom → Format Cells → Text), lalu ketik ulang %(label)s dari dokumennya."
+                "kolom → Format Cells → Text), lalu ketik ulang %(label)s dari dokumennya. "
+                "Bila dokumennya tidak ada, kosongkan isian ini: orangnya tetap bisa disimpan."
             )
             % {"value": text, "label": label},
         )
@@ -2212,7 +2213,8 @@ def _parse_id_number(text: str, key: str, ctx: _RowContext, *, numeric: bool) ->
             _(
                 "%(label)s “%(value)s” disimpan sebagai angka di Excel dan empat angka "
                 "terakhirnya menjadi 0000, jadi angka aslinya hilang. Format kolom ini sebagai "
-                "Teks, lalu ketik ulang %(label)s dari dokumennya."
+                "Teks, lalu ketik ulang %(label)s dari dokumennya. Bila dokumennya tidak ada, "
+                "kosongkan isian ini: orangnya tetap bisa disimpan."
             )
             % {"label": label, "value": digits},
         )

@@ -389,12 +389,7 @@ def _registry_checks(
             today=today,
         )
         issues += [
-            {
-                "field": "nik",
-                "column": columns.get("nik", "NIK"),
-                "level": issue.level,
-                "message": issue.message,
-            }
+            _issue(row, "nik", columns.get("nik", "NIK"), issue.level, _after_colon(issue.message))
             for issue in nik_issues
         ]
     return issues
@@ -517,6 +512,14 @@ def _keep_in_address(values: dict[str, Any], names: list[str]) -> None:
     address = values.get("address") or values.get("origin") or ""
     missing = [name for name in names if name.casefold() not in address.casefold()]
     values["address"] = ", ".join(part for part in (address, *missing) if part)[:300]
+
+
+def _after_colon(sentence: str) -> str:
+    """A sentence continued after "Baris 4, kolom “NIK”:" (lower case, unless it opens with
+    an abbreviation such as "NIK")."""
+    if len(sentence) > 1 and sentence[0].isupper() and sentence[1].islower():
+        return sentence[0].lower() + sentence[1:]
+    return sentence
 
 
 def _resolve_region(

@@ -202,7 +202,9 @@ def test_nik_that_disagrees_with_the_record_is_a_warning_not_an_error(worker, re
     record, _ = preview(worker, text)
     row = record.preview["rows"][0]
     assert row["status"] == "warning"
-    assert any(i["field"] == "nik" and i["level"] == "warning" for i in row["issues"])
+    issues = [i for i in row["issues"] if i["field"] == "nik"]
+    assert issues and all(i["level"] == "warning" for i in issues)
+    assert all(i["message"].startswith("Baris 2, kolom “NIK”: ") for i in issues)  # row, column
 
 
 def test_import_manifest_command_prints_a_json_summary(worker, regions, tmp_path):
