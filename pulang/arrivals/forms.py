@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .manifest import MAX_FILE_BYTES, TEMPLATE_COLUMNS
+from .manifest import MAX_FILE_BYTES, TEMPLATE_COLUMNS, column_hint
 from .models import ArrivalBatch
 
 # The countries that deport Indonesian workers most, as staff type them.
@@ -79,7 +79,10 @@ class PersonArrivalForm(forms.Form):
         super().__init__(*args, **kwargs)
         for column in TEMPLATE_COLUMNS:
             self.fields[column.field] = forms.CharField(
-                label=column.header, required=column.required, max_length=300
+                label=column.header,
+                required=column.required,
+                max_length=300,
+                help_text=column_hint(column),
             )
 
     def raw_values(self) -> dict[str, str]:

@@ -52,6 +52,7 @@ __all__ = [
     "ManifestRow",
     "ManifestTable",
     "ParsedRow",
+    "column_hint",
     "csv_text",
     "header_field",
     "header_key",
@@ -2523,7 +2524,9 @@ def manifest_template_csv() -> bytes:
     return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
 
 
-def _template_hint(column: ManifestColumn) -> str:
+def column_hint(column: ManifestColumn) -> str:
+    """How to fill a column in: on the template's guide sheet and under the one-by-one form's
+    fields."""
     hints = {
         "full_name": _("Sesuai dokumen. Boleh huruf besar semua."),
         "aliases": _("Nama lain, dipisah ; atau /"),
@@ -2584,7 +2587,7 @@ def manifest_template_xlsx() -> bytes:
     for cell in guide[1]:
         cell.font = bold
     for column in TEMPLATE_COLUMNS:
-        guide.append([column.header, _("Ya") if column.required else "", _template_hint(column)])
+        guide.append([column.header, _("Ya") if column.required else "", column_hint(column)])
     guide.append([])
     guide.append(
         [

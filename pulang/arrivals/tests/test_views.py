@@ -122,6 +122,8 @@ def test_the_template_has_indonesian_headers(client, worker):
 def test_one_person_registered_by_hand(client, worker):
     batch = BatchFactory(receiving_agency=worker.agency)
     data = {"full_name": "Yohanes Bria", "sex": "L", "birth_date": "1988"}
+    form = client.get(f"/kedatangan/{batch.pk}/daftar/").text
+    assert "L atau P" in form and "misalnya 25/03/1990" in form  # how to fill each field in
     checked = client.post(f"/kedatangan/{batch.pk}/daftar/", {**data, "check": "1"})
     assert "Tidak ada masalah" in checked.text
     bad = client.post(f"/kedatangan/{batch.pk}/daftar/", {**data, "sex": "X", "check": "1"})
