@@ -1674,26 +1674,7 @@ def manifest_parse_row(
     values["region_code"] = _parse_region_code(
         raw["region_code"], ctx, numeric="region_code" in row.numeric
     )
-    _parse_phones(raw, values, ctx)
-    # "0812… (istri)": the wife's number, in the person's own column.
-    kin_relation = ""
-    for key in ("phone_id", "phone_my"):
-        marked = _KIN_MARK.search(raw[key])
-        one_number = len(re.findall(r"\d[\d\s.\-]{6,}\d", raw[key])) == 1
-        on_behalf = re.search(r"\ba\s*/\s*n\b|\batas\s+nama\b", raw[key], re.IGNORECASE)
-        if marked and one_number and not on_behalf and values[key] and not values["kin_phone"]:
-            values["kin_phone"], values[key] = values[key], None
-            kin_relation = marked["who"].lower()
-            ctx.warning(
-                key,
-                _("nomor ini bertanda “%(mark)s”, jadi dicatat sebagai nomor keluarga.")
-                % {"mark": marked["who"]},
-            )
-    # A number goes with its country: one "No HP" column holds Malaysian numbers too.
-    if (values["phone_id"] or "").startswith("+60") and not values["phone_my"]:
-        values["phone_my"], values["phone_id"] = values["phone_id"], None
-    elif (values["phone_my"] or "").startswith("+62") and not values["phone_id"]:
-        values["phone_id"], values["phone_my"] = values["phone_my"], None
+    kin_relation = _parse_phones(raw, values, ctx)
     values["languages"] = _split_list(raw["languages"], r"[,;/\n]|\s+dan\s+")
     for key in ("pregnant", "disability", "illness"):
         values[key], values[f"{key}_note"] = _parse_flag(raw[key], key, ctx)
@@ -2368,17 +2349,52 @@ _PHONE_FIELDS = (("phone_id", "ID"), ("phone_my", "MY"), ("kin_phone", "ID"))
 _OWN_PHONE_BY_CODE = {"+62": "phone_id", "+60": "phone_my"}
 
 
-def _parse_phones(raw: dict[str, str], values: dict[str, Any], ctx: _RowContext) -> None:
-    """The person's and the kin's phones. A cell with two numbers ("+6012… / 0812…") keeps
-    the first in its column, and a second of the other country in that country's column
-    when it is empty; a number with nowhere to go is named as not recorded."""
+def _parse_phones(raw: dict[str, str], values: dict[str, Any], ctx: _RowContext) -> str:
+    """The person's and the kin's phones; returns the relation a number was marked with.
+
+    A number marked as a relative's ("0812… (istri)") is the kin's, never the person's own.
+    Each own number goes with its country (one "No HP" column holds Malaysian numbers too).
+    A cell with two numbers ("+6012… / 0812…") keeps the first in its column, and puts a
+    second of the other country in that country's field when it is empty; a number with
+    nowhere to go is named as not recorded."""
     found = {key: _parse_phone(raw[key], key, region, ctx) for key, region in _PHONE_FIELDS}
     for key, numbers in found.items():
-        values[key] = numbers[0] if numbers else None
+        values[key] = numbers[0][0] if numbers else None
+    kin_relation = ""
+    for key in ("phone_id", "phone_my"):  # "0812… (istri)": the wife's number, in her column
+        marked = _KIN_MARK.search(raw[key])
+        on_behalf = re.search(r"\ba\s*/\s*n\b|\batas\s+nama\b", raw[key], re.IGNORECASE)
+        if (
+            marked
+            and len(found[key]) == 1
+            and not on_behalf
+            and values[key]
+            and not values["kin_phone"]
+        ):
+            values["kin_phone"], values[key] = values[key], None
+            kin_relation = marked["who"].lower()
+            ctx.warning(
+                key,
+                _("nomor ini bertanda “%(mark)s”, jadi dicatat sebagai nomor keluarga.")
+                % {"mark": marked["who"]},
+            )
+    if (values["phone_id"] or "").startswith("+60") and not values["phone_my"]:
+        values["phone_my"], values["phone_id"] = values["phone_id"], None
+    elif (values["phone_my"] or "").startswith("+62") and not values["phone_id"]:
+        values["phone_id"], values["phone_my"] = values["phone_my"], None
     for key, numbers in found.items():
-        for number in numbers[1:]:
-            home = _OWN_PHONE_BY_CODE.get(number[:3]) if key != "kin_phone" else None
-            if home and not values[home]:
+        for number, part in numbers[1:]:
+            marked = _KIN_MARK.search(part)
+            home = None if key == "kin_phone" else _OWN_PHONE_BY_CODE.get(number[:3])
+            if marked and not values["kin_phone"]:
+                values["kin_phone"] = number
+                kin_relation = kin_relation or marked["who"].lower()
+                ctx.warning(
+                    key,
+                    _("nomor %(number)s bertanda “%(mark)s”, jadi dicatat sebagai nomor keluarga.")
+                    % {"number": number, "mark": marked["who"]},
+                )
+            elif home and not marked and not values[home]:
                 values[home] = number
                 ctx.warning(
                     key,
@@ -2394,14 +2410,18 @@ def _parse_phones(raw: dict[str, str], values: dict[str, Any], ctx: _RowContext)
                     )
                     % {"number": number},
                 )
+    return kin_relation
 
 
 def _own_phone_names() -> dict[str, str]:
     return {"phone_id": _("nomor HP Indonesia"), "phone_my": _("nomor HP Malaysia")}
 
 
-def _parse_phone(text: str, key: str, default_region: str, ctx: _RowContext) -> list[str]:
-    """Every number the cell holds (one, or several written apart), in E.164."""
+def _parse_phone(
+    text: str, key: str, default_region: str, ctx: _RowContext
+) -> list[tuple[str, str]]:
+    """Every number the cell holds (one, or several written apart), in E.164, each with the
+    part of the cell it was read from."""
     if not text or _is_placeholder(text):
         return []
     value = unicodedata.normalize("NFKC", text).strip().lstrip(_LEADING_APOSTROPHES).strip()
@@ -2417,10 +2437,11 @@ def _parse_phone(text: str, key: str, default_region: str, ctx: _RowContext) -> 
         return []
     parts = [part for part in _PHONE_SPLIT.split(value) if part]
     several = len(parts) > 1 and all(len(re.sub(r"\D", "", part)) >= 8 for part in parts)
-    numbers = [
-        _one_phone(part, key, default_region, ctx) for part in (parts if several else [value])
+    read = [
+        (_one_phone(part, key, default_region, ctx), part)
+        for part in (parts if several else [value])
     ]
-    return [number for number in numbers if number]
+    return [(number, part) for number, part in read if number]
 
 
 def _one_phone(candidate: str, key: str, default_region: str, ctx: _RowContext) -> str | None:

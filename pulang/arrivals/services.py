@@ -202,9 +202,18 @@ def manifest_preview(*, manifest_import: ManifestImport, progress: Progress | No
 
 
 def _preview(record: ManifestImport, progress: Progress | None) -> None:
-    record.status = ManifestImport.Status.PREVIEWING
-    record.progress, record.progressed_at = 0, timezone.now()
-    record.save(update_fields=["status", "progress", "progressed_at"])
+    # Never a list saved or thrown away: a check started again (`manifest_check_restart`)
+    # may run beside the first, and its list be saved meanwhile. Each write below is made
+    # only while the check is still unfinished.
+    Status = ManifestImport.Status
+    checking = ManifestImport.objects.filter(pk=record.pk, status=Status.PREVIEWING)
+    claimed = ManifestImport.objects.filter(
+        pk=record.pk, status__in=[Status.PREVIEWING, Status.PREVIEWED, Status.FAILED]
+    ).update(status=Status.PREVIEWING, progress=0, progressed_at=timezone.now())
+    record.refresh_from_db()
+    if not claimed:
+        return
+    started = timezone.now()
     try:
         with record.file.open("rb") as handle:
             table = manifest_read(
@@ -214,35 +223,33 @@ def _preview(record: ManifestImport, progress: Progress | None) -> None:
                 sheets_read=_sheets_read(record),
             )
     except Exception as error:  # ManifestError and anything unreadable
-        record.status = ManifestImport.Status.FAILED
-        record.error = str(error)
-        record.save(update_fields=["status", "error"])
+        checking.update(status=ManifestImport.Status.FAILED, error=str(error))
+        record.refresh_from_db()
         return
     record.total_rows = len(table.rows)
     record.sheet = table.sheet or ""
-    record.save(update_fields=["total_rows", "sheet"])
+    checking.update(total_rows=record.total_rows, sheet=record.sheet)
 
     def stored(done: int, total: int) -> None:
         if progress:
             progress(done, total)
-        ManifestImport.objects.filter(pk=record.pk).update(
-            progress=done, progressed_at=timezone.now()
-        )
+        checking.update(progress=done, progressed_at=timezone.now())
 
-    # The registry as this preview reads it: whoever is registered after it, the save checks.
-    registry_up_to = Person.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     rows = manifest_check(table, batch=record.batch, progress=stored)
-    record.preview = {
-        "registry_up_to": registry_up_to,
-        "columns": table.columns,
-        "unknown_headers": table.unknown_headers,
-        "file_warnings": table.warnings,
-        "encoding": table.encoding,
-        "rows": rows,
-    }
-    record.progress = record.total_rows
-    record.status = ManifestImport.Status.PREVIEWED
-    record.save(update_fields=["preview", "progress", "status"])
+    checking.update(
+        preview={
+            # Whoever is registered from here on, the save checks (`_registered_since`).
+            "checked_from": started.isoformat(),
+            "columns": table.columns,
+            "unknown_headers": table.unknown_headers,
+            "file_warnings": table.warnings,
+            "encoding": table.encoding,
+            "rows": rows,
+        },
+        progress=record.total_rows,
+        status=ManifestImport.Status.PREVIEWED,
+    )
+    record.refresh_from_db()
 
 
 def manifest_discard(*, actor: Any, manifest_import: ManifestImport) -> bool:
@@ -1065,7 +1072,7 @@ def manifest_commit(
         known = _identities_of(here)
         # Nor a second registration of someone registered since the preview was made (from
         # another list of the same boat, put into another batch).
-        since = _registered_since(record.preview.get("registry_up_to"), exclude=here)
+        since = _registered_since(record.preview.get("checked_from"), exclude=here)
         for index, row in enumerate(rows, start=1):
             action = (actions or {}).get(row["number"], row["action"])
             linked = int(action.removeprefix("link:")) if action.startswith("link:") else None
@@ -1107,13 +1114,22 @@ def manifest_commit(
     return summary
 
 
-def _registered_since(last: int | None, *, exclude: set[int]) -> dict[str, dict[str, Any]]:
-    """The persons registered after the person `last` (as `_identities_of` gives them): those
-    a preview made before them could not know. None for a preview that did not record it."""
-    if last is None:
+# A save in progress when a preview began commits its people after it, stamped before it:
+# the check reaches back this far (a 10,000-row save takes seconds).
+SAVES_IN_FLIGHT = timedelta(hours=1)
+
+
+def _registered_since(checked_from: str | None, *, exclude: set[int]) -> dict[str, dict[str, Any]]:
+    """The persons registered since a preview began (as `_identities_of` gives them), and in
+    the hour before it: those it could not know. Empty for a preview that did not record
+    when it began."""
+    if checked_from is None:
         return {}
+    since = datetime.fromisoformat(checked_from) - SAVES_IN_FLIGHT
     newer = set(
-        Person.objects.filter(pk__gt=last, merged_into__isnull=True).values_list("pk", flat=True)
+        Person.objects.filter(created_at__gte=since, merged_into__isnull=True).values_list(
+            "pk", flat=True
+        )
     )
     return _identities_of(newer - exclude)
 

@@ -174,11 +174,25 @@ def _rows_not_saved(record: ManifestImport) -> list[dict[str, Any]]:
             "number": row["number"],
             "name": row["values"].get("full_name") or row["raw"].get("full_name", ""),
             "messages": [issue["message"] for issue in row["issues"]],
-            "form": [(key, value) for key, value in row["raw"].items() if key in fields and value],
+            "form": list(_form_values(row, fields).items()),
         }
         for row in record.preview.get("rows", [])
         if row["number"] not in saved
     ]
+
+
+def _form_values(row: dict[str, Any], fields: set[str]) -> dict[str, str]:
+    """A row's cells as the one-by-one form's fields. Columns the form has not (a combined
+    "Tempat/Tgl Lahir", an age, "Asal") give what was read from them: nothing is lost."""
+    form = {key: value for key, value in row["raw"].items() if key in fields and value}
+    values = row["values"]
+    if not form.get("birth_date") and values.get("birth_date"):
+        form["birth_date"] = _born(values)
+    if not form.get("birth_place") and values.get("birth_place"):
+        form["birth_place"] = values["birth_place"]
+    if not form.get("address") and (values.get("address") or values.get("origin")):
+        form["address"] = values.get("address") or values["origin"]
+    return form
 
 
 def _what_was_read(values: dict[str, Any], regions: dict[str, str]) -> list[str]:

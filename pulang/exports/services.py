@@ -115,7 +115,10 @@ def export_job_create(*, actor: Any, kind: str, query: str, fmt: str, total: int
             summary=f"export queued: {kind} {fmt}, filter {query or '-'}",
         )
         transaction.on_commit(lambda: _enqueue(job.pk))
-    export_files_expire()  # also run daily (`pulang exports-expire`); here, if no one does
+    try:  # also run daily (`pulang exports-expire`); here too, in case no one does
+        export_files_expire()
+    except Exception:  # the export is queued all the same; the next one tries again
+        log.exception("removing old export files failed")
     return job
 
 
@@ -144,16 +147,20 @@ def export_files_expire(*, now: Any = None) -> int:
     The jobs stay, saying when their file was removed. Returns how many were removed."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.PULANG_EXPORT_KEEP_DAYS)
-    expired = list(
-        ExportJob.objects.filter(finished_at__lt=cutoff, file_removed_at__isnull=True)
-        .exclude(file="")
-        .order_by("pk")
-    )
-    for job in expired:
+    expired = ExportJob.objects.filter(
+        finished_at__lt=cutoff, file_removed_at__isnull=True
+    ).exclude(file="")
+    removed = 0
+    for job_id in list(expired.order_by("pk").values_list("pk", flat=True)):
         with transaction.atomic():
+            # Two removals at once (two exports started together): each job once.
+            job = expired.select_for_update(skip_locked=True).filter(pk=job_id).first()
+            if job is None:
+                continue
             job.file.delete(save=False)
             job.file_removed_at = now
             job.save(update_fields=["file", "file_removed_at"])
+            removed += 1
             audit_record(
                 actor=None,
                 action=AuditEvent.Action.CHANGE,
@@ -161,7 +168,7 @@ def export_files_expire(*, now: Any = None) -> int:
                 summary=f"export file removed {settings.PULANG_EXPORT_KEEP_DAYS} days after "
                 "it was written",
             )
-    return len(expired)
+    return removed
 
 
 def _enqueue(job_id: int) -> None:
@@ -206,11 +213,17 @@ def export_job_run(*, job_id: int) -> ExportJob:
                 job=job,
             )
             out.seek(0)
-            job.file.save(export_filename(table=table, fmt=job.format), File(out), save=False)
-            job.status = ExportJob.Status.DONE
-            job.done = job.total = rows
-            job.finished_at = timezone.now()
-            job.save(update_fields=["file", "status", "done", "total", "finished_at"])
+            with transaction.atomic():
+                # A job queued again after it stalled may have been written meanwhile by its
+                # first run: one file only, or the other would lie on disk unreferenced.
+                current = ExportJob.objects.select_for_update().get(pk=job_id)
+                if current.file or current.status != ExportJob.Status.RUNNING:
+                    return current
+                job.file.save(export_filename(table=table, fmt=job.format), File(out), save=False)
+                job.status = ExportJob.Status.DONE
+                job.done = job.total = rows
+                job.finished_at = timezone.now()
+                job.save(update_fields=["file", "status", "done", "total", "finished_at"])
     except Exception as error:
         if not isinstance(error, ExportError):
             log.exception("export job %s failed", job_id)

@@ -182,6 +182,8 @@ class Person(models.Model):
                 name="person_travel_document",
                 condition=~Q(travel_document_number=""),
             ),
+            # A manifest's save checks who was registered since its preview began.
+            models.Index(fields=["created_at"], name="person_created_at"),
         ]
 
     def __str__(self) -> str:

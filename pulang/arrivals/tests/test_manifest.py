@@ -849,6 +849,17 @@ def test_a_second_number_of_the_other_country_goes_to_its_own_column():
         "Baris 2, kolom “No HP Malaysia”: nomor kedua +6281299990000 dicatat sebagai nomor HP "
         "Indonesia."
     ]
+    # A second number marked as a relative's is the kin's, never the person's own.
+    husband = parse(phone_id="0812 3456 7890 / 6012 345 6789 (suami)")
+    assert husband.values["phone_id"] == "+6281234567890" and not husband.values["phone_my"]
+    assert husband.values["kin_phone"] == "+60123456789"
+    assert husband.values["kin_relation"] == "suami"
+    # One "No HP" column, a Malaysian number first: each goes with its country.
+    mixed = parse(phone_id="+60 12-345 6789 / 0812 3456 7890")
+    assert (mixed.values["phone_my"], mixed.values["phone_id"]) == (
+        "+60123456789",
+        "+6281234567890",
+    )
     # The Indonesian column already has one: the second is named, not recorded.
     both = parse(phone_id="0813 1111 2222", phone_my="+6012-987 6543 / 0812 9999 0000")
     assert both.values["phone_id"] == "+6281311112222"

@@ -111,6 +111,24 @@ def test_a_preview_saved_after_the_same_people_were_saved_in_another_batch_skips
     assert Case.objects.filter(person__full_name="Sulastri").count() == 1
 
 
+def test_a_save_in_flight_when_the_preview_began_is_checked_too(worker):  # noqa: F811
+    """Another list's save had stamped its people before this preview began but committed
+    after it: the preview could not see them, and the save still finds them."""
+    from datetime import datetime
+
+    from pulang.people.tests.factories import PersonFactory
+
+    record, _ = preview(worker, HEADER + ROWS)
+    began = datetime.fromisoformat(record.preview["checked_from"])
+    sulastri = PersonFactory(
+        full_name="Sulastri", sex="F", birth_date=date(1991, 11, 11), registered_by=worker.agency
+    )
+    Person.objects.filter(pk=sulastri.pk).update(created_at=began - timedelta(minutes=5))
+    summary = manifest_commit(actor=worker, manifest_import=record)
+    assert summary.registered_since == [3]
+    assert Person.objects.filter(full_name="Sulastri").count() == 1
+
+
 def test_one_document_number_on_two_different_people_registers_both(worker):  # noqa: F811
     """A number copied onto the wrong row: another sex and age say it is someone else, so the
     number is in doubt, not the person."""
@@ -1056,12 +1074,17 @@ def test_a_header_with_a_slash_names_a_field_only_when_every_part_does(header, f
 
 
 @pytest.mark.parametrize(
-    "written",
-    ["0812 3456 7890 / 0813 1111 2222 (istri)", "081234567890 a/n Ibu Wati"],
+    ("written", "kin"),
+    [
+        ("0812 3456 7890 / 0813 1111 2222 (istri)", "+6281311112222"),
+        ("081234567890 a/n Ibu Wati", None),
+    ],
 )
-def test_a_relatives_mark_moves_only_a_single_number_of_ones_own(written):
+def test_a_relatives_mark_moves_only_the_marked_number(written, kin):
+    """The person's own first number stays hers; a second number marked as a relative's is
+    the kin's; "a/n" (in the name of) marks no relative's number."""
     _, [row] = read(f"Nama;L/P;No HP\nSarinah;P;{written}\n")
-    assert row.values["phone_id"] == "+6281234567890" and not row.values["kin_phone"]
+    assert row.values["phone_id"] == "+6281234567890" and row.values["kin_phone"] == kin
 
 
 def test_someone_not_yet_home_from_another_agencys_batch_is_not_named(worker):  # noqa: F811

@@ -215,3 +215,27 @@ def test_a_job_that_stopped_can_be_queued_again_from_its_page(
     assert job.status == "queued" and not job.stalled
     assert AuditEvent.objects.filter(object_id=str(job.pk), summary__contains="again").exists()
     assert export_job_run(job_id=job.pk).status == "done"  # the worker, when it comes
+
+
+def test_a_stalled_run_finishing_after_its_restart_leaves_one_file(head, many, monkeypatch):
+    """The first run was only slow: the run queued again finished first. The first writes no
+    second file, which nothing would point to and nothing would ever remove."""
+    from pulang.exports import services
+
+    written = services.export_write
+    job = ExportJob.objects.create(owner=head, kind="people", format="csv")
+
+    def slow_first_run(**kwargs):
+        rows = written(**kwargs)
+        # Meanwhile the run queued again has written its file.
+        ExportJob.objects.filter(pk=job.pk).update(status="done", file="exports/other.csv")
+        return rows
+
+    monkeypatch.setattr(services, "export_write", slow_first_run)
+    saved = []
+    monkeypatch.setattr(
+        type(job.file), "save", lambda self, name, content, save=True: saved.append(name)
+    )
+    export_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.file.name == "exports/other.csv" and saved == []
