@@ -103,7 +103,11 @@ def audit_gathered() -> Iterator[None]:
     given inside are appended together when the block ends without an error, still inside
     the transaction. The lock that orders the chain is held from the first append until the
     transaction ends, and every user's page view appends an event: taken at the end, it
-    holds them up for the last moments of the save instead of all of it."""
+    holds them up for the last moments of the save instead of all of it.
+
+    Use it inside the transaction, around work that records through `audit_record_many`
+    only: a plain `audit_record` inside is appended at once (ahead of the gathered events),
+    and a nested block appends its events when it ends."""
     gathered: list[tuple[Any, list[AuditEntry]]] = []
     token = _gathered.set(gathered)
     try:
