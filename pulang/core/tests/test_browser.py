@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from pulang.accounts.tests.factories import PASSWORD, UserFactory
 
@@ -37,15 +38,16 @@ def test_a_social_worker_must_give_the_second_factor_before_seeing_names(page):
     page.get_by_label("Nama pengguna").fill("peksos")
     page.get_by_label("Sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
-    assert "Verifikasi dua langkah" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("Verifikasi dua langkah")
     assert "Siti Aminah" not in page.content()
 
     page.get_by_label("Kode 6 angka").fill("000000")
     page.get_by_role("button", name="Lanjutkan").click()
-    assert "Kode salah" in page.content()
+    # The answer is a new page: wait for it, rather than read the one being left.
+    expect(page.get_by_text("Kode salah")).to_be_visible()
 
     # django-otp backs off after a wrong code; wait it out as a person would.
     page.wait_for_timeout(1100)
     page.get_by_label("Kode 6 angka").fill(f"{totp(device.bin_key):06d}")
     page.get_by_role("button", name="Lanjutkan").click()
-    assert page.get_by_role("link", name="Siti Aminah binti Ahmad").is_visible()
+    expect(page.get_by_role("link", name="Siti Aminah binti Ahmad")).to_be_visible()
