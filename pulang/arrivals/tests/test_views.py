@@ -254,6 +254,30 @@ def test_a_preview_not_to_be_saved_can_be_thrown_away(client, worker):
     assert ManifestImport.objects.filter(status=ManifestImport.Status.PREVIEWED).count() == 1
 
 
+def test_the_batch_page_names_the_sheet_each_import_read(client, worker):
+    """A workbook with a list on each sheet is imported once per sheet: the batch page
+    says which sheet each import read, not the same file name twice."""
+    book = openpyxl.Workbook()
+    men = book.active
+    men.title = "LAKI-LAKI"
+    for row in (["Nama", "JK"], ["Bambang", "L"]):
+        men.append(row)
+    women = book.create_sheet("PEREMPUAN")
+    for row in (["Nama", "JK"], ["Siti", "P"]):
+        women.append(row)
+    buffer = BytesIO()
+    book.save(buffer)
+    batch = BatchFactory(receiving_agency=worker.agency)
+    for _sheet in "12":
+        upload = SimpleUploadedFile("kbri.xlsx", buffer.getvalue())
+        client.post(f"/kedatangan/{batch.pk}/manifest/", {"file": upload})
+        record = ManifestImport.objects.order_by("-pk").first()
+        client.post(f"/kedatangan/impor/{record.pk}/simpan/")
+    page = client.get(f"/kedatangan/{batch.pk}/").text
+    assert "kbri.xlsx</a> (lembar “LAKI-LAKI”)" in page
+    assert "kbri.xlsx</a> (lembar “PEREMPUAN”)" in page
+
+
 def test_select_boxes_offer_an_indonesian_blank_choice(client, worker):
     page = client.get("/kedatangan/baru/").text
     assert "- Pilih -" in page and "Select an option" not in page
