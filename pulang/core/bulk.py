@@ -65,7 +65,7 @@ def bulk_insert(objs: Sequence[models.Model], *, batch_size: int = 1000) -> None
             obj.pk = pk_value
     _copy(
         connection,
-        model,
+        meta.db_table,
         [str(field.column) for field in fields],
         (
             [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
@@ -93,24 +93,23 @@ def bulk_insert_values(
             [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=5000
         )
         return
-    _copy(connection, model, columns, rows)
+    _copy(connection, model._meta.db_table, columns, rows)
 
 
 def _copy(
     connection: Any,
-    model: type[models.Model],
+    table: str,
     columns: Sequence[str],
     rows: Iterable[Sequence[object]],
 ) -> None:
-    """Stream rows (values of these columns, as the database stores them) into the model's
-    table with COPY (PostgreSQL)."""
+    """Stream rows (values of these columns, as the database stores them) into the table
+    with COPY (PostgreSQL)."""
     quote = connection.ops.quote_name
     names = ", ".join(quote(column) for column in columns)
-    table = quote(model._meta.db_table)
     # psycopg's cursor, for COPY (Django's wrapper passes it through).
     with (
         connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+        cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy,
     ):
         for row in rows:
             copy.write_row(row)
@@ -168,7 +167,7 @@ def bulk_insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, Any]
 
     _copy(
         connection,
-        model,
+        meta.db_table,
         [str(field.column) for field in [pk, *fields]],
         (values(pk_value, row) for pk_value, row in zip(ids, rows, strict=True)),
     )
@@ -199,7 +198,8 @@ def bulk_change(objs: Sequence[models.Model], fields: Sequence[str]) -> None:
         chosen.append(field)
     columns = [str(pk.column), *(str(field.column) for field in chosen)]
     quote = connection.ops.quote_name
-    table, scratch = quote(meta.db_table), quote(f"_pulang_change_{meta.db_table}")
+    scratch_name = f"_pulang_change_{meta.db_table}"
+    table, scratch = quote(meta.db_table), quote(scratch_name)
     names = ", ".join(quote(column) for column in columns)
     # In a transaction of its own (a savepoint inside another): on an error the scratch
     # table goes with the rollback.
@@ -209,17 +209,21 @@ def bulk_change(objs: Sequence[models.Model], fields: Sequence[str]) -> None:
             f"CREATE TEMPORARY TABLE {scratch} ON COMMIT DROP AS "  # noqa: S608
             f"SELECT {names} FROM {table} WITH NO DATA"
         )
-        with cursor.cursor.copy(f"COPY {scratch} ({names}) FROM STDIN") as copy:
-            for obj in objs:
-                copy.write_row(
-                    [
-                        obj.pk,
-                        *(
-                            field.get_db_prep_save(getattr(obj, field.attname), connection)
-                            for field in chosen
-                        ),
-                    ]
-                )
+        _copy(
+            connection,
+            scratch_name,
+            columns,
+            (
+                [
+                    obj.pk,
+                    *(
+                        field.get_db_prep_save(getattr(obj, field.attname), connection)
+                        for field in chosen
+                    ),
+                ]
+                for obj in objs
+            ),
+        )
         assignments = ", ".join(f"{quote(column)} = new.{quote(column)}" for column in columns[1:])
         pk_column = quote(columns[0])
         cursor.execute(
