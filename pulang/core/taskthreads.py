@@ -5,7 +5,7 @@ manifest kept the upload waiting about 12 s on a blank page, with none of the pr
 page shows when a worker does the checking. `ThreadBackend` runs each task in a thread of the
 web process instead, once the transaction that asked for it has committed, so the page comes
 back at once and follows the task's progress like it does with a worker. It is meant for one
-machine and a few users; a deployment runs Redis and a worker (docs/deploy.md).
+machine and a few users; a deployment runs Redis and a worker (docs/operations.md).
 """
 
 import threading
