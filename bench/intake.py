@@ -13,7 +13,7 @@ so these are the figures behind any change to the block keys (docs/performance.m
 Everything is written in one transaction and rolled back: the bench database is unchanged.
 
 Run: `.venv/bin/python -m bench.intake [--people 6000] [--probes 3000] [--database URL]`
-(the database made by `bench/generate`). Writes bench/results/intake-<time>.json.
+(the database made by `bench/generate`). Writes bench/results/intake-recall-<time>.json.
 """
 
 import argparse
@@ -248,7 +248,7 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     result = run(args.people, args.probes, args.seed)
     RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"intake-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
+    path = RESULTS / f"intake-recall-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
     path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(table(result))
     print(f"written to {path}", file=sys.stderr)
