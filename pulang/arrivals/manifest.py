@@ -846,7 +846,7 @@ def _read_workbook(
             continue
         if first_with_data is None:
             first_with_data = ws
-        header = _find_header(buffer)
+        header = _find_header(buffer, ws.title)
         if header is not None and not _missing_required(header):
             chosen = ws
             break
@@ -869,7 +869,7 @@ def _read_workbook(
     for ws in sheets:
         if ws is sheet or ws.title in sheets_read:
             continue
-        header = _find_header(_first_rows(_xlsx_rows(ws)))
+        header = _find_header(_first_rows(_xlsx_rows(ws)), ws.title)
         if header is not None and not _missing_required(header):
             others.append(ws.title)
     table.other_sheets = others
@@ -1016,6 +1016,9 @@ class _Header:
     top: int | None = None  # the first row of a header of two rows
     # Sex as two tick columns, "L" and "P": indexes["sex"] is the first, this the second.
     female_index: int | None = None
+    # No sex column, and the sheet's name or the title above says whose list it is
+    # ("PEREMPUAN"): ("L" or "P", the word as written, whether it was the sheet's name).
+    whole_list_sex: tuple[str, str, bool] | None = None
 
     @property
     def columns_read(self) -> int:
@@ -1101,19 +1104,56 @@ def _is_tick(text: str) -> bool:
     return bool(word) and not _is_placeholder(text) and word not in _FALSE_WORDS
 
 
-def _find_header(buffer: list[_RawRow]) -> _Header | None:
+def _find_header(buffer: list[_RawRow], sheet_name: str = "") -> _Header | None:
     """The first row naming two known columns (titles may stand above it), else a row naming one.
     The row below it is part of the header when it names what the first row groups
-    (`_with_row_below`)."""
+    (`_with_row_below`). Without a sex column, the sheet's name or the titles above may say
+    the list's sex (`_whole_list_sex`)."""
     mapped = [_map_header(row) for row in buffer]
+    found: _Header | None = None
     for position, header in enumerate(mapped):
         if len(header.indexes) >= 2:
             if position + 1 < len(buffer):
-                return _with_row_below(header, buffer[position], buffer[position + 1]) or header
-            return header
-    if mapped and mapped[0].indexes:
-        return mapped[0]
-    return None
+                found = _with_row_below(header, buffer[position], buffer[position + 1]) or header
+            else:
+                found = header
+            break
+    else:
+        found = mapped[0] if mapped and mapped[0].indexes else None
+    if found is not None and "sex" not in found.indexes:
+        above = [row for row in buffer if row.number < found.number]
+        titles = [" ".join(text for text in row.cells if text) for row in above]
+        found.whole_list_sex = _whole_list_sex(sheet_name, titles)
+    return found
+
+
+# Words that say a list holds one sex: a sheet per sex ("LAKI-LAKI", "PEREMPUAN") or a title
+# ("DAFTAR WNI DEPORTASI PEREMPUAN"); and words that say it holds children, of either sex.
+_WHOLE_LIST_SEX = {
+    **dict.fromkeys(("lakilaki", "laki", "pria", "lelaki", "male", "men"), "L"),
+    **dict.fromkeys(("perempuan", "wanita", "female", "women"), "P"),
+}
+_CHILD_WORDS = frozenset({"anak", "anakanak", "bayi", "balita", "keluarga", "children", "child"})
+
+
+def _whole_list_sex(sheet_name: str, titles: list[str]) -> tuple[str, str, bool] | None:
+    """("P", "PEREMPUAN", True) when the sheet's name (True) or the titles above the header
+    (False) name one sex and no children; None when they name none, both, or children."""
+    found: list[tuple[str, str, bool]] = []
+    children = False
+    for text, is_sheet in ((sheet_name, True), *((title, False) for title in titles)):
+        whole = _TICK_HEADERS.get(header_key(text)) if is_sheet else None  # a sheet "P"
+        words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", text)
+        for word in words:
+            key = plain_letters(word).casefold().replace("-", "")
+            children = children or key in _CHILD_WORDS
+            if sex := _WHOLE_LIST_SEX.get(key):
+                found.append((sex, word, is_sheet))
+        if whole and not any(is_sheet for _sex, _word, is_sheet in found):
+            found.append((whole, text.strip(), True))
+    if children or len({sex for sex, _word, _is_sheet in found}) != 1:
+        return None
+    return found[0]
 
 
 def _with_row_below(header: _Header, top: _RawRow, below: _RawRow) -> _Header | None:
@@ -1153,7 +1193,12 @@ def _with_row_below(header: _Header, top: _RawRow, below: _RawRow) -> _Header | 
 
 
 def _missing_required(header: _Header) -> list[str]:
-    return [c.header for c in MANIFEST_COLUMNS if c.required and c.field not in header.indexes]
+    said = {"sex"} if header.whole_list_sex else set()
+    return [
+        c.header
+        for c in MANIFEST_COLUMNS
+        if c.required and c.field not in header.indexes and c.field not in said
+    ]
 
 
 def listed(items: Sequence[str], limit: int) -> str:
@@ -1192,7 +1237,7 @@ def _build_table(
     buffer = _first_rows(rows)
     if not buffer:
         raise ManifestError(_("File ini kosong. Pilih file daftar (manifes) yang berisi data."))
-    header = _find_header(buffer)
+    header = _find_header(buffer, sheet.title if sheet is not None else "")
     if header is None:
         first = [text for text in buffer[0].cells if text]
         raise ManifestError(
@@ -1283,6 +1328,12 @@ def _build_table(
 
     footer = _footer(result, closing, header.columns)
     result = [row for row in result if row.number not in footer]
+    if header.whole_list_sex and result:
+        # Filled in once the rows that are no people are known: a total is not a woman.
+        sex, word, from_sheet = header.whole_list_sex
+        header.columns = {**header.columns, "sex": word}
+        for row in result:
+            row.values["sex"] = sex
 
     if not result:
         if example_rows:
@@ -1325,6 +1376,22 @@ def _build_table(
                 "dibaca."
             )
             % {"ignored": ignored, "kept": kept}
+        )
+    if header.whole_list_sex:
+        sex, word, from_sheet = header.whole_list_sex
+        messages.append(
+            _(
+                "Daftar ini tidak punya kolom jenis kelamin. Semua orang di dalamnya "
+                "(%(count)d) dicatat %(sex)s, karena %(source)s menyebut “%(word)s”. Bila ada "
+                "yang bukan %(sex)s, perbaiki jenis kelaminnya di baris orang itu sebelum "
+                "menyimpan."
+            )
+            % {
+                "count": len(result),
+                "sex": _("laki-laki") if sex == "L" else _("perempuan"),
+                "source": _("nama lembarnya") if from_sheet else _("judul daftarnya"),
+                "word": word,
+            }
         )
     if numbering_row is not None:
         messages.append(

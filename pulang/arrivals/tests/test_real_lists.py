@@ -1121,3 +1121,51 @@ def test_a_shared_phone_and_birth_date_under_another_name_is_not_taken_as_the_sa
     assert candidate["person_id"] == ahmad.pk and candidate["probability"] >= 0.9
     assert row["action"] == "create"
     assert any("namanya sama sekali berbeda" in issue["message"] for issue in row["issues"])
+
+
+def test_a_sheet_per_sex_without_a_sex_column_gives_each_sheet_its_sex():
+    """KBRI lists often put men and women on sheets of their own, "LAKI-LAKI" and
+    "PEREMPUAN", with no sex column. Each sheet is read with the sex its name says, and the
+    worker is told so, to correct anyone on the wrong sheet."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    men = book.active
+    men.title = "LAKI-LAKI"
+    men.append(["NO", "NAMA", "TGL LAHIR"])
+    men.append([1, "BUDI SANTOSO", "12/03/1990"])
+    women = book.create_sheet("PEREMPUAN")
+    women.append(["NO", "NAMA", "TGL LAHIR"])
+    women.append([1, "SRI WAHYUNI", "02/02/1992"])
+    women.append([None, "JUMLAH 1"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    first = manifest_read(buffer.getvalue(), filename="kbri.xlsx")
+    assert first.sheet == "LAKI-LAKI" and first.other_sheets == ["PEREMPUAN"]
+    [budi] = [manifest_parse_row(row, first.columns) for row in first.rows]
+    assert budi.values["sex"] == "M" and not budi.errors
+    assert any("dicatat laki-laki" in w and "“LAKI-LAKI”" in w for w in first.warnings)
+
+    second = manifest_read(buffer.getvalue(), filename="kbri.xlsx", sheet="PEREMPUAN")
+    assert second.sheet == "PEREMPUAN"
+    [sri] = [manifest_parse_row(row, second.columns) for row in second.rows]
+    assert sri.values["sex"] == "F" and not sri.errors
+
+
+def test_a_title_naming_one_sex_stands_for_the_missing_sex_column():
+    table, [siti] = read("DAFTAR WNI DEPORTASI PEREMPUAN KM KELUD\nNama;Umur\nSiti;30\n")
+    assert siti.values["sex"] == "F" and not siti.errors
+    assert any("judul daftarnya menyebut “PEREMPUAN”" in w for w in table.warnings)
+
+
+@pytest.mark.parametrize(
+    "title", ["DAFTAR WNI DEPORTASI PEREMPUAN DAN ANAK", "DAFTAR WNI LAKI-LAKI DAN PEREMPUAN"]
+)
+def test_a_title_naming_children_or_both_sexes_still_asks_for_the_sex_column(title):
+    from pulang.arrivals.manifest import ManifestError
+
+    with pytest.raises(ManifestError, match="Kolom wajib tidak ada: “Jenis Kelamin”"):
+        read(f"{title}\nNama;Umur\nSiti;30\n")
