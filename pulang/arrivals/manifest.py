@@ -312,6 +312,28 @@ MANIFEST_COLUMNS: tuple[ManifestColumn, ...] = (
         in_template=False,
     ),
     ManifestColumn("age", "Umur", ("Usia", "Age", "Umur (th)", "Umur (tahun)"), in_template=False),
+    # Why the person was held, and where: kept in the case's notes under the list's heading.
+    ManifestColumn(
+        "offence",
+        "Kasus",
+        (
+            "Jenis Kasus",
+            "Permasalahan",
+            "Masalah",
+            "Pelanggaran",
+            "Jenis Pelanggaran",
+            "Kesalahan",  # Malay
+            "Offence",
+            "Offense",
+        ),
+        in_template=False,
+    ),
+    ManifestColumn(
+        "depot",
+        "Depo",
+        ("Depot", "PTS", "Depo Imigrasi", "Depo Imigresen", "Depot Imigresen", "Asal Depo"),
+        in_template=False,
+    ),
     ManifestColumn(
         "origin",
         "Daerah Asal",
@@ -1550,9 +1572,11 @@ def _chain(first: list[_RawRow], rest: Iterator[_RawRow]) -> Iterator[_RawRow]:
 _PLACEHOLDERS = frozenset(
     {"-", "--", "---", "–", "—", ".", "?", "n/a", "na", "nil", "nihil", "tidak ada", "tdk ada"}
     | {"tidak tahu", "tdk tahu", "tidak diketahui", "tdk diketahui", "belum diketahui"}
-    | {"unknown", "tt", "t.t.", "t.t"}
+    | {"unknown", "tt", "t.t.", "t.t", "tiada", "tidak ada dokumen"}
 )
 _TEXT_FIELDS = (
+    "offence",
+    "depot",
     "origin",
     "birth_place",
     "document_issuer",
@@ -1614,6 +1638,7 @@ _KIND_PASSPORT = frozenset({"paspor", "passport", "pp", "pasport", "pasporri", "
 _KIND_SPLP = frozenset({"splp", "suratperjalananlaksanapaspor"})
 _KIND_NONE = frozenset(
     {"", "tidakada", "tdkada", "tidak", "none", "no", "nil", "nihil", "na", "tanpadokumen"}
+    | {"tiada", "tidakadadokumen", "tiadadokumen", "tanpapaspor", "takberdokumen"}
 )
 _PASSPORT_NUMBER = re.compile(r"[A-Z]\d{7}")
 
@@ -1731,7 +1756,17 @@ def manifest_parse_row(
     _from_age(raw, values, ctx, today)
     for key in ("nik", "family_card"):
         values[key] = _parse_id_number(raw[key], key, ctx, numeric=key in row.numeric)
-    values["document_number"], said = _parse_document_number(raw["document_number"])
+    values["document_number"], said, remark = _parse_document_number(raw["document_number"])
+    remarks = [remark] if remark else []
+    if remark:
+        ctx.warning(
+            "document_number",
+            _(
+                "“%(value)s” bukan nomor dokumen, jadi disimpan di catatan kasus, bukan "
+                "sebagai nomor."
+            )
+            % {"value": _shorten(remark)},
+        )
     if said and not raw["document_kind"].strip():  # "SPLP No. …" says the kind itself
         values["document_kind"] = said
     else:
@@ -1754,6 +1789,13 @@ def manifest_parse_row(
         values[key] = _clean_text(raw[key], multiline=key in _MULTILINE_FIELDS)
     if kin_relation and not values.get("kin_relation"):
         values["kin_relation"] = kin_relation
+    # What a list says of the person beyond the registry's fields, under its own heading.
+    labelled = [
+        f"{ctx.column(key)}: {text}"
+        for key, text in (("offence", values["offence"]), ("depot", values["depot"]))
+        if text
+    ] + [f"{ctx.column('document_number')}: {text}" for text in remarks]
+    values["notes"] = "\n".join(note for note in (values["notes"], *labelled) if note)
     place = values["birth_place"]
     if place and (place.isupper() or place.islower()):  # "SAMPANG" as lists type it
         values["birth_place"] = place.title()
@@ -2292,19 +2334,26 @@ _KIND_BEFORE_NUMBER = re.compile(
 )
 
 
-def _parse_document_number(text: str) -> tuple[str, str | None]:
-    """The number, and the kind written before it, if any ("SPLP No. JHR0123456")."""
-    if _is_placeholder(text):
-        return "", None
-    upper = unicodedata.normalize("NFKC", text).strip().upper()
+def _parse_document_number(text: str) -> tuple[str, str | None, str]:
+    """The number, the kind written before it, if any ("SPLP No. JHR0123456"), and what
+    the cell says instead of a number ("Paspor ditahan majikan", "HILANG"), as written.
+    A cell saying there is no document ("Tanpa dokumen") gives the kind "none"."""
+    if not text.strip() or _is_placeholder(text):
+        return "", None, ""
+    written = " ".join(unicodedata.normalize("NFKC", text).split())
+    upper = written.upper()
+    if not re.search(r"\d", upper):  # no document number has no digit
+        if _letters_key(text) in _KIND_NONE:
+            return "", "none", ""
+        said = _KIND_BEFORE_NUMBER.fullmatch(upper)
+        if said is not None and _is_placeholder(said["number"]):  # "Paspor: -"
+            return "", None, ""
+        return "", None, written
     said = _KIND_BEFORE_NUMBER.fullmatch(upper)
     kind = _kind_of_key(_letters_key(said["kind"])) if said is not None else None
     if said is not None and kind is not None:
-        number = re.sub(r"\s+", "", said["number"])
-        if not re.search(r"\d", number):  # "Paspor: -", "Paspor hilang", "SPLP: tidak ada"
-            return "", None
-        return number, kind
-    return re.sub(r"\s+", "", upper), None
+        return re.sub(r"\s+", "", said["number"]), kind, ""
+    return re.sub(r"\s+", "", upper), None, ""
 
 
 def _kind_of_key(key: str) -> str | None:

@@ -1169,3 +1169,44 @@ def test_a_title_naming_children_or_both_sexes_still_asks_for_the_sex_column(tit
 
     with pytest.raises(ManifestError, match="Kolom wajib tidak ada: “Jenis Kelamin”"):
         read(f"{title}\nNama;Umur\nSiti;30\n")
+
+
+def test_why_and_where_a_person_was_held_are_kept_in_the_case_notes(client, login_verified, worker):  # noqa: F811
+    """Consulate lists say why someone was deported ("KASUS": overstay, PATI; Malay
+    "KESALAHAN") and the depot they came from; both reach the case's notes under the list's
+    own heading, and the form of a row not saved keeps them too."""
+    record, _ = preview(
+        worker,
+        "NO.;NAMA LENGKAP;L/P;KASUS;DEPO/PTS;KETERANGAN\n"
+        "1;AHMAD FAUZI;L;Overstay;Semenyih;sakit kaki\n"
+        "2;SITI AMINAH;X;PATI;KLIA;\n",
+    )
+    assert record.preview["file_warnings"] == []
+    login_verified(client, worker)
+    client.post(f"/kedatangan/impor/{record.pk}/simpan/", {"action_2": "create"})
+    case = Case.objects.get()
+    assert case.notes == "sakit kaki\nKASUS: Overstay\nDEPO/PTS: Semenyih"
+    page = client.get(reverse("arrivals:import", args=[record.pk])).text
+    assert "KASUS: PATI\nDEPO/PTS: KLIA" in page  # the row to fix, in the one-by-one form
+
+    _, [malay] = read("BIL;NAMA;JANTINA;KESALAHAN\n1;ANDI BASO;LELAKI;Seksyen 6(1)(c)\n")
+    assert malay.values["notes"] == "KESALAHAN: Seksyen 6(1)(c)"
+
+
+@pytest.mark.parametrize(
+    ("written", "kind", "note"),
+    [
+        ("DITAHAN MAJIKAN", None, "NO. PASPOR: DITAHAN MAJIKAN"),
+        ("Paspor ditahan agen", None, "NO. PASPOR: Paspor ditahan agen"),
+        ("TANPA DOKUMEN", "none", ""),
+        ("TIADA", None, ""),
+    ],
+)
+def test_words_in_the_passport_column_are_no_document_number(written, kind, note):
+    """ "DITAHAN MAJIKAN" (held by the employer) was stored as document number
+    "DITAHANMAJIKAN", of kind SPLP; "TIADA" (Malay: none) as number "TIADA"."""
+    _, [row] = read(f"NAMA;L/P;NO. PASPOR\nSITI;P;{written}\n")
+    assert row.values["document_number"] == ""
+    assert row.values["document_kind"] == kind
+    assert row.values["notes"] == note
+    assert bool(note) == any("bukan nomor dokumen" in w.message for w in row.warnings)
