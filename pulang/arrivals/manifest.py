@@ -1743,6 +1743,9 @@ def manifest_parse_row(
             )
 
     name_text, also_known_as = _aliases_in_name(raw["full_name"])
+    # "(ANAK)", "(istri)" after a name says who the person is to the row above, not a name.
+    relations = [other for other in also_known_as if _letters_key(other) in _RELATION_WORDS]
+    also_known_as = [other for other in also_known_as if other not in relations]
     values["full_name"] = _parse_full_name(name_text, ctx)
     values["aliases"] = _parse_aliases(
         "; ".join(item for item in (*also_known_as, raw["aliases"]) if item), values["full_name"]
@@ -1795,6 +1798,7 @@ def manifest_parse_row(
         for key, text in (("offence", values["offence"]), ("depot", values["depot"]))
         if text
     ] + [f"{ctx.column('document_number')}: {text}" for text in remarks]
+    labelled += [f"{ctx.column('full_name')}: ({text})" for text in relations]
     values["notes"] = "\n".join(note for note in (values["notes"], *labelled) if note)
     place = values["birth_place"]
     if place and (place.isupper() or place.islower()):  # "SAMPANG" as lists type it
@@ -1903,10 +1907,18 @@ _ALIAS_MARK = re.compile(r"\s+(?:als\.?|alias|a\.k\.a\.?|aka|@)\s+", re.IGNORECA
 _ALIAS_BRACKETS = re.compile(r"\s*\(([^()]*[A-Za-z]{2}[^()]*)\)\s*$")
 
 
+# What marks a child or a relative listed under someone: "- ANDI", "• Sari", "a) Nur".
+_LIST_MARK = re.compile(r"^(?:[-–—•·*>]+|[a-z]\))\s*")
+_RELATION_WORDS = frozenset(
+    {"anak", "bayi", "istri", "isteri", "suami", "ibu", "ayah", "bapak", "adik", "kakak"}
+    | {"anakkandung", "anaktiri", "cucu", "keponakan", "child", "baby", "wife", "husband"}
+)
+
+
 def _aliases_in_name(text: str) -> tuple[str, list[str]]:
     """ "Andi Saputra als. Andik" and "Dewi Anjani (Dewi)": the name, and the other names
-    written with it."""
-    name, *others = _ALIAS_MARK.split(text.strip())
+    written with it. A mark that lists a child under a parent ("- ANDI") is no part of it."""
+    name, *others = _ALIAS_MARK.split(_LIST_MARK.sub("", text.strip()))
     match = _ALIAS_BRACKETS.search(name)
     if match:
         others.insert(0, match[1])
@@ -2007,6 +2019,11 @@ _AGE_UNIT = r"(?:th|thn|tahun|tahunan|years?|yrs?|y)\.?"
 _AGE_WORD = r"(?:umur|usia|u\.|age)\s*:?\s*"
 # An age as lists write it: "34", "34 thn", "Umur 34", "± 34 tahun".
 _AGE = re.compile(rf"^(?:{_AGE_WORD})?(?:±\s*)?(\d{{1,3}})(?:\s*{_AGE_UNIT})?$", re.IGNORECASE)
+# A baby's age in months: "8 bln", "6 BULAN", "Umur 3 bulan".
+_AGE_MONTHS = re.compile(
+    rf"^(?:{_AGE_WORD})?(?:±\s*)?([1-9]|1\d|2[0-3])\s*(?:bln|bulan|bl|months?|mths?)\.?$",
+    re.IGNORECASE,
+)
 # In a birth-date column an age needs its word or its unit: a bare "34" may be a slip.
 _AGE_IN_DATE = re.compile(
     rf"^(?:{_AGE_WORD}(?:±\s*)?(\d{{1,3}})(?:\s*{_AGE_UNIT})?|(?:±\s*)?(\d{{1,3}})\s*{_AGE_UNIT})$",
@@ -2019,6 +2036,17 @@ def _from_age(raw: dict[str, str], values: dict[str, Any], ctx: _RowContext, tod
     text = raw.get("age", "").strip()
     values["age"] = None
     if not text or _is_placeholder(text):
+        return
+    if months := _AGE_MONTHS.match(text):  # a baby: "8 bln", "6 BULAN"
+        values["age"] = 0
+        born = today - timedelta(days=round(int(months[1]) * 30.44))
+        if values.get("birth_date") is None:
+            values["birth_date"], values["birth_year_only"] = date(born.year, 1, 1), True
+            ctx.warning(
+                "age",
+                _("tahun lahir diperkirakan dari umur “%(value)s” (sekitar %(year)d).")
+                % {"value": _shorten(text), "year": born.year},
+            )
         return
     match = _AGE.match(text)
     if not match or not 0 < int(match.group(1)) <= MAX_AGE_YEARS:

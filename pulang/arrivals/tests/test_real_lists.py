@@ -1210,3 +1210,27 @@ def test_words_in_the_passport_column_are_no_document_number(written, kind, note
     assert row.values["document_kind"] == kind
     assert row.values["notes"] == note
     assert bool(note) == any("bukan nomor dokumen" in w.message for w in row.warnings)
+
+
+def test_children_listed_under_a_parent_keep_their_names_and_ages():
+    """Children are written under their mother: "- ANDI (ANAK)", aged "5 th" or "8 bln".
+    The dash was kept in the name and "ANAK" (child) became an alias; an age in months
+    could not be read, so a baby was registered without a birth year."""
+    _, [mother, andi, sari] = read(
+        "NO;NAMA LENGKAP;L/P;UMUR;KETERANGAN\n"
+        "1;WATI BINTI SAMSUDIN;P;34;membawa 2 anak\n"
+        ";- ANDI (ANAK);L;5 th;\n"
+        ";• SARI (anak);P;8 bln;anak dari no 1\n"
+    )
+    assert [row.values["full_name"] for row in (mother, andi, sari)] == [
+        "Wati binti Samsudin",
+        "Andi",
+        "Sari",
+    ]
+    assert andi.values["aliases"] == [] and sari.values["aliases"] == []
+    assert andi.values["notes"] == "NAMA LENGKAP: (ANAK)"
+    assert sari.values["notes"] == "anak dari no 1\nNAMA LENGKAP: (anak)"
+    today = date.today()
+    assert sari.values["age"] == 0 and sari.values["birth_year_only"]
+    assert sari.values["birth_date"].year in (today.year, today.year - 1)
+    assert not any("tidak dapat dibaca" in w.message for w in sari.warnings)
