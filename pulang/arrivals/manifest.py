@@ -1063,10 +1063,11 @@ def _map_header(row: _RawRow) -> _Header:
     header = _Header(row.number, row.cells, {}, {}, [], [], [], None)
     ticks: dict[str, list[tuple[int, str]]] = {"L": [], "P": []}
     first_filled = next((i for i, text in enumerate(row.cells) if text), None)
-    for index, text in enumerate(row.cells):
-        if not text:
+    for index, cell in enumerate(row.cells):
+        if not cell:
             header.blank.append(index)
             continue
+        text = " ".join(cell.split())  # "NO.⏎PASPOR", wrapped in its cell, named on one line
         if index == first_filled and (text == "#" or header_key(text) in _ROW_NUMBER_KEYS):
             header.row_number_index = index
             continue
@@ -1272,7 +1273,7 @@ def _build_table(
         )
     missing = _missing_required(header)
     if missing:
-        found = [text for text in header.cells if text]
+        found = [" ".join(text.split()) for text in header.cells if text]
         raise ManifestError(
             _(
                 "Kolom wajib tidak ada: %(missing)s. Judul kolom yang ada di file: %(found)s. "

@@ -1234,3 +1234,15 @@ def test_children_listed_under_a_parent_keep_their_names_and_ages():
     assert sari.values["age"] == 0 and sari.values["birth_year_only"]
     assert sari.values["birth_date"].year in (today.year, today.year - 1)
     assert not any("tidak dapat dibaca" in w.message for w in sari.warnings)
+
+
+def test_a_header_typed_on_two_lines_in_its_cell_is_named_on_one():
+    """Headers wrapped with Alt+Enter ("NO.⏎PASPOR") were named with the line break in
+    every message, splitting "Baris 2, kolom “NO." from its problem in the terminal."""
+    table, [row] = read('"NAMA\nLENGKAP";"JENIS\nKELAMIN";"TGL.\nLAHIR"\nSiti;P;31/02/1990\n')
+    assert table.columns == {
+        "full_name": "NAMA LENGKAP",
+        "sex": "JENIS KELAMIN",
+        "birth_date": "TGL. LAHIR",
+    }
+    assert row.errors[0].message.startswith("Baris 2, kolom “TGL. LAHIR”: tanggal")
