@@ -312,6 +312,28 @@ MANIFEST_COLUMNS: tuple[ManifestColumn, ...] = (
         in_template=False,
     ),
     ManifestColumn("age", "Umur", ("Usia", "Age", "Umur (th)", "Umur (tahun)"), in_template=False),
+    # Why the person was held, and where: kept in the case's notes under the list's heading.
+    ManifestColumn(
+        "offence",
+        "Kasus",
+        (
+            "Jenis Kasus",
+            "Permasalahan",
+            "Masalah",
+            "Pelanggaran",
+            "Jenis Pelanggaran",
+            "Kesalahan",  # Malay
+            "Offence",
+            "Offense",
+        ),
+        in_template=False,
+    ),
+    ManifestColumn(
+        "depot",
+        "Depo",
+        ("Depot", "PTS", "Depo Imigrasi", "Depo Imigresen", "Depot Imigresen", "Asal Depo"),
+        in_template=False,
+    ),
     ManifestColumn(
         "origin",
         "Daerah Asal",
@@ -846,7 +868,7 @@ def _read_workbook(
             continue
         if first_with_data is None:
             first_with_data = ws
-        header = _find_header(buffer)
+        header = _find_header(buffer, ws.title)
         if header is not None and not _missing_required(header):
             chosen = ws
             break
@@ -869,7 +891,7 @@ def _read_workbook(
     for ws in sheets:
         if ws is sheet or ws.title in sheets_read:
             continue
-        header = _find_header(_first_rows(_xlsx_rows(ws)))
+        header = _find_header(_first_rows(_xlsx_rows(ws)), ws.title)
         if header is not None and not _missing_required(header):
             others.append(ws.title)
     table.other_sheets = others
@@ -1016,6 +1038,9 @@ class _Header:
     top: int | None = None  # the first row of a header of two rows
     # Sex as two tick columns, "L" and "P": indexes["sex"] is the first, this the second.
     female_index: int | None = None
+    # No sex column, and the sheet's name or the title above says whose list it is
+    # ("PEREMPUAN"): ("L" or "P", the word as written, whether it was the sheet's name).
+    whole_list_sex: tuple[str, str, bool] | None = None
 
     @property
     def columns_read(self) -> int:
@@ -1038,10 +1063,11 @@ def _map_header(row: _RawRow) -> _Header:
     header = _Header(row.number, row.cells, {}, {}, [], [], [], None)
     ticks: dict[str, list[tuple[int, str]]] = {"L": [], "P": []}
     first_filled = next((i for i, text in enumerate(row.cells) if text), None)
-    for index, text in enumerate(row.cells):
-        if not text:
+    for index, cell in enumerate(row.cells):
+        if not cell:
             header.blank.append(index)
             continue
+        text = " ".join(cell.split())  # "NO.⏎PASPOR", wrapped in its cell, named on one line
         if index == first_filled and (text == "#" or header_key(text) in _ROW_NUMBER_KEYS):
             header.row_number_index = index
             continue
@@ -1101,19 +1127,56 @@ def _is_tick(text: str) -> bool:
     return bool(word) and not _is_placeholder(text) and word not in _FALSE_WORDS
 
 
-def _find_header(buffer: list[_RawRow]) -> _Header | None:
+def _find_header(buffer: list[_RawRow], sheet_name: str = "") -> _Header | None:
     """The first row naming two known columns (titles may stand above it), else a row naming one.
     The row below it is part of the header when it names what the first row groups
-    (`_with_row_below`)."""
+    (`_with_row_below`). Without a sex column, the sheet's name or the titles above may say
+    the list's sex (`_whole_list_sex`)."""
     mapped = [_map_header(row) for row in buffer]
+    found: _Header | None = None
     for position, header in enumerate(mapped):
         if len(header.indexes) >= 2:
             if position + 1 < len(buffer):
-                return _with_row_below(header, buffer[position], buffer[position + 1]) or header
-            return header
-    if mapped and mapped[0].indexes:
-        return mapped[0]
-    return None
+                found = _with_row_below(header, buffer[position], buffer[position + 1]) or header
+            else:
+                found = header
+            break
+    else:
+        found = mapped[0] if mapped and mapped[0].indexes else None
+    if found is not None and "sex" not in found.indexes:
+        above = [row for row in buffer if row.number < found.number]
+        titles = [" ".join(text for text in row.cells if text) for row in above]
+        found.whole_list_sex = _whole_list_sex(sheet_name, titles)
+    return found
+
+
+# Words that say a list holds one sex: a sheet per sex ("LAKI-LAKI", "PEREMPUAN") or a title
+# ("DAFTAR WNI DEPORTASI PEREMPUAN"); and words that say it holds children, of either sex.
+_WHOLE_LIST_SEX = {
+    **dict.fromkeys(("lakilaki", "laki", "pria", "lelaki", "male", "men"), "L"),
+    **dict.fromkeys(("perempuan", "wanita", "female", "women"), "P"),
+}
+_CHILD_WORDS = frozenset({"anak", "anakanak", "bayi", "balita", "keluarga", "children", "child"})
+
+
+def _whole_list_sex(sheet_name: str, titles: list[str]) -> tuple[str, str, bool] | None:
+    """("P", "PEREMPUAN", True) when the sheet's name (True) or the titles above the header
+    (False) name one sex and no children; None when they name none, both, or children."""
+    found: list[tuple[str, str, bool]] = []
+    children = False
+    for text, is_sheet in ((sheet_name, True), *((title, False) for title in titles)):
+        whole = _TICK_HEADERS.get(header_key(text)) if is_sheet else None  # a sheet "P"
+        words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", text)
+        for word in words:
+            key = plain_letters(word).casefold().replace("-", "")
+            children = children or key in _CHILD_WORDS
+            if sex := _WHOLE_LIST_SEX.get(key):
+                found.append((sex, word, is_sheet))
+        if whole and not any(is_sheet for _sex, _word, is_sheet in found):
+            found.append((whole, text.strip(), True))
+    if children or len({sex for sex, _word, _is_sheet in found}) != 1:
+        return None
+    return found[0]
 
 
 def _with_row_below(header: _Header, top: _RawRow, below: _RawRow) -> _Header | None:
@@ -1153,7 +1216,12 @@ def _with_row_below(header: _Header, top: _RawRow, below: _RawRow) -> _Header | 
 
 
 def _missing_required(header: _Header) -> list[str]:
-    return [c.header for c in MANIFEST_COLUMNS if c.required and c.field not in header.indexes]
+    said = {"sex"} if header.whole_list_sex else set()
+    return [
+        c.header
+        for c in MANIFEST_COLUMNS
+        if c.required and c.field not in header.indexes and c.field not in said
+    ]
 
 
 def listed(items: Sequence[str], limit: int) -> str:
@@ -1192,7 +1260,7 @@ def _build_table(
     buffer = _first_rows(rows)
     if not buffer:
         raise ManifestError(_("File ini kosong. Pilih file daftar (manifes) yang berisi data."))
-    header = _find_header(buffer)
+    header = _find_header(buffer, sheet.title if sheet is not None else "")
     if header is None:
         first = [text for text in buffer[0].cells if text]
         raise ManifestError(
@@ -1205,7 +1273,7 @@ def _build_table(
         )
     missing = _missing_required(header)
     if missing:
-        found = [text for text in header.cells if text]
+        found = [" ".join(text.split()) for text in header.cells if text]
         raise ManifestError(
             _(
                 "Kolom wajib tidak ada: %(missing)s. Judul kolom yang ada di file: %(found)s. "
@@ -1283,6 +1351,12 @@ def _build_table(
 
     footer = _footer(result, closing, header.columns)
     result = [row for row in result if row.number not in footer]
+    if header.whole_list_sex and result:
+        # Filled in once the rows that are no people are known: a total is not a woman.
+        sex, word, from_sheet = header.whole_list_sex
+        header.columns = {**header.columns, "sex": word}
+        for row in result:
+            row.values["sex"] = sex
 
     if not result:
         if example_rows:
@@ -1325,6 +1399,22 @@ def _build_table(
                 "dibaca."
             )
             % {"ignored": ignored, "kept": kept}
+        )
+    if header.whole_list_sex:
+        sex, word, from_sheet = header.whole_list_sex
+        messages.append(
+            _(
+                "Daftar ini tidak punya kolom jenis kelamin. Semua orang di dalamnya "
+                "(%(count)d) dicatat %(sex)s, karena %(source)s menyebut “%(word)s”. Bila ada "
+                "yang bukan %(sex)s, perbaiki jenis kelaminnya di baris orang itu sebelum "
+                "menyimpan."
+            )
+            % {
+                "count": len(result),
+                "sex": _("laki-laki") if sex == "L" else _("perempuan"),
+                "source": _("nama lembarnya") if from_sheet else _("judul daftarnya"),
+                "word": word,
+            }
         )
     if numbering_row is not None:
         messages.append(
@@ -1483,9 +1573,11 @@ def _chain(first: list[_RawRow], rest: Iterator[_RawRow]) -> Iterator[_RawRow]:
 _PLACEHOLDERS = frozenset(
     {"-", "--", "---", "–", "—", ".", "?", "n/a", "na", "nil", "nihil", "tidak ada", "tdk ada"}
     | {"tidak tahu", "tdk tahu", "tidak diketahui", "tdk diketahui", "belum diketahui"}
-    | {"unknown", "tt", "t.t.", "t.t"}
+    | {"unknown", "tt", "t.t.", "t.t", "tiada", "tidak ada dokumen"}
 )
 _TEXT_FIELDS = (
+    "offence",
+    "depot",
     "origin",
     "birth_place",
     "document_issuer",
@@ -1547,6 +1639,7 @@ _KIND_PASSPORT = frozenset({"paspor", "passport", "pp", "pasport", "pasporri", "
 _KIND_SPLP = frozenset({"splp", "suratperjalananlaksanapaspor"})
 _KIND_NONE = frozenset(
     {"", "tidakada", "tdkada", "tidak", "none", "no", "nil", "nihil", "na", "tanpadokumen"}
+    | {"tiada", "tidakadadokumen", "tiadadokumen", "tanpapaspor", "takberdokumen"}
 )
 _PASSPORT_NUMBER = re.compile(r"[A-Z]\d{7}")
 
@@ -1651,6 +1744,9 @@ def manifest_parse_row(
             )
 
     name_text, also_known_as = _aliases_in_name(raw["full_name"])
+    # "(ANAK)", "(istri)" after a name says who the person is to the row above, not a name.
+    relations = [other for other in also_known_as if _letters_key(other) in _RELATION_WORDS]
+    also_known_as = [other for other in also_known_as if other not in relations]
     values["full_name"] = _parse_full_name(name_text, ctx)
     values["aliases"] = _parse_aliases(
         "; ".join(item for item in (*also_known_as, raw["aliases"]) if item), values["full_name"]
@@ -1664,7 +1760,17 @@ def manifest_parse_row(
     _from_age(raw, values, ctx, today)
     for key in ("nik", "family_card"):
         values[key] = _parse_id_number(raw[key], key, ctx, numeric=key in row.numeric)
-    values["document_number"], said = _parse_document_number(raw["document_number"])
+    values["document_number"], said, remark = _parse_document_number(raw["document_number"])
+    remarks = [remark] if remark else []
+    if remark:
+        ctx.warning(
+            "document_number",
+            _(
+                "“%(value)s” bukan nomor dokumen, jadi disimpan di catatan kasus, bukan "
+                "sebagai nomor."
+            )
+            % {"value": _shorten(remark)},
+        )
     if said and not raw["document_kind"].strip():  # "SPLP No. …" says the kind itself
         values["document_kind"] = said
     else:
@@ -1687,6 +1793,14 @@ def manifest_parse_row(
         values[key] = _clean_text(raw[key], multiline=key in _MULTILINE_FIELDS)
     if kin_relation and not values.get("kin_relation"):
         values["kin_relation"] = kin_relation
+    # What a list says of the person beyond the registry's fields, under its own heading.
+    labelled = [
+        f"{ctx.column(key)}: {text}"
+        for key, text in (("offence", values["offence"]), ("depot", values["depot"]))
+        if text
+    ] + [f"{ctx.column('document_number')}: {text}" for text in remarks]
+    labelled += [f"{ctx.column('full_name')}: ({text})" for text in relations]
+    values["notes"] = "\n".join(note for note in (values["notes"], *labelled) if note)
     place = values["birth_place"]
     if place and (place.isupper() or place.islower()):  # "SAMPANG" as lists type it
         values["birth_place"] = place.title()
@@ -1794,10 +1908,18 @@ _ALIAS_MARK = re.compile(r"\s+(?:als\.?|alias|a\.k\.a\.?|aka|@)\s+", re.IGNORECA
 _ALIAS_BRACKETS = re.compile(r"\s*\(([^()]*[A-Za-z]{2}[^()]*)\)\s*$")
 
 
+# What marks a child or a relative listed under someone: "- ANDI", "• Sari", "a) Nur".
+_LIST_MARK = re.compile(r"^(?:[-–—•·*>]+|[a-z]\))\s*")
+_RELATION_WORDS = frozenset(
+    {"anak", "bayi", "istri", "isteri", "suami", "ibu", "ayah", "bapak", "adik", "kakak"}
+    | {"anakkandung", "anaktiri", "cucu", "keponakan", "child", "baby", "wife", "husband"}
+)
+
+
 def _aliases_in_name(text: str) -> tuple[str, list[str]]:
     """ "Andi Saputra als. Andik" and "Dewi Anjani (Dewi)": the name, and the other names
-    written with it."""
-    name, *others = _ALIAS_MARK.split(text.strip())
+    written with it. A mark that lists a child under a parent ("- ANDI") is no part of it."""
+    name, *others = _ALIAS_MARK.split(_LIST_MARK.sub("", text.strip()))
     match = _ALIAS_BRACKETS.search(name)
     if match:
         others.insert(0, match[1])
@@ -1898,6 +2020,11 @@ _AGE_UNIT = r"(?:th|thn|tahun|tahunan|years?|yrs?|y)\.?"
 _AGE_WORD = r"(?:umur|usia|u\.|age)\s*:?\s*"
 # An age as lists write it: "34", "34 thn", "Umur 34", "± 34 tahun".
 _AGE = re.compile(rf"^(?:{_AGE_WORD})?(?:±\s*)?(\d{{1,3}})(?:\s*{_AGE_UNIT})?$", re.IGNORECASE)
+# A baby's age in months: "8 bln", "6 BULAN", "Umur 3 bulan".
+_AGE_MONTHS = re.compile(
+    rf"^(?:{_AGE_WORD})?(?:±\s*)?([1-9]|1\d|2[0-3])\s*(?:bln|bulan|bl|months?|mths?)\.?$",
+    re.IGNORECASE,
+)
 # In a birth-date column an age needs its word or its unit: a bare "34" may be a slip.
 _AGE_IN_DATE = re.compile(
     rf"^(?:{_AGE_WORD}(?:±\s*)?(\d{{1,3}})(?:\s*{_AGE_UNIT})?|(?:±\s*)?(\d{{1,3}})\s*{_AGE_UNIT})$",
@@ -1910,6 +2037,17 @@ def _from_age(raw: dict[str, str], values: dict[str, Any], ctx: _RowContext, tod
     text = raw.get("age", "").strip()
     values["age"] = None
     if not text or _is_placeholder(text):
+        return
+    if months := _AGE_MONTHS.match(text):  # a baby: "8 bln", "6 BULAN"
+        values["age"] = 0
+        born = today - timedelta(days=round(int(months[1]) * 30.44))
+        if values.get("birth_date") is None:
+            values["birth_date"], values["birth_year_only"] = date(born.year, 1, 1), True
+            ctx.warning(
+                "age",
+                _("tahun lahir diperkirakan dari umur “%(value)s” (sekitar %(year)d).")
+                % {"value": _shorten(text), "year": born.year},
+            )
         return
     match = _AGE.match(text)
     if not match or not 0 < int(match.group(1)) <= MAX_AGE_YEARS:
@@ -2225,19 +2363,26 @@ _KIND_BEFORE_NUMBER = re.compile(
 )
 
 
-def _parse_document_number(text: str) -> tuple[str, str | None]:
-    """The number, and the kind written before it, if any ("SPLP No. JHR0123456")."""
-    if _is_placeholder(text):
-        return "", None
-    upper = unicodedata.normalize("NFKC", text).strip().upper()
+def _parse_document_number(text: str) -> tuple[str, str | None, str]:
+    """The number, the kind written before it, if any ("SPLP No. JHR0123456"), and what
+    the cell says instead of a number ("Paspor ditahan majikan", "HILANG"), as written.
+    A cell saying there is no document ("Tanpa dokumen") gives the kind "none"."""
+    if not text.strip() or _is_placeholder(text):
+        return "", None, ""
+    written = " ".join(unicodedata.normalize("NFKC", text).split())
+    upper = written.upper()
+    if not re.search(r"\d", upper):  # no document number has no digit
+        if _letters_key(text) in _KIND_NONE:
+            return "", "none", ""
+        said = _KIND_BEFORE_NUMBER.fullmatch(upper)
+        if said is not None and _is_placeholder(said["number"]):  # "Paspor: -"
+            return "", None, ""
+        return "", None, written
     said = _KIND_BEFORE_NUMBER.fullmatch(upper)
     kind = _kind_of_key(_letters_key(said["kind"])) if said is not None else None
     if said is not None and kind is not None:
-        number = re.sub(r"\s+", "", said["number"])
-        if not re.search(r"\d", number):  # "Paspor: -", "Paspor hilang", "SPLP: tidak ada"
-            return "", None
-        return number, kind
-    return re.sub(r"\s+", "", upper), None
+        return re.sub(r"\s+", "", said["number"]), kind, ""
+    return re.sub(r"\s+", "", upper), None, ""
 
 
 def _kind_of_key(key: str) -> str | None:

@@ -183,7 +183,8 @@ def _rows_not_saved(record: ManifestImport) -> list[dict[str, Any]]:
 
 def _form_values(row: dict[str, Any], fields: set[str]) -> dict[str, str]:
     """A row's cells as the one-by-one form's fields. Columns the form has not (a combined
-    "Tempat/Tgl Lahir", an age, "Asal") give what was read from them: nothing is lost."""
+    "Tempat/Tgl Lahir", an age, "Asal", "Kasus") give what was read from them: nothing is
+    lost."""
     form = {key: value for key, value in row["raw"].items() if key in fields and value}
     values = row["values"]
     if not form.get("birth_date") and values.get("birth_date"):
@@ -192,6 +193,8 @@ def _form_values(row: dict[str, Any], fields: set[str]) -> dict[str, str]:
         form["birth_place"] = values["birth_place"]
     if not form.get("address") and (values.get("address") or values.get("origin")):
         form["address"] = values.get("address") or values["origin"]
+    if values.get("notes"):  # with what the list's case column or depot column said
+        form["notes"] = values["notes"]
     return form
 
 

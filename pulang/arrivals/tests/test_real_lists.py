@@ -1121,3 +1121,128 @@ def test_a_shared_phone_and_birth_date_under_another_name_is_not_taken_as_the_sa
     assert candidate["person_id"] == ahmad.pk and candidate["probability"] >= 0.9
     assert row["action"] == "create"
     assert any("namanya sama sekali berbeda" in issue["message"] for issue in row["issues"])
+
+
+def test_a_sheet_per_sex_without_a_sex_column_gives_each_sheet_its_sex():
+    """KBRI lists often put men and women on sheets of their own, "LAKI-LAKI" and
+    "PEREMPUAN", with no sex column. Each sheet is read with the sex its name says, and the
+    worker is told so, to correct anyone on the wrong sheet."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    men = book.active
+    men.title = "LAKI-LAKI"
+    men.append(["NO", "NAMA", "TGL LAHIR"])
+    men.append([1, "BUDI SANTOSO", "12/03/1990"])
+    women = book.create_sheet("PEREMPUAN")
+    women.append(["NO", "NAMA", "TGL LAHIR"])
+    women.append([1, "SRI WAHYUNI", "02/02/1992"])
+    women.append([None, "JUMLAH 1"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    first = manifest_read(buffer.getvalue(), filename="kbri.xlsx")
+    assert first.sheet == "LAKI-LAKI" and first.other_sheets == ["PEREMPUAN"]
+    [budi] = [manifest_parse_row(row, first.columns) for row in first.rows]
+    assert budi.values["sex"] == "M" and not budi.errors
+    assert any("dicatat laki-laki" in w and "“LAKI-LAKI”" in w for w in first.warnings)
+
+    second = manifest_read(buffer.getvalue(), filename="kbri.xlsx", sheet="PEREMPUAN")
+    assert second.sheet == "PEREMPUAN"
+    [sri] = [manifest_parse_row(row, second.columns) for row in second.rows]
+    assert sri.values["sex"] == "F" and not sri.errors
+
+
+def test_a_title_naming_one_sex_stands_for_the_missing_sex_column():
+    table, [siti] = read("DAFTAR WNI DEPORTASI PEREMPUAN KM KELUD\nNama;Umur\nSiti;30\n")
+    assert siti.values["sex"] == "F" and not siti.errors
+    assert any("judul daftarnya menyebut “PEREMPUAN”" in w for w in table.warnings)
+
+
+@pytest.mark.parametrize(
+    "title", ["DAFTAR WNI DEPORTASI PEREMPUAN DAN ANAK", "DAFTAR WNI LAKI-LAKI DAN PEREMPUAN"]
+)
+def test_a_title_naming_children_or_both_sexes_still_asks_for_the_sex_column(title):
+    from pulang.arrivals.manifest import ManifestError
+
+    with pytest.raises(ManifestError, match="Kolom wajib tidak ada: “Jenis Kelamin”"):
+        read(f"{title}\nNama;Umur\nSiti;30\n")
+
+
+def test_why_and_where_a_person_was_held_are_kept_in_the_case_notes(client, login_verified, worker):  # noqa: F811
+    """Consulate lists say why someone was deported ("KASUS": overstay, PATI; Malay
+    "KESALAHAN") and the depot they came from; both reach the case's notes under the list's
+    own heading, and the form of a row not saved keeps them too."""
+    record, _ = preview(
+        worker,
+        "NO.;NAMA LENGKAP;L/P;KASUS;DEPO/PTS;KETERANGAN\n"
+        "1;AHMAD FAUZI;L;Overstay;Semenyih;sakit kaki\n"
+        "2;SITI AMINAH;X;PATI;KLIA;\n",
+    )
+    assert record.preview["file_warnings"] == []
+    login_verified(client, worker)
+    client.post(f"/kedatangan/impor/{record.pk}/simpan/", {"action_2": "create"})
+    case = Case.objects.get()
+    assert case.notes == "sakit kaki\nKASUS: Overstay\nDEPO/PTS: Semenyih"
+    page = client.get(reverse("arrivals:import", args=[record.pk])).text
+    assert "KASUS: PATI\nDEPO/PTS: KLIA" in page  # the row to fix, in the one-by-one form
+
+    _, [malay] = read("BIL;NAMA;JANTINA;KESALAHAN\n1;ANDI BASO;LELAKI;Seksyen 6(1)(c)\n")
+    assert malay.values["notes"] == "KESALAHAN: Seksyen 6(1)(c)"
+
+
+@pytest.mark.parametrize(
+    ("written", "kind", "note"),
+    [
+        ("DITAHAN MAJIKAN", None, "NO. PASPOR: DITAHAN MAJIKAN"),
+        ("Paspor ditahan agen", None, "NO. PASPOR: Paspor ditahan agen"),
+        ("TANPA DOKUMEN", "none", ""),
+        ("TIADA", None, ""),
+    ],
+)
+def test_words_in_the_passport_column_are_no_document_number(written, kind, note):
+    """ "DITAHAN MAJIKAN" (held by the employer) was stored as document number
+    "DITAHANMAJIKAN", of kind SPLP; "TIADA" (Malay: none) as number "TIADA"."""
+    _, [row] = read(f"NAMA;L/P;NO. PASPOR\nSITI;P;{written}\n")
+    assert row.values["document_number"] == ""
+    assert row.values["document_kind"] == kind
+    assert row.values["notes"] == note
+    assert bool(note) == any("bukan nomor dokumen" in w.message for w in row.warnings)
+
+
+def test_children_listed_under_a_parent_keep_their_names_and_ages():
+    """Children are written under their mother: "- ANDI (ANAK)", aged "5 th" or "8 bln".
+    The dash was kept in the name and "ANAK" (child) became an alias; an age in months
+    could not be read, so a baby was registered without a birth year."""
+    _, [mother, andi, sari] = read(
+        "NO;NAMA LENGKAP;L/P;UMUR;KETERANGAN\n"
+        "1;WATI BINTI SAMSUDIN;P;34;membawa 2 anak\n"
+        ";- ANDI (ANAK);L;5 th;\n"
+        ";• SARI (anak);P;8 bln;anak dari no 1\n"
+    )
+    assert [row.values["full_name"] for row in (mother, andi, sari)] == [
+        "Wati binti Samsudin",
+        "Andi",
+        "Sari",
+    ]
+    assert andi.values["aliases"] == [] and sari.values["aliases"] == []
+    assert andi.values["notes"] == "NAMA LENGKAP: (ANAK)"
+    assert sari.values["notes"] == "anak dari no 1\nNAMA LENGKAP: (anak)"
+    today = date.today()
+    assert sari.values["age"] == 0 and sari.values["birth_year_only"]
+    assert sari.values["birth_date"].year in (today.year, today.year - 1)
+    assert not any("tidak dapat dibaca" in w.message for w in sari.warnings)
+
+
+def test_a_header_typed_on_two_lines_in_its_cell_is_named_on_one():
+    """Headers wrapped with Alt+Enter ("NO.⏎PASPOR") were named with the line break in
+    every message, splitting "Baris 2, kolom “NO." from its problem in the terminal."""
+    table, [row] = read('"NAMA\nLENGKAP";"JENIS\nKELAMIN";"TGL.\nLAHIR"\nSiti;P;31/02/1990\n')
+    assert table.columns == {
+        "full_name": "NAMA LENGKAP",
+        "sex": "JENIS KELAMIN",
+        "birth_date": "TGL. LAHIR",
+    }
+    assert row.errors[0].message.startswith("Baris 2, kolom “TGL. LAHIR”: tanggal")
