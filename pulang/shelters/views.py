@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from pulang.access.http import declare
 from pulang.access.roles import Capability
@@ -97,6 +97,12 @@ FLAG_LABELS = {
     "waiting": gettext_lazy("Menunggu pulang terlalu lama"),
 }
 
+# The board's narrow sex column: the reader's letter, not the stored code (M/F).
+SEX_LETTERS = {
+    "M": pgettext_lazy("sex, one letter", "L"),
+    "F": pgettext_lazy("sex, one letter", "P"),
+}
+
 
 def _board_rows(board: Any) -> list[dict[str, Any]]:
     """The board's rows with their text ready: a shelter of a thousand residents renders
@@ -105,11 +111,12 @@ def _board_rows(board: Any) -> list[dict[str, Any]]:
     days = ngettext("%(n)s hari", "%(n)s hari", 2)
     one_day = ngettext("%(n)s hari", "%(n)s hari", 1)
     flag_labels = {flag: str(label) for flag, label in FLAG_LABELS.items()}
+    sex_letters = {sex: str(letter) for sex, letter in SEX_LETTERS.items()}
     return [
         {
             "href": f"{case_url}{r.case.pk}/",
             "name": r.case.person.full_name,
-            "sex": r.case.person.sex or "?",
+            "sex": sex_letters.get(r.case.person.sex, "?"),
             "age": "—" if r.age is None else r.age,
             "since": f"{timezone.localtime(r.stay.admitted_at):%d/%m/%Y} "
             f"({(one_day if r.days == 1 else days) % {'n': r.days}})",
@@ -134,7 +141,15 @@ def _waiting_cases(user: Any) -> Any:
 @declare(Capability.CARE_RECORD, methods=("GET", "POST"))
 def shelter_admit_view(request: HttpRequest, shelter_id: int) -> HttpResponse:
     shelter = shelter_get(request=request, shelter_id=shelter_id)
-    waiting = list(_waiting_cases(request.user)[:1000])
+    # Coming from a batch's page, the worker admits that batch: the batches waiting since
+    # before stay out of the way (and out of the thousand this page lists).
+    queryset = _waiting_cases(request.user)
+    only_batch = request.GET.get("rombongan", "")
+    if only_batch.isdigit() and queryset.filter(batch_id=only_batch).exists():
+        queryset = queryset.filter(batch_id=only_batch)
+    else:
+        only_batch = ""
+    waiting = list(queryset[:1000])
     form = AdmitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         batch_id = request.POST.get("batch")
@@ -171,6 +186,7 @@ def shelter_admit_view(request: HttpRequest, shelter_id: int) -> HttpResponse:
             "batches": batches,
             "form": form,
             "chosen": request.POST.getlist("case"),
+            "only_batch": only_batch,
         },
     )
 

@@ -51,3 +51,34 @@ def test_a_social_worker_must_give_the_second_factor_before_seeing_names(page):
     page.get_by_label("Kode 6 angka").fill(f"{totp(device.bin_key):06d}")
     page.get_by_role("button", name="Lanjutkan").click()
     expect(page.get_by_role("link", name="Siti Aminah binti Ahmad")).to_be_visible()
+
+
+def test_on_a_phone_the_lists_scroll_in_their_own_box_not_the_whole_page(page):
+    """At 375px, a wide table (the case list has eight columns) used to push the whole page
+    sideways: the menu, the filters and the headings all slid off with it."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from pulang.access.roles import Role
+    from pulang.cases.tests.factories import CaseFactory
+
+    worker = UserFactory(username="peksos", roles=[Role.SHELTER_SOCIAL_WORKER])
+    device = TOTPDevice.objects.create(user=worker, name="phone", confirmed=True)
+    CaseFactory(owning_agency=worker.agency, person__full_name="Siti Aminah binti Ahmad")
+
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto("/kasus/")
+    page.get_by_label("Nama pengguna").fill("peksos")
+    page.get_by_label("Sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_label("Kode 6 angka").fill(f"{totp(device.bin_key):06d}")
+    page.get_by_role("button", name="Lanjutkan").click()
+    expect(page.get_by_role("link", name="Siti Aminah binti Ahmad")).to_be_visible()
+
+    sideways = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert sideways == 0, f"the page scrolls {sideways}px sideways"
+    table = page.locator("main table").first
+    assert table.evaluate("t => t.scrollWidth > t.clientWidth"), "the table scrolls itself"
+    expect(page.get_by_role("heading", name="Kasus")).to_be_in_viewport()

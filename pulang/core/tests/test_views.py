@@ -73,3 +73,22 @@ def test_an_english_browser_still_gets_indonesian_until_the_user_switches(client
     response = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert "Selamat datang, Sari" in response.text
     assert response["Content-Language"] == "id"
+
+
+def test_the_home_page_offers_each_role_its_next_steps(client, login_verified):
+    """The home page used to say only that pages for the role 'will appear here': a dead end
+    for someone on their first day."""
+    from pulang.access.roles import Role
+
+    login_verified(client, UserFactory(roles=[Role.SHELTER_SOCIAL_WORKER]))
+    body = client.get(reverse("core:home")).text
+    assert "akan tampil di sini" not in body
+    assert 'href="/kedatangan/baru/"' in body, "record a batch that just arrived"
+    assert 'href="/shelter/"' in body
+    assert 'action="/orang/"' in body and 'name="q"' in body, "search someone by name"
+    assert 'href="/laporan/"' not in body
+
+    client.force_login(UserFactory(roles=[Role.HQ_ANALYST]))
+    body = client.get(reverse("core:home")).text
+    assert 'href="/laporan/"' in body
+    assert 'href="/kedatangan/baru/"' not in body and 'action="/orang/"' not in body

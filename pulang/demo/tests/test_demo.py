@@ -67,3 +67,11 @@ def test_demo_shelters_have_residents_with_a_day_of_care(capsys):
     assert Screening.objects.filter(
         case__owning_agency=bambu_apus.agency, reviewed_at__isnull=True
     ).exists(), "a screening is waiting for the shelter head's review"
+
+
+def test_the_printed_way_to_a_code_runs_where_make_run_left_things(capsys):
+    """`make run` may fetch uv into var/tools, so neither `pulang` nor `uv` need be on PATH:
+    the hint names the command make installed."""
+    call_command("demo", people=5, without_2020=True)
+    out = capsys.readouterr().out
+    assert "print the current code with: .venv/bin/pulang otp-code USERNAME" in out

@@ -94,3 +94,47 @@ def test_the_board_is_in_english_when_chosen(client, head, shelter):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     body = client.get(f"/shelter/{shelter.pk}/").content.decode()
     assert "residents now" in body and "Admit people" in body
+
+
+def test_admitting_from_a_batch_page_shows_that_batch_first_and_only(client, head, shelter):
+    from datetime import timedelta
+
+    from pulang.arrivals.tests.factories import BatchFactory
+
+    old = BatchFactory(receiving_agency=head.agency, arrived_at=timezone.now() - timedelta(days=30))
+    new = BatchFactory(receiving_agency=head.agency)
+    CaseFactory(owning_agency=head.agency, batch=old, person__full_name="Lama Menunggu")
+    CaseFactory(owning_agency=head.agency, batch=new, person__full_name="Baru Tiba")
+
+    batch_page = client.get(f"/kedatangan/{new.pk}/").content.decode()
+    link = f"/shelter/{shelter.pk}/terima/?rombongan={new.pk}"
+    assert link in batch_page, "the batch page's admit button names the batch"
+
+    body = client.get(link).content.decode()
+    assert "Baru Tiba" in body
+    assert "Lama Menunggu" not in body, "the older batch is not in the way"
+    assert f'data-testid="admit-batch-{old.pk}"' not in body
+    assert f'href="/shelter/{shelter.pk}/terima/"' in body, "a link to everyone waiting"
+
+    everyone = client.get(f"/shelter/{shelter.pk}/terima/").content.decode()
+    assert "Baru Tiba" in everyone and "Lama Menunggu" in everyone
+
+    response = client.post(link, {"batch": new.pk})
+    assert response.status_code == 302
+    assert list(Stay.objects.values_list("case__person__full_name", flat=True)) == ["Baru Tiba"]
+
+
+def test_the_boards_sex_column_reads_l_and_p_in_indonesian_and_m_and_f_in_english(
+    client, head, shelter
+):
+    case: Any = CaseFactory(owning_agency=head.agency, person__sex="F")
+    stay_admit(actor=head, shelter=shelter, cases=[case])
+
+    def sex_cell() -> str:
+        body = client.get(f"/shelter/{shelter.pk}/").content.decode()
+        row = body.split('data-testid="resident"')[1].split("</tr>")[0]
+        return row.split("</td><td>")[1]
+
+    assert sex_cell() == "P", "perempuan, not the stored code F"
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert sex_cell() == "F"

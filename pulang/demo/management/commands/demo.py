@@ -26,7 +26,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {login.username:<22} {login.password:<18} {login.description}")
         self.stdout.write(
             "Roles that see names also need a 6-digit code. Add the key below to an authenticator "
-            "app, or print the current code with: pulang otp-code USERNAME"
+            "app, or print the current code with: .venv/bin/pulang otp-code USERNAME"
         )
         for login in result.logins:
             if login.otp_secret:
