@@ -21,7 +21,7 @@ from django.db import connection, transaction
 
 from pulang.core.bulk import bulk_insert_values
 from pulang.core.sqlarrays import INT_ARRAY, TEXT_ARRAY, joined
-from pulang.people.models import Person
+from pulang.people.models import Person, name_key
 
 from .models import BlockKey, MatchRow
 from .records import (
@@ -222,6 +222,27 @@ def _people_under(keys: Sequence[str]) -> dict[str, list[int] | None]:
                 for key, persons in under.items():
                     people.setdefault(key, persons)
     return people
+
+
+def persons_sounding_like(query: str, *, most: int = 1000) -> list[int] | None:
+    """Up to `most` persons whose names have a word sounding like each word of `query` (its
+    skeleton: "Hutapia" and "Hutapea" fold alike), for a search that found no name spelt so;
+    None when no word of it is long enough to have one. The word keys answer it alone."""
+    from django.db.models import Count
+
+    skeletons = {name_skeleton_word(word)[:MAX_WORD] for word in name_key(query).split()[:5]}
+    keys = sorted(f"k:{skeleton}" for skeleton in skeletons if len(skeleton) >= 2)
+    if not keys:
+        return None
+    under_all = (
+        BlockKey.objects.filter(key__in=keys)
+        .values("person_id")
+        .annotate(keys=Count("key"))
+        .filter(keys=len(keys))
+        .order_by()
+        .values_list("person_id", flat=True)
+    )
+    return list(under_all[:most])
 
 
 def unknown_words(rows: Sequence[Mapping[str, Any]]) -> list[bool]:

@@ -10,7 +10,7 @@ from pulang.core.paging import KeysFirstPaginator
 from pulang.core.text import search_query
 from pulang.exports.views import export_response, list_query
 
-from .selectors import person_fields, person_get
+from .selectors import person_fields, person_get, person_sounding_like
 from .services import person_disclosure_record
 from .tables import person_table
 
@@ -28,6 +28,19 @@ def person_list_view(request: HttpRequest) -> HttpResponse:
         people=page.object_list,
         summary=f"list q={query!r} page={page.number}",
     )
+    # No name spelt so: the names that sound alike ("Hutapia" for Hutapea), as lists spell
+    # the same person differently.
+    alike = (
+        person_sounding_like(user=request.user, query=query)
+        if query and not page.object_list
+        else []
+    )
+    person_disclosure_record(
+        actor=request.user,
+        action=AuditEvent.Action.SEARCH,
+        people=alike,
+        summary=f"list q={query!r} sounding alike",
+    )
     return render(
         request,
         "people/list.html",
@@ -36,6 +49,7 @@ def person_list_view(request: HttpRequest) -> HttpResponse:
             "query": query,
             "headers": table.page_headers(),
             "rows": table.page_rows(page.object_list),
+            "alike": table.page_rows(alike),
             "filters": list_query(request),
         },
     )

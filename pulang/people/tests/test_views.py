@@ -56,6 +56,29 @@ def test_a_search_finds_a_person_by_another_name(client, login_verified, shelter
     assert "Siti Aminah" not in client.get("/orang/", {"q": "rahma"}).text
 
 
+def test_a_name_spelt_otherwise_finds_the_names_that_sound_alike(
+    client, login_verified, shelter, person
+):
+    """Lists spell one person differently: "hutapia prakosa" finds no name spelt so, and
+    the page offers Prakosa Hutapea (not someone of another agency sounding the same), and
+    records whom it showed."""
+    found = PersonFactory(full_name="Prakosa Hutapea", registered_by=shelter)
+    PersonFactory(full_name="Prakoso Hutapea", registered_by=AgencyFactory())
+    PersonFactory(full_name="Prakosa Simanjuntak", registered_by=shelter)
+    login_verified(client, UserFactory(agency=shelter, roles=[Role.SHELTER_SOCIAL_WORKER]))
+    page = client.get("/orang/", {"q": "hutapia prakosa"}).text
+    assert "bunyinya mirip" in page
+    alike = page.split('data-testid="sounding-alike"')[1]
+    assert "Prakosa Hutapea" in alike
+    assert "Prakoso Hutapea" not in alike and "Simanjuntak" not in alike
+    event = AuditEvent.objects.filter(action=AuditEvent.Action.SEARCH).latest("id")
+    assert event.changes["ids"] == [found.pk] and "sounding alike" in event.summary
+    # A name spelt so is found as before, with nothing offered beside it.
+    page = client.get("/orang/", {"q": "hutapea"}).text
+    assert "Prakosa Hutapea" in page and "bunyinya mirip" not in page
+    assert "Tidak ada orang yang cocok" in client.get("/orang/", {"q": "wibowo"}).text
+
+
 def test_identity_number_is_masked_until_revealed_and_the_reveal_is_audited(
     client, login_verified, shelter, person
 ):
