@@ -10,6 +10,7 @@ import io
 import logging
 import math
 import re
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +22,14 @@ from django.utils.translation import gettext as _
 
 from pulang.core.exports import csv_safe
 
-from .model import arrow_schema, create_input_table, insert_rows, load_model, quiet_splink
+from .model import (
+    arrow_schema,
+    blocking_rules,
+    create_input_table,
+    insert_rows,
+    load_model,
+    quiet_splink,
+)
 from .records import PERSON_FIELDS, MatchRecord, match_row, record_from_person_values
 
 Progress = Callable[[str], None]
@@ -48,6 +56,12 @@ CSV_FIELDS = (
     "origin_region_code",
 )
 IDENTIFYING_FIELDS = frozenset(CSV_FIELDS) - {"id", "aliases", "sex", "birth_year_only"}
+# Fields holding a number that Excel shortens to "3.52501E+15" when the column is not text.
+NUMBER_FIELDS = frozenset(
+    {"nik", "family_card_number", "travel_document_number", "phone_id", "phone_my",
+     "kin_phone", "phones"}
+)  # fmt: skip
+_EXCEL_SCIENTIFIC = re.compile(r"[+-]?\d(?:[.,]\d+)?[eE]\+?\d+")
 _LIST_SEPARATORS = re.compile(r"[;/|\n]")
 _TRUE = {"1", "y", "ya", "yes", "true", "benar", "x", "v"}
 
@@ -106,8 +120,8 @@ def parse_mapping(text: str) -> dict[str, str]:
 
 def mapping_warnings(mapping: dict[str, str]) -> list[str]:
     """What a mapping leaves the model unable to do: pairs are first sought among records
-    that share a birth date, a document or phone number, or a name with the sex or the
-    birth year (`model.blocking_rules`)."""
+    that share a birth date, a document or phone number, or a name with the birth year
+    (`model.blocking_rules`; with the sex too where the data has one)."""
     fields = set(mapping)
     numbers = fields & {"nik", "family_card_number", "travel_document_number", "phones",
                         "phone_id", "phone_my", "kin_phone"}  # fmt: skip
@@ -116,16 +130,8 @@ def mapping_warnings(mapping: dict[str, str]) -> list[str]:
         warnings.append(
             _(
                 "Peringatan: tanpa tanggal lahir dan tanpa nomor identitas atau telepon, "
-                "pasangan hanya dicari di antara data dengan nama dan jenis kelamin yang sama; "
-                "sedikit yang akan ditemukan."
-            )
-        )
-    if "sex" not in fields and "full_name" in fields:
-        warnings.append(
-            _(
-                "Peringatan: kolom jenis kelamin tidak dipetakan; aturan yang memasangkan nama "
-                "dengan jenis kelamin tidak menemukan apa pun, jadi pasangan terutama ditemukan "
-                "lewat tanggal lahir dan nomor."
+                "pasangan hanya dicari di antara data dengan nama yang sama; sedikit yang akan "
+                "ditemukan."
             )
         )
     return warnings
@@ -188,10 +194,11 @@ def csv_records(
     header = next((row for row in reader if any(cell.strip() for cell in row)), None)
     if header is None:
         raise InputError(_("%(name)s kosong: tidak ada baris judul kolom.") % {"name": path.name})
-    positions = {name.strip(): index for index, name in enumerate(header)}
+    positions = _header_positions(header)
     wanted = {
         field: [part.strip() for part in column.split("+")] for field, column in mapping.items()
     }
+    _refuse_ambiguous_columns(header, wanted, path.name)
     missing = [part for parts in wanted.values() for part in parts if part not in positions]
     if missing:
         raise InputError(
@@ -208,6 +215,7 @@ def csv_records(
         )
     problems: list[str] = []
     bad_dates: list[str] = []
+    shortened: list[str] = []
     seen: dict[str, int] = {}
     for row in reader:
         line = reader.line_num
@@ -219,6 +227,13 @@ def csv_records(
         }
         if not any(values.values()):
             continue  # an empty line, or one of delimiters only
+        for field in NUMBER_FIELDS & set(values):
+            if _EXCEL_SCIENTIFIC.fullmatch(values[field]):
+                shortened.append(
+                    _("baris %(line)d, %(column)s: “%(value)s”")
+                    % {"line": line, "column": mapping[field], "value": values[field]}
+                )
+                values[field] = ""
         reference = (
             values.get("id", "")
             if "id" in mapping
@@ -282,6 +297,22 @@ def csv_records(
             + "\n  ".join(problems[:20])
             + more
         )
+    if shortened and warn is not None:
+        more = (
+            _(" (dan %(count)d lainnya)") % {"count": len(shortened) - 10}
+            if len(shortened) > 10
+            else ""
+        )
+        warn(
+            _(
+                "%(count)d nomor ditulis Excel sebagai angka yang disingkat (misalnya "
+                "3.52501E+15); digit aslinya sudah hilang, jadi nomor itu tidak dipakai. Di "
+                "Excel, format kolom itu sebagai Teks dan simpan ulang dari data asli: "
+            )
+            % {"count": len(shortened)}
+            + "; ".join(shortened[:10])
+            + more
+        )
     if bad_dates and warn is not None:
         more = (
             _(" (dan %(count)d lainnya)") % {"count": len(bad_dates) - 10}
@@ -298,6 +329,44 @@ def csv_records(
             + "; ".join(bad_dates[:10])
             + more
         )
+
+
+def _header_positions(header: list[str]) -> dict[str, int]:
+    """Column name -> index. A name the header repeats is also named with its occurrence,
+    "Nama#1", "Nama#2", so that each of the columns can be mapped."""
+    positions: dict[str, int] = {}
+    occurrences: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        name = cell.strip()
+        occurrences[name] = occurrences.get(name, 0) + 1
+        positions.setdefault(name, index)
+        positions.setdefault(f"{name}#{occurrences[name]}", index)
+    return positions
+
+
+def _refuse_ambiguous_columns(
+    header: list[str], wanted: dict[str, list[str]], filename: str
+) -> None:
+    """A mapped column whose name the header holds twice ("Nama" for the person and for the
+    father, "No HP" for them and for their kin) would silently read one of them."""
+    names = [cell.strip() for cell in header]
+    for parts in wanted.values():
+        for part in parts:
+            numbers = [index + 1 for index, name in enumerate(names) if name == part]
+            if len(numbers) > 1:
+                raise InputError(
+                    _(
+                        "Kolom “%(column)s” ada %(count)d kali di %(name)s (kolom ke-%(numbers)s); "
+                        "sebutkan yang dimaksud: %(choices)s."
+                    )
+                    % {
+                        "column": part,
+                        "count": len(numbers),
+                        "name": filename,
+                        "numbers": ", ".join(map(str, numbers)),
+                        "choices": ", ".join(f"{part}#{n}" for n in range(1, len(numbers) + 1)),
+                    }
+                )
 
 
 def _delimiter_names() -> dict[str, str]:
@@ -326,6 +395,8 @@ def registry_records(chunk_size: int = CHUNK_SIZE) -> Iterator[tuple[str, MatchR
 
 # Above this many records, pairs are scored in chunks (each side split), with progress shown.
 RECORDS_PER_CHUNK = 250_000
+# While pairs are scored, a line this often says the run is alive.
+HEARTBEAT_SECONDS = 30.0
 
 
 class _ForwardChunks(logging.Handler):
@@ -337,6 +408,32 @@ class _ForwardChunks(logging.Handler):
         message = record.getMessage()
         if message.startswith("Completed chunk"):
             self.say(f"  {message}")
+
+
+@contextmanager
+def _still_working(say: Progress, every: float) -> Iterator[None]:
+    """Say every so often that scoring goes on: one chunk of a large file takes minutes, and
+    a silent terminal looks like a hung one."""
+    import threading
+
+    started = time.monotonic()
+    stop = threading.Event()
+
+    def tick() -> None:
+        while not stop.wait(every):
+            minutes, seconds = divmod(int(time.monotonic() - started), 60)
+            say(
+                _("  masih menilai pasangan… %(minutes)d menit %(seconds)02d detik")
+                % {"minutes": minutes, "seconds": seconds}
+            )
+
+    thread = threading.Thread(target=tick, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 @contextmanager
@@ -400,9 +497,15 @@ def dedupe(
     say(_("Membaca data…"))
     count = load_records(con, records, say, chunk_size)
     say(_("%(count)d data dibaca; menilai pasangan kandidat…") % {"count": count})
-    linker = Linker(db_api.register(TABLE, table_name="records"), load_model(), log_level=None)
+    settings = load_model()
+    [(with_sex,)] = con.execute(f"SELECT count(sex) > 0 FROM {TABLE}").fetchall()  # noqa: S608
+    if not with_sex:
+        settings["blocking_rules_to_generate_predictions"] = [
+            rule.create_blocking_rule_dict("duckdb") for rule in blocking_rules(sex=False)
+        ]
+    linker = Linker(db_api.register(TABLE, table_name="records"), settings, log_level=None)
     chunks = math.ceil(count / RECORDS_PER_CHUNK) or 1
-    with _chunk_progress(say):
+    with _chunk_progress(say), _still_working(say, HEARTBEAT_SECONDS):
         predictions = linker.inference.predict(
             threshold_match_probability=threshold,
             num_chunks_left=chunks,

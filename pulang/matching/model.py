@@ -201,21 +201,25 @@ COMPARISONS: dict[str, list[Level]] = {
 }
 
 
-def blocking_rules() -> list[Any]:
-    """Which pairs a whole-registry deduplication scores: any one of these equalities."""
+def blocking_rules(*, sex: bool = True) -> list[Any]:
+    """Which pairs a whole-registry deduplication scores: any one of these equalities.
+
+    Without `sex` the name rules leave it out: a list that records no sex (FEBRL, a list of
+    names and birth years) would otherwise have no pair found by name at all."""
     from splink import block_on
 
+    with_sex = ("sex",) if sex else ()
     return [
         block_on("nik"),
         block_on("travel_document_number"),
         block_on("family_card_number"),
         block_on("all_phones", arrays_to_explode=["all_phones"]),
-        block_on("name_tokens", "birth_year", "sex", arrays_to_explode=["name_tokens"]),
-        block_on("given_skeleton", "sex"),
+        block_on("name_tokens", "birth_year", *with_sex, arrays_to_explode=["name_tokens"]),
+        block_on("given_skeleton", *with_sex),
         block_on("birth_date", "regency"),
         block_on("birth_date", "substr(given_key, 1, 1)"),
         block_on("birth_day_month", "province"),
-        block_on("birth_year", "substr(given_key, 1, 3)", "sex"),
+        block_on("birth_year", "substr(given_key, 1, 3)", *with_sex),
     ]
 
 

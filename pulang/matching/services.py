@@ -14,6 +14,7 @@ from pulang.audit.services import audit_record
 from pulang.cases.models import Case
 from pulang.people.models import Person
 from pulang.reports.rollup import figures_changed
+from pulang.sharing.models import Consent
 
 from .models import DuplicateCandidate
 
@@ -59,8 +60,9 @@ def duplicate_candidates_store(*, pairs_csv: Path) -> int:
 
 @transaction.atomic
 def person_merge(*, actor: Any, keep: Person, absorb: Person) -> Person:
-    """Make two registrations one: every case and grant moves to the kept record, which gains
-    what it lacked; the absorbed record stays, pointing to the kept one. Nothing is lost."""
+    """Make two registrations one: every case, grant and consent moves to the kept record,
+    which gains what it lacked; the absorbed record stays, pointing to the kept one. Nothing
+    is lost."""
     if keep.pk == absorb.pk:
         raise MergeError(_("Tidak bisa menggabungkan orang dengan dirinya sendiri."))
     keep, absorb = (
@@ -86,6 +88,10 @@ def person_merge(*, actor: Any, keep: Person, absorb: Person) -> Person:
     Case.objects.filter(person=absorb).update(person=keep)
     figures_changed(case_ids=moved_cases)
     AccessGrant.objects.filter(person=absorb).update(person=keep)
+    # Consents are read through the person's cases, which all move: left behind, a consent
+    # withdrawn on the absorbed record would be out of sight, and sharing would go on.
+    moved_consents = list(Consent.objects.filter(person=absorb).values_list("pk", flat=True))
+    Consent.objects.filter(person=absorb).update(person=keep)
     absorb.merged_into = keep
     absorb.save(update_fields=["merged_into"])
     DuplicateCandidate.objects.filter(
@@ -96,7 +102,7 @@ def person_merge(*, actor: Any, keep: Person, absorb: Person) -> Person:
         action=AuditEvent.Action.CHANGE,
         target=keep,
         summary=f"merged person {absorb.pk} into this record",
-        changes={**changes, "cases_moved": moved_cases},
+        changes={**changes, "cases_moved": moved_cases, "consents_moved": moved_consents},
     )
     audit_record(
         actor=actor,

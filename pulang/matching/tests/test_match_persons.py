@@ -216,3 +216,70 @@ def test_the_registry_is_deduplicated_by_person_id_and_the_export_audited(tmp_pa
     assert row["cluster_id"] == "1"
     event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
     assert "1 pairs of 3 persons" in event.summary
+
+
+def test_a_column_name_the_header_repeats_is_refused_then_chosen_by_its_place(tmp_path):
+    """A list with "Nama" for the person and again for the father, "No HP" for them and for
+    their kin: the mapping must say which, instead of one being read silently."""
+    source = tmp_path / "repeated.csv"
+    source.write_text(
+        "No,Nama,Nama,Tgl Lahir,No HP,No HP,JK\n"
+        "1,Siti Aminah,Abdullah,12/03/1990,081234567890,081111111111,P\n"
+        "2,Sity Aminah,Ahmad,12/03/1990,081234567890,082222222222,P\n"
+        "3,Nur Hasanah,Abdullah,02/08/1995,083333333333,081111111111,P\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "pairs.csv"
+
+    with pytest.raises(CommandError, match=r"“Nama” ada 2 kali .* Nama#1, Nama#2"):
+        run("--input", str(source), "--columns", "id=No,full_name=Nama,birth_date=Tgl Lahir",
+            "--output", str(output))  # fmt: skip
+    run("--input", str(source), "--columns", "id=No,full_name=Nama#1,birth_date=Tgl Lahir,"
+        "sex=JK,phones=No HP#1,kin_phone=No HP#2", "--output", str(output))  # fmt: skip
+
+    assert [(row["id_l"], row["id_r"]) for row in read(output)] == [("1", "2")]
+
+
+def test_a_list_of_names_and_birth_years_without_sex_still_finds_pairs(tmp_path):
+    """Only names and years (no sex column): pairs are sought by name and year without it."""
+    source = tmp_path / "names.csv"
+    source.write_text(
+        "nama,tahun_lahir\nSiti Aminah binti Abdullah,1990\nSiti Aminah binti Abdullah,1990\n"
+        "Wayan Suparta,1984\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "pairs.csv"
+
+    run("--input", str(source), "--columns", "full_name=nama,birth_date=tahun_lahir",
+        "--output", str(output))  # fmt: skip
+
+    assert [(row["id_l"], row["id_r"]) for row in read(output)] == [("baris 2", "baris 3")]
+
+
+def test_numbers_excel_shortened_are_not_read_as_one_number(tmp_path, capsys):
+    """Two women from one district whose NIKs Excel wrote as 3.52501E+15: the same text, not
+    the same person."""
+    source = tmp_path / "excel.csv"
+    source.write_text(
+        "No;Nama;JK;Tgl Lahir;NIK;HP\n"
+        "1;Siti Aminah;P;12/03/1990;3.52501E+15;8.12346E+11\n"
+        "2;Sri Wahyuni;P;12/03/1990;3.52501E+15;8.12346E+11\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "pairs.csv"
+
+    run("--input", str(source), "--columns", "id=No,full_name=Nama,sex=JK,"
+        "birth_date=Tgl Lahir,nik=NIK,phones=HP", "--output", str(output))  # fmt: skip
+
+    assert read(output) == []
+    said = capsys.readouterr().err
+    assert "4 nomor ditulis Excel sebagai angka yang disingkat" in said
+    assert "baris 2, NIK: “3.52501E+15”" in said
+
+
+def test_a_long_scoring_says_it_is_still_working(manifest, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("pulang.matching.dedupe.HEARTBEAT_SECONDS", 0.001)
+
+    run("--input", str(manifest), "--columns", COLUMNS, "--output", str(tmp_path / "p.csv"))
+
+    assert "masih menilai pasangan…" in capsys.readouterr().err

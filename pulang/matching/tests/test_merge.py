@@ -54,6 +54,25 @@ def test_a_worker_merges_two_registrations_and_nothing_is_lost(client, login_ver
     assert "Tidak ada pasangan" in client.get("/data-ganda/").text
 
 
+def test_a_merge_keeps_the_consents_and_withdrawals_of_both_records(client, login_verified, pair):
+    """A consent withdrawn on the absorbed registration must still be seen on the person."""
+    from pulang.sharing.models import Consent
+
+    agency, first, second, candidate = pair
+    consent = Consent.objects.create(
+        person=second, purpose="empowerment", basis="consent", given_by="Sity Aminah",
+        given_at="2025-01-02T00:00Z", withdrawn_at="2025-02-01T00:00Z",
+    )  # fmt: skip
+    login_verified(client, UserFactory(agency=agency, roles=[Role.SHELTER_SOCIAL_WORKER]))
+
+    client.post(f"/data-ganda/{candidate.pk}/", {"decision": "keep_a"})
+
+    consent.refresh_from_db()
+    assert consent.person == first
+    event = AuditEvent.objects.filter(object_id=str(first.pk), action="change").latest("id")
+    assert event.changes["consents_moved"] == [consent.pk]
+
+
 def test_different_people_are_dismissed(client, login_verified, pair):
     agency, _, _, candidate = pair
     login_verified(client, UserFactory(agency=agency, roles=[Role.SHELTER_HEAD]))
