@@ -184,8 +184,18 @@ def csv_records(
 
     if not path.is_file():
         raise InputError(_("Berkas masukan tidak ditemukan: %(path)s") % {"path": path})
+    data = path.read_bytes()
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # a workbook (.xlsx, .xls)
+        raise InputError(
+            _(
+                "%(name)s adalah buku kerja Excel; match-persons membaca CSV. Simpan lembar "
+                "datanya sebagai CSV (Excel: Simpan Sebagai, CSV UTF-8), lalu jalankan lagi "
+                "dengan berkas itu."
+            )
+            % {"name": path.name}
+        )
     try:
-        text, delimiter = csv_text(path.read_bytes(), path.name)
+        text, delimiter = csv_text(data, path.name)
     except ManifestError as error:
         raise InputError(
             _("%(name)s bukan berkas teks CSV: %(error)s") % {"name": path.name, "error": error}
@@ -217,6 +227,7 @@ def csv_records(
     bad_dates: list[str] = []
     shortened: list[str] = []
     seen: dict[str, int] = {}
+    rows_read = 0
     for row in reader:
         line = reader.line_num
         values = {
@@ -227,6 +238,7 @@ def csv_records(
         }
         if not any(values.values()):
             continue  # an empty line, or one of delimiters only
+        rows_read += 1
         for field in NUMBER_FIELDS & set(values):
             if _EXCEL_SCIENTIFIC.fullmatch(values[field]):
                 shortened.append(
@@ -282,6 +294,14 @@ def csv_records(
                     origin_region_code=values.get("origin_region_code", ""),
                 ),
             )
+    if not rows_read:
+        raise InputError(
+            _(
+                "%(name)s tidak berisi data di kolom yang dipetakan: hanya baris judul kolom, "
+                "atau baris yang kosong di kolom itu."
+            )
+            % {"name": path.name}
+        )
     if problems:
         more = (
             _(" (dan %(count)d lainnya)") % {"count": len(problems) - 20}

@@ -185,6 +185,26 @@ def test_the_input_is_never_the_output(manifest):
     assert manifest.read_text(encoding="utf-8") == MANIFEST
 
 
+def test_a_workbook_and_a_file_of_headers_only_are_refused_saying_what_to_do(tmp_path):
+    """A worker hands over the .xlsx itself, or a CSV with the header and no rows: each is
+    told what is wrong, and no pairs file claims a run that read no one."""
+    from openpyxl import Workbook
+
+    output = tmp_path / "pairs.csv"
+    book = Workbook()
+    book.active.append(["Nama", "Tgl Lahir"])
+    book.active.append(["Siti Aminah", "12/03/1990"])
+    book.save(tmp_path / "data.xlsx")
+    with pytest.raises(CommandError, match="buku kerja Excel; match-persons membaca CSV"):
+        run("--input", str(tmp_path / "data.xlsx"), "--columns", "full_name=Nama",
+            "--output", str(output))  # fmt: skip
+    (tmp_path / "empty.csv").write_text("Nama;Tgl Lahir\n;\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="tidak berisi data"):
+        run("--input", str(tmp_path / "empty.csv"), "--columns", "full_name=Nama",
+            "--output", str(output))  # fmt: skip
+    assert not output.exists()
+
+
 def test_a_missing_file_and_missing_columns_are_refused(tmp_path):
     output = tmp_path / "pairs.csv"
 
