@@ -23,7 +23,7 @@ from .manifest import (
     manifest_template_csv,
     manifest_template_xlsx,
 )
-from .models import ManifestImport
+from .models import ArrivalBatch, ManifestImport
 from .selectors import batch_get, batch_list, candidate_people, manifest_import_get
 from .services import (
     ImportError_,
@@ -99,6 +99,16 @@ def manifest_upload_view(request: HttpRequest, batch_id: int) -> HttpResponse:
     record, is_new = manifest_upload(
         actor=request.user, batch=batch, data=upload.read(), filename=upload.name
     )
+    if (
+        not is_new
+        and not ArrivalBatch.objects.visible_to(request.user).filter(pk=record.batch_id).exists()
+    ):
+        # Saved into another agency's batch: that batch is not named, nor its import opened.
+        messages.warning(
+            request,
+            _("Berkas ini sudah pernah diimpor oleh instansi lain; tidak ada yang dibuat lagi."),
+        )
+        return redirect("arrivals:batch", batch_id=batch.pk)
     if not is_new and record.status == ManifestImport.Status.COMMITTED:
         messages.warning(
             request,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from pulang.access.fields import present
 from pulang.access.http import declare
 from pulang.access.roles import Capability
+from pulang.access.scope import agreement_categories_of
 from pulang.audit.models import AuditEvent
 from pulang.people.models import Person
 from pulang.people.services import person_disclosure_record
@@ -36,12 +37,21 @@ def duplicate_list_view(request: HttpRequest) -> HttpResponse:
             :50
         ]
     )
+    # Someone reached only through a referral is shown only as far as its agreement goes.
+    allowed = agreement_categories_of(
+        request.user, [p.pk for pair in pairs for p in (pair.person_a, pair.person_b)]
+    )
     shown = []
     for pair in pairs:
         rows = []
         for field in COMPARED:
-            left = present(request.user, pair.person_a, field, Person.FIELD_CATEGORIES[field])
-            right = present(request.user, pair.person_b, field, Person.FIELD_CATEGORIES[field])
+            category = Person.FIELD_CATEGORIES[field]
+            left = present(
+                request.user, pair.person_a, field, category, allowed=allowed[pair.person_a_id]
+            )
+            right = present(
+                request.user, pair.person_b, field, category, allowed=allowed[pair.person_b_id]
+            )
             rows.append((left.label, left, right, left.value == right.value))
         shown.append({"pair": pair, "percent": round(pair.match_probability * 100), "rows": rows})
     person_disclosure_record(
@@ -57,6 +67,18 @@ def duplicate_list_view(request: HttpRequest) -> HttpResponse:
 def duplicate_decide_view(request: HttpRequest, candidate_id: int) -> HttpResponse:
     pair = duplicate_candidate_get(request=request, candidate_id=candidate_id)
     decision = request.POST.get("decision", "")
+    held = agreement_categories_of(request.user, [pair.person_a_id, pair.person_b_id])
+    if decision in ("keep_a", "keep_b") and any(c is not None for c in held.values()):
+        # A merge would copy what an agreement withholds into the other record, and move the
+        # other agency's cases: only an agency holding both people may merge them.
+        messages.error(
+            request,
+            _(
+                "Salah satu catatan hanya terbuka untuk instansi Anda melalui rujukan; "
+                "penggabungan dilakukan oleh instansi yang mendaftarkannya."
+            ),
+        )
+        return redirect("matching:duplicates")
     try:
         if decision == "keep_a":
             person_merge(actor=request.user, keep=pair.person_a, absorb=pair.person_b)

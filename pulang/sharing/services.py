@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pulang.access.models import AccessGrant
+from pulang.access.scope import agreement_categories
 from pulang.agencies.models import Agency
 from pulang.audit.models import AuditEvent
 from pulang.audit.services import acting_user, audit_record
@@ -148,6 +149,15 @@ def referral_send(
     from_agency = actor.agency
     if from_agency is None or to_agency.pk == from_agency.pk:
         raise CaseError(_("Pilih instansi lain."))
+    if agreement_categories(actor, case.person_id) is not None:
+        # Reached only through a referral: passing it on under this agency's own agreement
+        # could open more than the owner agreed to share.
+        raise CaseError(
+            _(
+                "Kasus ini terbuka untuk instansi Anda hanya melalui rujukan; yang dapat "
+                "merujuknya ke instansi lain hanya instansi pemiliknya."
+            )
+        )
     agreement = agreement_for(from_agency=from_agency, to_agency=to_agency, purpose=purpose)
     if agreement is None:
         raise CaseError(

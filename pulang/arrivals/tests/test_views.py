@@ -459,3 +459,26 @@ def test_the_same_file_under_another_name_reopens_its_preview_and_says_so(client
     page = client.post(f"/kedatangan/{batch.pk}/manifest/", {"file": again}, follow=True).text
     assert "sama dengan “daftar.csv” yang sudah diunggah" in page
     assert ManifestImport.objects.count() == 1
+
+
+def test_a_file_another_agency_saved_is_not_opened_nor_its_batch_named(
+    client, worker, login_verified
+):
+    """The same consulate list saved by another agency: nothing is created again, but its
+    batch stays out of sight, as if it did not exist, and no probing is recorded."""
+    from pulang.arrivals.services import manifest_commit, manifest_preview, manifest_upload
+    from pulang.audit.models import AuditEvent
+
+    theirs = BatchFactory(reference="TPI-LUAR-0001")
+    other = UserFactory(agency=theirs.receiving_agency, roles=[Role.SHELTER_SOCIAL_WORKER])
+    record, _new = manifest_upload(actor=other, batch=theirs, data=CSV.encode(), filename="a.csv")
+    manifest_preview(manifest_import=record)
+    manifest_commit(actor=other, manifest_import=record)
+
+    ours = BatchFactory(receiving_agency=worker.agency)
+    upload = SimpleUploadedFile("daftar.csv", CSV.encode("utf-8"), content_type="text/csv")
+    response = client.post(f"/kedatangan/{ours.pk}/manifest/", {"file": upload})
+    assert response["Location"] == f"/kedatangan/{ours.pk}/"
+    page = client.get(response["Location"]).text
+    assert "TPI-LUAR-0001" not in page and "instansi lain" in page
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.DENIED).exists()

@@ -1,3 +1,5 @@
+from typing import Any
+
 import pytest
 
 from pulang.access.models import AccessGrant
@@ -109,3 +111,70 @@ def test_match_persons_store_keeps_pairs_for_review(tmp_path, pair):
     assert duplicate_candidates_store(pairs_csv=output) == 0
     stored = DuplicateCandidate.objects.get()
     assert (stored.person_a, stored.person_b) == (first, second)
+
+
+@pytest.fixture
+def referred_pair():
+    """An office's own registration, and a shelter's registration of (perhaps) the same woman
+    opened to the office only by a referral whose agreement covers identity and case summary."""
+    from datetime import date
+
+    from pulang.sharing.models import Agreement
+
+    shelter_agency: Any = AgencyFactory()
+    office: Any = AgencyFactory()
+    agreement = Agreement.objects.create(
+        reference="PKS-REF",
+        title="Pemberdayaan",
+        purposes=["empowerment"],
+        categories=["identity", "case_summary"],
+        valid_from=date(2020, 1, 1),
+        valid_to=date(2099, 12, 31),
+    )
+    agreement.parties.set([shelter_agency, office])
+    referred = PersonFactory(
+        full_name="Siti Aminah",
+        sex="F",
+        registered_by=shelter_agency,
+        phone_my="+60123456789",
+        kin_name="Rahmat Kerabatrujukan",
+    )
+    Case.objects.create(
+        person=referred, owning_agency=shelter_agency, opened_at="2025-01-01T00:00Z"
+    )
+    AccessGrant.objects.create(
+        person=referred, agency=office, basis="referral", agreement=agreement, purpose="empowerment"
+    )
+    own = PersonFactory(full_name="Sity Aminah", sex="F", registered_by=office, phone_my="")
+    candidate = DuplicateCandidate.objects.create(
+        person_a=own, person_b=referred, match_probability=0.95
+    )
+    officer = UserFactory(agency=office, roles=[Role.REGIONAL_SOCIAL_OFFICER])
+    return officer, own, referred, candidate
+
+
+def test_the_review_shows_a_referred_person_only_as_far_as_the_agreement_goes(
+    client, login_verified, referred_pair
+):
+    officer, _own, _referred, _candidate = referred_pair
+    login_verified(client, officer)
+    page = client.get("/data-ganda/").text
+    assert "+60123456789" not in page and "Rahmat Kerabatrujukan" not in page
+    assert "di luar perjanjian" in page
+
+
+def test_a_person_seen_only_under_an_agreement_cannot_be_merged(
+    client, login_verified, referred_pair
+):
+    """Merging would copy what the agreement withholds into the office's own record, and move
+    the shelter's case to it."""
+    officer, own, referred, candidate = referred_pair
+    login_verified(client, officer)
+    for decision in ("keep_a", "keep_b"):
+        page = client.post(f"/data-ganda/{candidate.pk}/", {"decision": decision}, follow=True).text
+        assert "+60123456789" not in page
+        assert "melalui rujukan" in page
+    own.refresh_from_db()
+    referred.refresh_from_db()
+    assert own.phone_my == "" and own.merged_into is None and referred.merged_into is None
+    assert Case.objects.get().person == referred

@@ -156,3 +156,36 @@ def test_every_disclosure_under_the_agreement_is_audited(client, login_verified)
     assert views.count() == 3
     assert any("under agreement PKS-01/2026" in e.summary for e in views)
     assert all(e.object_id == str(world.case.person.pk) or e.changes for e in views)
+
+
+def test_a_case_seen_only_under_an_agreement_is_not_referred_on():
+    """An office that reaches a case only through a referral cannot pass it to a third agency
+    under an agreement of its own, which could open more than the owner agreed to."""
+    from datetime import date
+    from typing import Any
+
+    from pulang.accounts.tests.factories import UserFactory
+    from pulang.agencies.models import Agency
+    from pulang.agencies.tests.factories import AgencyFactory
+    from pulang.sharing.models import Agreement
+
+    world = sharing_world(categories=("identity", "case_summary"))
+    office: Any = AgencyFactory(kind=Agency.Kind.REGIONAL_SOCIAL_OFFICE)
+    world.agreement.parties.add(office)
+    consented(world)
+    referral_send(actor=world.worker, case=world.case, to_agency=office, purpose="empowerment")
+    officer = UserFactory(agency=office, roles=["regional_social_officer"])
+    assert sees(officer, world.case)
+    third: Any = AgencyFactory(code="lsm-ketiga")
+    wider = Agreement.objects.create(
+        reference="PKS-LAIN",
+        title="Lain",
+        purposes=["empowerment"],
+        categories=["identity", "contact", "health", "trafficking_account", "case_summary"],
+        valid_from=date(2020, 1, 1),
+        valid_to=date(2099, 12, 31),
+    )
+    wider.parties.set([office, third])
+    with pytest.raises(CaseError):
+        referral_send(actor=officer, case=world.case, to_agency=third, purpose="empowerment")
+    assert not AccessGrant.objects.filter(agency=third).exists()
