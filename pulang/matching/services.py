@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pulang.access.models import AccessGrant
+from pulang.access.scope import agreement_categories_of
 from pulang.audit.models import AuditEvent
-from pulang.audit.services import audit_record
+from pulang.audit.services import acting_user, audit_record
 from pulang.cases.models import Case
 from pulang.people.models import Person
 from pulang.reports.rollup import figures_changed
@@ -65,6 +66,18 @@ def person_merge(*, actor: Any, keep: Person, absorb: Person) -> Person:
     is lost."""
     if keep.pk == absorb.pk:
         raise MergeError(_("Tidak bisa menggabungkan orang dengan dirinya sendiri."))
+    if acting_user(actor) is not None and any(
+        categories is not None
+        for categories in agreement_categories_of(actor, [keep.pk, absorb.pk]).values()
+    ):
+        # A merge would copy what an agreement withholds into the other record, and move the
+        # other agency's cases: only an agency holding both people may merge them.
+        raise MergeError(
+            _(
+                "Salah satu catatan hanya terbuka untuk instansi Anda melalui rujukan; "
+                "penggabungan dilakukan oleh instansi yang mendaftarkannya."
+            )
+        )
     keep, absorb = (
         Person.objects.select_for_update().get(pk=keep.pk),
         Person.objects.select_for_update().get(pk=absorb.pk),

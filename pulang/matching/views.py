@@ -67,18 +67,6 @@ def duplicate_list_view(request: HttpRequest) -> HttpResponse:
 def duplicate_decide_view(request: HttpRequest, candidate_id: int) -> HttpResponse:
     pair = duplicate_candidate_get(request=request, candidate_id=candidate_id)
     decision = request.POST.get("decision", "")
-    held = agreement_categories_of(request.user, [pair.person_a_id, pair.person_b_id])
-    if decision in ("keep_a", "keep_b") and any(c is not None for c in held.values()):
-        # A merge would copy what an agreement withholds into the other record, and move the
-        # other agency's cases: only an agency holding both people may merge them.
-        messages.error(
-            request,
-            _(
-                "Salah satu catatan hanya terbuka untuk instansi Anda melalui rujukan; "
-                "penggabungan dilakukan oleh instansi yang mendaftarkannya."
-            ),
-        )
-        return redirect("matching:duplicates")
     try:
         if decision == "keep_a":
             person_merge(actor=request.user, keep=pair.person_a, absorb=pair.person_b)
