@@ -29,6 +29,7 @@ from .model import (
     insert_rows,
     load_model,
     quiet_splink,
+    with_name_frequencies,
 )
 from .records import PERSON_FIELDS, MatchRecord, match_row, record_from_person_values
 
@@ -413,6 +414,11 @@ def registry_records(chunk_size: int = CHUNK_SIZE) -> Iterator[tuple[str, MatchR
 
 # -- scoring -----------------------------------------------------------------------------------
 
+# From this many records on, an agreeing name counts for less the commoner it is in them
+# (`model.with_name_frequencies`). In a smaller file a name's count is mostly its own
+# repeats: a person listed twice among 300 would look as common as "Siti".
+NAME_FREQUENCIES_FROM = 50_000
+
 # Above this many records, pairs are scored in chunks (each side split), with progress shown.
 RECORDS_PER_CHUNK = 250_000
 # While pairs are scored, a line this often says the run is alive.
@@ -518,6 +524,8 @@ def dedupe(
     count = load_records(con, records, say, chunk_size)
     say(_("%(count)d data dibaca; menilai pasangan kandidat…") % {"count": count})
     settings = load_model()
+    if count >= NAME_FREQUENCIES_FROM:
+        settings = with_name_frequencies(settings)
     [(with_sex,)] = con.execute(f"SELECT count(sex) > 0 FROM {TABLE}").fetchall()  # noqa: S608
     if not with_sex:
         settings["blocking_rules_to_generate_predictions"] = [

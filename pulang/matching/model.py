@@ -223,6 +223,27 @@ def blocking_rules(*, sex: bool = True) -> list[Any]:
     ]
 
 
+# The name levels whose weight follows how common the name is in the data scored (Splink's
+# term-frequency adjustment): two records both named "Rina" agree on less than two named
+# "Kartini Wulandari Situmorang".
+_NAME_FREQUENCIES = {"exact": "name_key", "given_exact": "given_key"}
+
+
+def with_name_frequencies(model: dict[str, Any]) -> dict[str, Any]:
+    """The trained model with its exact name levels weighed by the names' frequency in the
+    records scored, for deduplicating a whole registry or file (`dedupe`). Intake scores one
+    arrival against a few candidates (`scoring_sql`) and does not use it."""
+    for comparison in model["comparisons"]:
+        if comparison["output_column_name"] != "name":
+            continue
+        for level in comparison["comparison_levels"]:
+            column = _NAME_FREQUENCIES.get(level.get("label_for_charts", ""))
+            if column:
+                level["tf_adjustment_column"] = column
+                level["tf_adjustment_weight"] = 1.0
+    return model
+
+
 def settings_creator() -> Any:
     """The untrained model: comparisons, levels and blocking rules."""
     from splink import SettingsCreator

@@ -303,3 +303,27 @@ def test_a_long_scoring_says_it_is_still_working(manifest, tmp_path, capsys, mon
     run("--input", str(manifest), "--columns", COLUMNS, "--output", str(tmp_path / "p.csv"))
 
     assert "masih menilai pasangan…" in capsys.readouterr().err
+
+
+def test_a_common_name_agrees_on_less_than_a_rare_one(tmp_path, monkeypatch):
+    """Forty women named Rina from one regency, born the same year, are forty people; two
+    records of Kartini Wulandari Situmorang with the same year and regency are one. Without
+    weighing how common a name is, the Rinas paired with each other at 0.8. (A registry
+    weighs names from 50,000 records on; this small file stands for one.)"""
+    from pulang.matching import dedupe
+
+    monkeypatch.setattr(dedupe, "NAME_FREQUENCIES_FROM", 50)
+    rows = ["No;Nama;JK;Tgl Lahir;Asal"]
+    rows += [f"R{i};Rina;P;{1 + i % 28:02d}/{1 + i % 12:02d}/1990;35.25" for i in range(40)]
+    rows += [f"W{i};Wati;P;{1 + i % 28:02d}/{1 + (i + 5) % 12:02d}/1991;35.26" for i in range(40)]
+    rows += ["K1;Kartini Wulandari Situmorang;P;03/04/1990;35.25"]
+    rows += ["K2;Kartini Wulandari Situmorang;P;1990;35.25"]
+    source = tmp_path / "lists.csv"
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    output = tmp_path / "pairs.csv"
+    run("--input", str(source), "--columns",
+        "id=No,full_name=Nama,sex=JK,birth_date=Tgl Lahir,origin_region_code=Asal",
+        "--output", str(output), "--threshold", "0.8")  # fmt: skip
+    pairs = {(row["id_l"], row["id_r"]) for row in read(output)}
+    assert ("K1", "K2") in pairs
+    assert not [pair for pair in pairs if pair[0][0] in "RW"], sorted(pairs)[:5]
