@@ -10,6 +10,12 @@ the same look-ups, what each narrower rule for a candidate would have kept and l
 registered people a key brings are the ones a slower manifest preview must read and score,
 so these are the figures behind any change to the block keys (docs/performance.md).
 
+One synthetic person in five is never registered, and their first records are looked up
+too: strangers to the registry. For each rule by which the preview may start a row as
+linked to its most likely candidate, it counts the returning people started as linked to
+themselves and to someone else, and the strangers started as linked to someone registered
+(decision 0020).
+
 Everything is written in one transaction and rolled back: the bench database is unchanged.
 
 Run: `.venv/bin/python -m bench.intake [--people 6000] [--probes 3000] [--database URL]`
@@ -57,11 +63,14 @@ class Looked:
     """One later record looked up: its true person, the candidates found (with the block
     keys that brought each, and whether a number did), and the scored ones."""
 
-    truth: int
+    truth: int | None  # None: someone never registered (a stranger to the registry)
     candidates: set[int]
     by_number: set[int]
     hits: dict[int, Hits]
     scored: list[tuple[int, float]] = field(default_factory=list)
+    # The most likely candidate as the preview sees it: person, probability, holds the
+    # record's NIK or document number, born on the same date.
+    best: tuple[int, float, bool, bool] | None = None
 
 
 def _register(records: list[Any]) -> dict[int, int]:
@@ -100,7 +109,7 @@ def _register(records: list[Any]) -> dict[int, int]:
     return {r.person_id: pk for r, pk in zip(records, ids, strict=True)}
 
 
-def _look_up(rows: list[dict[str, Any]], truths: list[int]) -> list[Looked]:
+def _look_up(rows: list[dict[str, Any]], truths: list[int | None]) -> list[Looked]:
     from pulang.matching import matching, tokens
     from pulang.matching.records import match_row_json
 
@@ -140,11 +149,50 @@ def _look_up(rows: list[dict[str, Any]], truths: list[int]) -> list[Looked]:
             by_number=numbers,
             hits=hit,
             scored=[(c.person_id, c.match_probability) for c in found_for_row],
+            best=max(
+                (
+                    (c.person_id, c.match_probability, c.shares_number, c.same_birth_date)
+                    for c in found_for_row
+                ),
+                key=lambda best: best[1],
+                default=None,
+            ),
         )
         for truth, ids, numbers, hit, found_for_row in zip(
             truths, candidates, by_number, hits, scored, strict=True
         )
     ]
+
+
+# When the preview starts a row as linked to its most likely candidate (decision 0020):
+# (probability, holds the number, same birth date) -> chosen.
+CHOICES: dict[str, Callable[[float, bool, bool], bool]] = {
+    "90% or more (before 0020)": lambda p, _number, _date: p >= 0.9,
+    "a number, or 99%": lambda p, number, _date: p >= 0.9 and (number or p >= 0.99),
+    "a number, or 99% and the birth date (in use)": lambda p, number, date: (
+        p >= 0.9 and (number or (p >= 0.99 and date))
+    ),
+}
+
+
+def choices(returning: list[Looked], strangers: list[Looked]) -> dict[str, dict[str, int]]:
+    """For each rule: returning people started as linked to themselves, or to someone else,
+    and strangers started as linked to someone registered."""
+    result = {}
+    for name, chosen in CHOICES.items():
+        right = wrong = stranger = 0
+        for one in returning:
+            if one.best and chosen(*one.best[1:]):
+                right += one.best[0] == one.truth
+                wrong += one.best[0] != one.truth
+        for one in strangers:
+            stranger += bool(one.best and chosen(*one.best[1:]))
+        result[name] = {
+            "returning_chosen_right": right,
+            "returning_chosen_wrong": wrong,
+            "strangers_chosen": stranger,
+        }
+    return result
 
 
 def figures(looked: list[Looked], keep: Callable[[Hits], bool] | None = None) -> dict[str, Any]:
@@ -182,14 +230,19 @@ def run(people: int, probes: int, seed: int) -> dict[str, Any]:
     from pulang.matching.synthetic import generate
 
     records = sorted(generate(people, seed=seed), key=lambda r: r.record_id)
+    # One person in five is never registered: their records are strangers to the registry.
     first: dict[int, Any] = {}
     later: list[Any] = []
+    strangers: dict[int, Any] = {}
     for record in records:
-        if record.person_id in first:
+        if record.person_id % 5 == 0:
+            strangers.setdefault(record.person_id, record)
+        elif record.person_id in first:
             later.append(record)
         else:
             first[record.person_id] = record
     later = later[:probes]
+    unknown = list(strangers.values())[:probes]
     result: dict[str, Any] = {}
 
     class Done(Exception):
@@ -205,6 +258,8 @@ def run(people: int, probes: int, seed: int) -> dict[str, Any]:
             started = time.perf_counter()
             looked = _look_up(rows, [registered[r.person_id] for r in later])
             result["seconds"] = round(time.perf_counter() - started, 2)
+            rows = [match_row(r.match_record(), i + 1) for i, r in enumerate(unknown)]
+            looked_unknown = _look_up(rows, [None for _ in unknown])
             raise Done
     except Done:
         pass
@@ -214,6 +269,8 @@ def run(people: int, probes: int, seed: int) -> dict[str, Any]:
             "records_looked_up": len(looked),
             "in_use": figures(looked),
             "narrower": {name: figures(looked, keep) for name, keep in RULES.items()},
+            "strangers_looked_up": len(looked_unknown),
+            "chosen": choices(looked, looked_unknown),
         }
     )
     return result
@@ -231,6 +288,20 @@ def table(result: Mapping[str, Any]) -> str:
         lines.append(
             f"| {name} | {row['candidates_per_record']} | {row['true_person_found']:.4f} "
             f"| {row['true_person_shown']:.4f} |"
+        )
+    lines += [
+        "",
+        f"Rows started as linked: of the {result['records_looked_up']:,} returning people, and "
+        f"of {result['strangers_looked_up']:,} people never registered.",
+        "",
+        "| a row starts linked when its most likely candidate is | returning, to themselves "
+        "| returning, to someone else | never registered, to someone |",
+        "|---|---|---|---|",
+    ]
+    for name, row in result["chosen"].items():
+        lines.append(
+            f"| {name} | {row['returning_chosen_right']:,} | {row['returning_chosen_wrong']:,} "
+            f"| {row['strangers_chosen']:,} |"
         )
     return "\n".join(lines)
 

@@ -892,13 +892,27 @@ def _identities_of(person_ids: set[int]) -> dict[str, dict[str, Any]]:
 
 # A registered person at least this likely to be the new record is proposed as the same one.
 LIKELY = 0.9
+# ... and chosen for the worker (the row starts as linked) only when they also hold the
+# record's NIK or document number, or are at least this likely and born on the same date.
+# Among a million, namesakes from one regency reach LIKELY (even 99%) on name, region and
+# birth year alone: about one new arrival in 25 was linked to a stranger, and lent them its
+# phone and history (docs/decisions/0020).
+CERTAIN = 0.99
+
+
+def _chosen(candidate: dict[str, Any]) -> bool:
+    return bool(
+        candidate.get("same_number")
+        or (candidate["probability"] >= CERTAIN and candidate.get("same_birth_date"))
+    )
 
 
 def _choose_actions(rows: list[dict[str, Any]], batch: ArrivalBatch | None) -> None:
     """What each row of the preview starts with; the worker may choose otherwise. A row with
     errors is skipped; so is a row that repeats an earlier one, or that is most likely
     someone this batch already has a case for (the same list sent twice); someone likely
-    registered before is linked to that registration; anyone else is registered as new."""
+    registered before is linked to that registration when a number or the birth date backs
+    it (`_chosen`), else proposed; anyone else is registered as new."""
     here = _people_in(batch) if batch is not None else set()
     known = _identities_of(here)
     not_home = _not_yet_home(
@@ -945,6 +959,18 @@ def _choose_actions(rows: list[dict[str, Any]], batch: ArrivalBatch | None) -> N
                     "Mungkin tercatat dua kali; baris ini dilewati kecuali Anda memilih lain."
                 )
                 % not_home[likely[0]["person_id"]],
+            )
+        elif likely and not _chosen(likely[0]):
+            # Likely, on names, dates and region only: shown first, chosen by the worker.
+            row["action"] = "create"
+            _warn(
+                row,
+                _(
+                    "Mungkin sama dengan orang yang pernah terdaftar (%(percent)s%%), tetapi "
+                    "tidak ada NIK atau nomor dokumen yang sama untuk memastikannya. Baris ini "
+                    "didaftarkan sebagai orang baru kecuali Anda memilih orang itu."
+                )
+                % {"percent": round(likely[0]["probability"] * 100)},
             )
         elif likely:
             row["action"] = f"link:{likely[0]['person_id']}"
@@ -1029,6 +1055,7 @@ def _set_candidates(rows: list[dict[str, Any]], found: list[list[Candidate]]) ->
                 "probability": round(c.match_probability, 4),
                 "reasons": c.reasons,
                 **({"same_number": True} if c.shares_number else {}),
+                **({"same_birth_date": True} if c.same_birth_date else {}),
             }
             for c in candidates
         ]

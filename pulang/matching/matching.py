@@ -33,7 +33,14 @@ from django.db.models import Q
 
 from pulang.core.sqlarrays import BIGINT_ARRAY, TEXT_ARRAY, joined
 
-from .model import LevelWeight, level_weights, load_model, same_number_levels, scoring_sql
+from .model import (
+    LevelWeight,
+    level_weights,
+    load_model,
+    same_birth_date_levels,
+    same_number_levels,
+    scoring_sql,
+)
 from .records import (
     MATCH_ROW_STRUCT,
     PERSON_FIELDS,
@@ -63,6 +70,8 @@ class Candidate:
     reasons: list[str] = field(default_factory=list)
     # Holds the record's NIK or travel document number: shown whatever the score.
     shares_number: bool = False
+    # Born on the record's birth date (day and month either way round).
+    same_birth_date: bool = False
 
 
 def _text(value: Any) -> str:
@@ -332,6 +341,7 @@ class _Scorer(threading.local):
         self.model = load_model()
         self.weights = level_weights(self.model)
         self.same_number = same_number_levels(self.model)
+        self.same_birth_date = same_birth_date_levels(self.model)
         self.sql: dict[float, str] = {}
 
     def scoring_sql(self, threshold: float) -> str:
@@ -428,6 +438,7 @@ def score_against_candidates(
         for table in ("__pulang_new", "__pulang_people", "__pulang_candidates"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
     weights, same_number = scorer.weights, scorer.same_number.items()
+    same_birth_date = scorer.same_birth_date.items()
     for values in scored_rows:
         scored = dict(zip(names, values, strict=True))
         results[scored["unique_id_l"] - 1].append(
@@ -437,6 +448,9 @@ def score_against_candidates(
                 match_weight=float(scored["match_weight"]),
                 reasons=_reasons(scored, weights),
                 shares_number=any(scored.get(column) == gamma for column, gamma in same_number),
+                same_birth_date=any(
+                    scored.get(column) in gammas for column, gammas in same_birth_date
+                ),
             )
         )
     return results

@@ -442,6 +442,10 @@ _SAME_NUMBER = {
 }
 
 
+# The birth levels at which two records give the same date.
+_SAME_BIRTH_DATE = {level.sql for level in COMPARISONS["birth"][1:3]}
+
+
 def same_number_levels(model: Mapping[str, Any]) -> dict[str, int]:
     """The gamma column and level at which a pair holds the same NIK or document number."""
     levels = level_sql(model)
@@ -450,6 +454,17 @@ def same_number_levels(model: Mapping[str, Any]) -> dict[str, int]:
         for name, condition in _SAME_NUMBER.items()
         for gamma, sql, _weight in levels.get(name, ())
         if sql == condition
+    }
+
+
+def same_birth_date_levels(model: Mapping[str, Any]) -> dict[str, set[int]]:
+    """The gamma column and levels at which a pair has the same birth date (day and month
+    either way round)."""
+    same = {condition for condition in _SAME_BIRTH_DATE}
+    return {
+        "gamma_birth": {
+            gamma for gamma, sql, _weight in level_sql(model).get("birth", ()) if sql in same
+        }
     }
 
 

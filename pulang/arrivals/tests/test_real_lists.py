@@ -1246,3 +1246,43 @@ def test_a_header_typed_on_two_lines_in_its_cell_is_named_on_one():
         "birth_date": "TGL. LAHIR",
     }
     assert row.errors[0].message.startswith("Baris 2, kolom “TGL. LAHIR”: tanggal")
+
+
+def test_a_namesake_is_proposed_not_chosen_unless_a_number_is_shared(worker, tmp_path):  # noqa: F811
+    """Among a million, another Sulastri from Sampang born in 1991 is as likely a stranger
+    as the same woman, though the model says 99%. Without a shared NIK or document, or the
+    same birth date, she is shown first and the row starts as someone new; with the same
+    passport she starts as linked."""
+    from pulang.people.tests.factories import PersonFactory
+
+    make_regions(("35", "Jawa Timur"), ("35.27", "Kabupaten Sampang"))
+    namesake = PersonFactory(
+        full_name="Sulastri",
+        sex="F",
+        birth_date=date(1991, 11, 11),
+        origin_region_id="35.27",
+        travel_document_number="A1112223",
+        registered_by=worker.agency,
+    )
+    header = "Nama Lengkap;Jenis Kelamin;Tanggal Lahir;No Paspor;Daerah Asal\n"
+    record, _ = preview(worker, header + "Sulastri;P;3/5/1991;;Kabupaten Sampang\n")
+    [row] = record.preview["rows"]
+    first = row["candidates"][0]
+    assert first["person_id"] == namesake.pk and first["probability"] >= 0.99, first
+    assert row["action"] == "create"
+    assert "tidak ada NIK atau nomor dokumen yang sama" in row["issues"][-1]["message"]
+
+    record, _ = preview(worker, header + "Sulastri;P;3/5/1991;A1112223;Kabupaten Sampang\n\n")
+    [row] = record.preview["rows"]
+    assert row["action"] == f"link:{namesake.pk}"
+    # Nor does an unattended import link her, though 99% passes its bar.
+    path = tmp_path / "daftar.csv"
+    path.write_text(header + "Sulastri;P;3/5/1991;;Kabupaten Sampang\n", encoding="utf-8")
+    out = StringIO()
+    call_command("import_manifest", str(path), dry_run=True, format="json", stdout=out)
+    summary = json.loads(out.getvalue())
+    assert summary["linked"] == 0 and summary["created"] == 1
+    # Born on her birth date too (day and month either way round): linked.
+    record, _ = preview(worker, header + "Sulastri;P;11/11/1991;;Kabupaten Sampang\n\n\n")
+    [row] = record.preview["rows"]
+    assert row["action"] == f"link:{namesake.pk}"

@@ -105,13 +105,14 @@ class Command(BaseCommand):
 
     def _actions(self, rows: list[dict[str, Any]], link_above: float) -> dict[int, str]:
         """Each row as the preview chose (`_choose_actions`), but linked only at or above
-        --link-above: a file imported unattended links only the near-certain."""
+        --link-above: a file imported unattended links only the near-certain, and never
+        someone the page would only have proposed."""
         actions = {}
         for row in rows:
             if row["action"] == "skip":
                 continue
             best = row["candidates"][0] if row["candidates"] else {"probability": 0}
-            linked = best["probability"] >= link_above
+            linked = row["action"].startswith("link:") and best["probability"] >= link_above
             actions[row["number"]] = f"link:{best['person_id']}" if linked else "create"
         return actions
 
