@@ -98,7 +98,9 @@ def test_each_kind_of_change_to_a_closed_day_shows_at_once():
     person.save()
     assert_fresh("a person's sex corrected")
 
-    elsewhere = PersonFactory(sex=person.sex, origin_region=world.regencies["35.27"])
+    elsewhere = PersonFactory(
+        sex=person.sex, origin_region=world.regencies["35.27"], registered_by=world.head.agency
+    )
     person_merge(actor=world.head, keep=elsewhere, absorb=person)
     assert_fresh("a merge moving a case to a person from another province")
 
