@@ -97,6 +97,14 @@ def parse_mapping(text: str) -> dict[str, str]:
                 )
                 % {"entry": part.strip()}
             )
+        if "=" in column:  # "full_name=Nama;birth_date=Tgl Lahir"
+            raise InputError(
+                _(
+                    "Pemetaan kolom “%(entry)s” memuat lebih dari satu field; pisahkan dengan "
+                    "koma, misalnya full_name=Nama,birth_date=Tgl Lahir."
+                )
+                % {"entry": part.strip()}
+            )
         if field not in CSV_FIELDS:
             raise InputError(
                 _("Field “%(field)s” tidak dikenal dalam pemetaan kolom. Field: %(fields)s.")

@@ -90,6 +90,7 @@ def test_rows_are_numbered_when_no_id_column_is_mapped(manifest, tmp_path):
         ("full_name=Nama,birth_date", "Pemetaan kolom “birth_date” tidak terbaca"),
         ("full_name=Name", "Kolom “Name” tidak ada di manifest.csv (dibaca dengan titik koma"),
         ("sex=JK", "tidak menyebut satu pun field pengenal"),
+        ("full_name=Nama;birth_date=Tgl Lahir", "lebih dari satu field; pisahkan dengan koma"),
     ],
 )
 def test_a_bad_mapping_is_refused(manifest, tmp_path, columns, message):
