@@ -19,7 +19,7 @@ themselves and to someone else, and the strangers started as linked to someone r
 Everything is written in one transaction and rolled back, then the tables are vacuumed: the
 bench database is unchanged.
 
-Run: `.venv/bin/python -m bench.intake [--people 6000] [--probes 3000] [--database URL]`
+Run: `uv run python -m bench.intake [--people 6000] [--probes 3000] [--database URL]`
 (the database made by `bench/generate`). Writes bench/results/intake-recall-<time>.json.
 """
 
