@@ -117,18 +117,7 @@ def _look_up(rows: list[dict[str, Any]], truths: list[int | None]) -> list[Looke
     found = matching.retrieve_candidates(rows)
     # The same look-ups again, kept apart: by number, and by block key (with the key's size).
     by_number: list[set[int]] = [set() for _ in rows]
-    for column in ("nik", "travel_document_number", "family_card_number"):
-        wanted: dict[str, set[int]] = {}
-        for index, row in enumerate(rows):
-            if row[column] and len(set(row[column])) > 1:
-                wanted.setdefault(row[column], set()).add(index)
-        matching._exact_lookup([column], wanted, by_number, ())
-    phones: dict[str, set[int]] = {}
-    for index, row in enumerate(rows):
-        for phone in row["all_phones"] or ():
-            for spelling in matching.phone_spellings(phone):
-                phones.setdefault(spelling, set()).add(index)
-    matching._exact_lookup(["phone_id", "phone_my", "kin_phone"], phones, by_number, ())
+    matching.candidates_by_number(rows, by_number)
     asked: dict[str, list[int]] = {}
     for index, row in enumerate(rows):
         for key, _is_name in tokens.probe_keys(row):

@@ -312,26 +312,15 @@ def csv_records(
             % {"name": path.name}
         )
     if problems:
-        more = (
-            _(" (dan %(count)d lainnya)") % {"count": len(problems) - 20}
-            if len(problems) > 20
-            else ""
-        )
         raise InputError(
             _(
                 "Setiap data memerlukan id sendiri (atau jangan petakan kolom id: data lalu "
                 "dinamai menurut barisnya):"
             )
             + "\n  "
-            + "\n  ".join(problems[:20])
-            + more
+            + _first(problems, 20, "\n  ")
         )
     if shortened and warn is not None:
-        more = (
-            _(" (dan %(count)d lainnya)") % {"count": len(shortened) - 10}
-            if len(shortened) > 10
-            else ""
-        )
         warn(
             _(
                 "%(count)d nomor ditulis Excel sebagai angka yang disingkat (misalnya "
@@ -339,15 +328,9 @@ def csv_records(
                 "Excel, format kolom itu sebagai Teks dan simpan ulang dari data asli: "
             )
             % {"count": len(shortened)}
-            + "; ".join(shortened[:10])
-            + more
+            + _first(shortened, 10, "; ")
         )
     if bad_dates and warn is not None:
-        more = (
-            _(" (dan %(count)d lainnya)") % {"count": len(bad_dates) - 10}
-            if len(bad_dates) > 10
-            else ""
-        )
         warn(
             _(
                 "%(count)d tanggal lahir tidak terbaca, atau sebelum 1900 atau di masa depan, dan "
@@ -355,9 +338,16 @@ def csv_records(
                 "tahun saja): "
             )
             % {"count": len(bad_dates)}
-            + "; ".join(bad_dates[:10])
-            + more
+            + _first(bad_dates, 10, "; ")
         )
+
+
+def _first(items: list[str], limit: int, separator: str) -> str:
+    """The first `limit` items, and how many more: "baris 3; baris 9 (dan 4 lainnya)"."""
+    more = len(items) - limit
+    return separator.join(items[:limit]) + (
+        _(" (dan %(count)d lainnya)") % {"count": more} if more > 0 else ""
+    )
 
 
 def _header_positions(header: list[str]) -> dict[str, int]:

@@ -262,11 +262,11 @@ def _name_lookup_portable(
             found[index].update(person_id for person_id, _ in scanned[:NAME_PER_KEY])
 
 
-def retrieve_candidates(
-    rows: Sequence[Mapping[str, Any]], exclude: Collection[int] = ()
-) -> list[set[int]]:
-    """For each new record (as a `match_row`), the ids of registered persons worth scoring."""
-    found: list[set[int]] = [set() for _ in rows]
+def candidates_by_number(
+    rows: Sequence[Mapping[str, Any]], found: list[set[int]], exclude: Collection[int] = ()
+) -> None:
+    """Add to found[i] the persons holding record i's NIK, document or family-card number,
+    or one of its phone numbers (any way it was stored)."""
 
     def wanted(column: str) -> dict[str, set[int]]:
         values: dict[str, set[int]] = {}
@@ -285,6 +285,14 @@ def retrieve_candidates(
             for spelling in phone_spellings(phone):
                 phones.setdefault(spelling, set()).add(index)
     _exact_lookup(["phone_id", "phone_my", "kin_phone"], phones, found, exclude)
+
+
+def retrieve_candidates(
+    rows: Sequence[Mapping[str, Any]], exclude: Collection[int] = ()
+) -> list[set[int]]:
+    """For each new record (as a `match_row`), the ids of registered persons worth scoring."""
+    found: list[set[int]] = [set() for _ in rows]
+    candidates_by_number(rows, found, exclude)
     from .tokens import candidates_by_keys, unknown_words
 
     by_keys, named = candidates_by_keys(rows)

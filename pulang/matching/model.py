@@ -443,7 +443,9 @@ _SAME_NUMBER = {
 
 
 # The birth levels at which two records give the same date.
-_SAME_BIRTH_DATE = {level.sql for level in COMPARISONS["birth"][1:3]}
+_SAME_BIRTH_DATE = {
+    level.sql for level in COMPARISONS["birth"] if level.label in ("exact", "day_month_swapped")
+}
 
 
 def same_number_levels(model: Mapping[str, Any]) -> dict[str, int]:
@@ -460,10 +462,11 @@ def same_number_levels(model: Mapping[str, Any]) -> dict[str, int]:
 def same_birth_date_levels(model: Mapping[str, Any]) -> dict[str, set[int]]:
     """The gamma column and levels at which a pair has the same birth date (day and month
     either way round)."""
-    same = {condition for condition in _SAME_BIRTH_DATE}
     return {
         "gamma_birth": {
-            gamma for gamma, sql, _weight in level_sql(model).get("birth", ()) if sql in same
+            gamma
+            for gamma, sql, _weight in level_sql(model).get("birth", ())
+            if sql in _SAME_BIRTH_DATE
         }
     }
 
