@@ -128,6 +128,8 @@ def run(registry: int, rows: int, seed: int) -> dict[str, Any]:
         commit_s = time.perf_counter() - start
         raw_s = raw_load_seconds(data)
         total = preview_s + commit_s
+        from bench.machine import machine_reference
+
         return {
             "database": connection.vendor,
             "registry_persons": registry,
@@ -139,6 +141,7 @@ def run(registry: int, rows: int, seed: int) -> dict[str, Any]:
             "ratio_to_raw_load": round(total / raw_s, 1) if raw_s else None,
             "created": summary.created,
             "rows_with_candidates": sum(1 for r in record.preview["rows"] if r["candidates"]),
+            "machine": machine_reference(connection),
         }
     finally:
         runner.teardown_databases(old_config)

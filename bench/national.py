@@ -29,6 +29,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench.machine import reference_line
 from bench.population import DEFAULT_DATABASE, database_scale, generate
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -551,6 +552,9 @@ def run(
     from django.test.utils import setup_test_environment
 
     setup_test_environment()  # the test client's host is allowed; mail stays in memory
+    from bench.machine import machine_reference
+
+    machine = machine_reference(connection)  # before the work: how fast this machine is today
     benches = Benches(rounds, seed)
     plan: list[tuple[str, Callable[[], Figure | list[Figure]]]] = [
         ("case", benches.case_page),
@@ -586,6 +590,7 @@ def run(
         "persons": persons,
         "scale": database_scale(os.environ["DATABASE_URL"]),
         "rounds": rounds,
+        "machine": machine,
         "figures": [figure.as_dict() for figure in figures],
     }
 
@@ -606,6 +611,7 @@ def table(result: dict[str, Any]) -> str:
         f"Measured {result['date'][:10]} on {result['database']}: {result['persons']:,} persons, "
         f"{counts.get('cases', 0):,} cases, {provisions:,} provisions; "
         f"{result['rounds']} rounds per figure, server time in ms.",
+        reference_line(result.get("machine")),
         "",
         "| what | p50 | p95 | target (p95) | baseline | baseline p50 | × baseline (p50) | note |",
         "|---|---|---|---|---|---|---|---|",

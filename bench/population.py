@@ -1504,6 +1504,8 @@ def generate(*, url: str, persons: int, seed: int, force: bool = False) -> dict[
     with connection.cursor() as cursor:  # index-only sums need the visibility map
         cursor.execute("VACUUM ANALYZE reports_dailyfigure")
     seconds = time.perf_counter() - started
+    from bench.machine import machine_reference
+
     scale = {
         "persons": persons,
         "seed": seed,
@@ -1511,6 +1513,7 @@ def generate(*, url: str, persons: int, seed: int, force: bool = False) -> dict[
         "seconds": round(seconds, 1),
         "rollup_seconds": round(rollup_seconds, 1),
         "counts": counts,
+        "machine": machine_reference(connection),
     }
     name = connection.settings_dict["NAME"]
     with connection.cursor() as cursor:
@@ -1535,7 +1538,10 @@ def main(argv: list[str] | None = None) -> None:
     if not args.database.startswith(("postgres://", "postgresql://")):
         sys.exit("bench/generate writes PostgreSQL only (COPY); give a postgres:// URL")
     scale = generate(url=args.database, persons=args.persons, seed=args.seed, force=args.force)
+    from bench.machine import reference_line
+
     print(f"{scale['counts']['persons']:,} persons in {scale['seconds'] / 60:.1f} min")
+    print(reference_line(scale["machine"]))
 
 
 if __name__ == "__main__":
