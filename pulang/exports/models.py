@@ -47,6 +47,16 @@ class ExportJob(models.Model):
         on_delete=models.PROTECT,
         related_name="export_jobs",
     )
+    # The owner's agency when the export was asked: the file holds that agency's list, so it
+    # is written and downloaded only while the owner still belongs to it (`scope_left`).
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("lembaga"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     kind = models.CharField(_("daftar"), max_length=20, choices=Kind.choices)
     format = models.CharField(_("format"), max_length=4, choices=Format.choices)
     # The list's filters as its query string, so the job writes what the list showed.
@@ -77,8 +87,21 @@ class ExportJob(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.format}) #{self.pk}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding and self.agency_id is None and self.owner_id is not None:
+            from django.contrib.auth import get_user_model
+
+            owners = get_user_model().objects.filter(pk=self.owner_id)
+            self.agency_id = owners.values_list("agency_id", flat=True).get()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("exports:job", kwargs={"job_id": self.pk})
+
+    def scope_left(self, user: Any) -> bool:
+        """Whether `user` (its owner) has left the agency whose list this is: moved to
+        another agency since. The file is then neither written nor downloaded."""
+        return self.agency_id != getattr(user, "agency_id", None)
 
     @property
     def busy(self) -> bool:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pulang.access.roles import Capability
 from pulang.audit.models import AuditEvent
@@ -94,6 +95,12 @@ def export_write(
     return len(people)
 
 
+SCOPE_LEFT = gettext_lazy(
+    "Anda sudah pindah lembaga sejak ekspor ini diminta: daftar lembaga sebelumnya tidak "
+    "dibuat atau diunduh lagi. Ekspor lagi dari daftar lembaga Anda sekarang bila perlu."
+)
+
+
 def export_job_create(*, actor: Any, kind: str, query: str, fmt: str, total: int = 0) -> ExportJob:
     """Queue the export of a long list (`total` rows as the request counted them); the owner
     follows it on the job's page."""
@@ -102,6 +109,7 @@ def export_job_create(*, actor: Any, kind: str, query: str, fmt: str, total: int
     with transaction.atomic():
         job = ExportJob.objects.create(
             owner=actor,
+            agency_id=actor.agency_id,
             kind=kind,
             format=fmt,
             query=query[:2000],
@@ -196,6 +204,8 @@ def export_job_run(*, job_id: int) -> ExportJob:
     try:
         if not owner.has_capability(Capability.PERSON_EXPORT):
             raise ExportError(_("Anda tidak lagi berhak mengekspor daftar ini."))
+        if job.scope_left(owner):
+            raise ExportError(str(SCOPE_LEFT))
         with translation.override(job.language), tempfile.TemporaryFile() as out:
             table = export_table(user=owner, kind=job.kind, query=job.query)
             pks = table_pks(table)

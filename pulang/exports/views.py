@@ -1,4 +1,5 @@
 import tempfile
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,6 +15,7 @@ from pulang.core.exports import CONTENT_TYPES, FORMATS, table_pks
 
 from .selectors import export_job_get, export_job_list
 from .services import (
+    SCOPE_LEFT,
     export_filename,
     export_inline_limit,
     export_job_create,
@@ -64,7 +66,11 @@ def export_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "exports/list.html",
-        {"jobs": export_job_list(user=request.user), "keep_days": settings.PULANG_EXPORT_KEEP_DAYS},
+        {
+            "jobs": export_job_list(user=request.user),
+            "keep_days": settings.PULANG_EXPORT_KEEP_DAYS,
+            "agency_id": request.user.agency_id,  # type: ignore[union-attr]
+        },
     )
 
 
@@ -72,9 +78,14 @@ def export_list_view(request: HttpRequest) -> HttpResponse:
 def export_job_view(request: HttpRequest, job_id: int) -> HttpResponse:
     job = export_job_get(request=request, job_id=job_id)
     if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "exports/_status.html", {"job": job})
+        return render(request, "exports/_status.html", _job_context(request, job))
     audit_record(actor=request.user, action=AuditEvent.Action.VIEW, target=job)
-    return render(request, "exports/job.html", {"job": job})
+    return render(request, "exports/job.html", _job_context(request, job))
+
+
+def _job_context(request: HttpRequest, job: Any) -> dict[str, Any]:
+    # Why the file is not offered, when its owner has moved to another agency since.
+    return {"job": job, "scope_left": SCOPE_LEFT if job.scope_left(request.user) else None}
 
 
 @declare(Capability.PERSON_EXPORT, methods=("POST",))
@@ -91,6 +102,15 @@ def export_download_view(request: HttpRequest, job_id: int) -> HttpResponseBase:
     job = export_job_get(request=request, job_id=job_id)
     if job.status != job.Status.DONE or not job.file:
         raise Http404
+    if job.scope_left(request.user):
+        audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.DENIED,
+            target=job,
+            summary="export download refused: the owner has left the agency whose list it is",
+        )
+        messages.error(request, SCOPE_LEFT)
+        return redirect("exports:job", job_id=job.pk)
     export_job_download_record(actor=request.user, job=job)
     return FileResponse(
         job.file.open("rb"),

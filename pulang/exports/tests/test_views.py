@@ -239,3 +239,25 @@ def test_a_stalled_run_finishing_after_its_restart_leaves_one_file(head, many, m
     export_job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.file.name == "exports/other.csv" and saved == []
+
+
+def test_an_export_of_an_agency_its_owner_has_left_is_neither_written_nor_downloaded(
+    client, head, many
+):
+    written = ExportJob.objects.create(owner=head, kind="people", format="csv")
+    export_job_run(job_id=written.pk)
+    queued = ExportJob.objects.create(owner=head, kind="people", format="csv")
+    assert written.agency_id == queued.agency_id == head.agency_id
+    head.agency = AgencyFactory()  # moved to another office, same role
+    head.save()
+
+    page = client.get(f"/ekspor/{written.pk}/")
+    assert "pindah lembaga" in page.text and f"/ekspor/{written.pk}/unduh/" not in page.text
+    assert f"/ekspor/{written.pk}/unduh/" not in client.get("/ekspor/").text
+    refused = client.get(f"/ekspor/{written.pk}/unduh/")
+    assert refused.status_code == 302 and refused["Location"] == f"/ekspor/{written.pk}/"
+    assert AuditEvent.objects.filter(action="denied", object_id=str(written.pk)).exists()
+    assert not AuditEvent.objects.filter(summary__contains="downloaded").exists()
+
+    queued = export_job_run(job_id=queued.pk)
+    assert queued.status == "failed" and not queued.file and "pindah lembaga" in queued.error
