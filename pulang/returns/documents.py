@@ -6,6 +6,8 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from pulang.cases.models import Case
+
 from .models import Handover, Trip
 
 
@@ -30,11 +32,13 @@ def handover_pdf(*, handover: Handover, verify_url: str) -> bytes:
     )
 
 
-def trip_manifest_pdf(*, trip: Trip) -> bytes:
-    members = [
-        member.case
-        for member in trip.members.select_related(
-            "case__person", "case__return_plan__destination"
-        ).order_by("case__return_plan__destination__name", "case__person__full_name")
-    ]
+def trip_manifest_pdf(*, trip: Trip, cases: list[Case]) -> bytes:
+    """The trip's list for its escort: `cases` (those the reader sees), by destination."""
+    members = sorted(
+        cases,
+        key=lambda case: (
+            case.return_plan.destination.name if hasattr(case, "return_plan") else "",
+            case.person.full_name,
+        ),
+    )
     return _pdf("returns/pdf/trip_manifest.html", {"trip": trip, "cases": members})

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from pulang.access.http import visible_or_404
 from pulang.access.scope import naming_agency
@@ -11,7 +11,7 @@ from pulang.agencies.models import Agency, Shelter
 from pulang.cases.models import Case
 from pulang.regions.models import Region
 
-from .models import Handover, ReturnPlan, Trip, TripMember
+from .models import Handover, HandoverMember, ReturnPlan, Trip, TripMember
 
 
 def trip_list(*, user: Any) -> QuerySet[Trip]:
@@ -26,15 +26,25 @@ def trip_get(*, request: Any, trip_id: Any) -> Trip:
     return visible_or_404(request, trip_list(user=request.user), trip_id)
 
 
+def handover_list(*, user: Any) -> QuerySet[Handover]:
+    """Handover records the user may see: the receiving office's always, the issuing
+    shelter's agency's while it still sees every case handed over (its read access ends
+    PULANG_SHELTER_RETENTION_DAYS after the handover, and the record names them all)."""
+    agency = naming_agency(user)
+    if agency is None:
+        return Handover.objects.none()
+    unseen = HandoverMember.objects.filter(handover=OuterRef("pk")).exclude(
+        case__in=Case.objects.visible_to(user)
+    )
+    return Handover.objects.filter(
+        Q(receiving_agency_id=agency) | Q(shelter__agency_id=agency) & ~Exists(unseen)
+    )
+
+
 def handover_get(*, request: Any, handover_id: Any) -> Handover:
-    """A handover record: the issuing shelter's agency and the receiving office may see it."""
-    agency = naming_agency(request.user)
-    visible = Handover.objects.none()
-    if agency is not None:
-        visible = Handover.objects.filter(
-            Q(shelter__agency_id=agency) | Q(receiving_agency_id=agency)
-        )
-    return visible_or_404(request, visible.select_related("shelter"), handover_id)
+    return visible_or_404(
+        request, handover_list(user=request.user).select_related("shelter"), handover_id
+    )
 
 
 @dataclass
@@ -95,10 +105,12 @@ def awaiting_handover(*, user: Any, trip: Trip) -> list[Group]:
     return _grouped(cases)
 
 
-def trip_members(*, trip: Trip) -> list[Case]:
+def trip_members(*, trip: Trip, user: Any) -> list[Case]:
+    """The trip's people whose cases the user sees (a shelter's read access to the people it
+    sent home ends some time after their handover; the trip stays in its records)."""
     return [
         member.case
-        for member in trip.members.select_related(
-            "case__person", "case__return_plan__destination"
-        ).order_by("case__person__full_name")
+        for member in trip.members.filter(case__in=Case.objects.visible_to(user))
+        .select_related("case__person", "case__return_plan__destination")
+        .order_by("case__person__full_name")
     ]

@@ -25,6 +25,7 @@ from .models import ReturnPlan
 from .selectors import (
     awaiting_handover,
     handover_get,
+    handover_list,
     ready_to_travel,
     trip_get,
     trip_list,
@@ -132,7 +133,7 @@ def trip_plan_view(request: HttpRequest, shelter_id: int) -> HttpResponse:
 @declare(Capability.PERSON_VIEW)
 def trip_detail_view(request: HttpRequest, trip_id: int) -> HttpResponse:
     trip = trip_get(request=request, trip_id=trip_id)
-    members = trip_members(trip=trip)
+    members = trip_members(trip=trip, user=request.user)
     groups = awaiting_handover(user=request.user, trip=trip) if trip.departed_at else []
     page_disclosure_record(
         actor=request.user,
@@ -160,7 +161,8 @@ def trip_detail_view(request: HttpRequest, trip_id: int) -> HttpResponse:
             "trip": trip,
             "members": members,
             "handover_forms": forms,
-            "handovers": trip.handovers.order_by("handed_at"),
+            "handovers": handover_list(user=request.user).filter(trip=trip).order_by("handed_at"),
+            "members_unseen": trip.members.count() - len(members),
             "leg_form": LegForm(),
         },
     )
@@ -226,14 +228,16 @@ def trip_handover_view(request: HttpRequest, trip_id: int) -> HttpResponse:
 @declare(Capability.PERSON_VIEW)
 def trip_manifest_view(request: HttpRequest, trip_id: int) -> HttpResponse:
     trip = trip_get(request=request, trip_id=trip_id)
-    members = trip_members(trip=trip)
+    members = trip_members(trip=trip, user=request.user)
     person_disclosure_record(
         actor=request.user,
         action=AuditEvent.Action.EXPORT,
         people=[case.person for case in members],
         summary=f"trip manifest {trip.reference}",
     )
-    response = HttpResponse(trip_manifest_pdf(trip=trip), content_type="application/pdf")
+    response = HttpResponse(
+        trip_manifest_pdf(trip=trip, cases=members), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'attachment; filename="{trip.reference}.pdf"'
     return response
 
