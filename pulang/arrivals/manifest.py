@@ -104,10 +104,39 @@ MANIFEST_COLUMNS: tuple[ManifestColumn, ...] = (
     ManifestColumn(
         "full_name",
         "Nama Lengkap",
-        ("Nama", "Full name", "Name", "Nama PMI", "Nama WNI", "Nama Sesuai Paspor", "Nama Penuh"),
+        (
+            "Nama",
+            "Full name",
+            "Name",
+            "Nama PMI",
+            "Nama WNI",
+            "Nama Sesuai Paspor",
+            "Nama Penuh",
+            "Nama Bin/Binti",  # the whole name, father's included
+        ),
         required=True,
     ),
     ManifestColumn("aliases", "Nama Alias", ("Aliases", "Alias", "Nama Lain", "Other names")),
+    # The father's name in a column of its own, as lists from Malaysia write it: joined to
+    # the name with bin or binti. The template asks for the whole name in one column.
+    ManifestColumn(
+        "father_name",
+        "Nama Ayah",
+        (
+            "Bin/Binti",
+            "Bin",
+            "Binti",
+            "Bin/Bt",
+            "Nama Ayah Kandung",
+            "Nama Bapak",
+            "Nama Bapa",  # Malay
+            "Ayah",
+            "Father's name",
+            "Father name",
+            "Name of father",
+        ),
+        in_template=False,
+    ),
     ManifestColumn(
         "sex",
         "Jenis Kelamin",
@@ -1747,11 +1776,14 @@ def manifest_parse_row(
     # "(ANAK)", "(istri)" after a name says who the person is to the row above, not a name.
     relations = [other for other in also_known_as if _letters_key(other) in _RELATION_WORDS]
     also_known_as = [other for other in also_known_as if other not in relations]
+    values["sex"] = _parse_sex(raw["sex"], ctx)
+    values["father_name"], name_text = _with_father(
+        name_text, raw["father_name"], values["sex"], ctx
+    )
     values["full_name"] = _parse_full_name(name_text, ctx)
     values["aliases"] = _parse_aliases(
         "; ".join(item for item in (*also_known_as, raw["aliases"]) if item), values["full_name"]
     )
-    values["sex"] = _parse_sex(raw["sex"], ctx)
     _from_combined_birth_column(raw, ctx)
     values["birth_place_date"] = _clean_text(raw["birth_place_date"], multiline=False)
     values["birth_date"], values["birth_year_only"] = _parse_birth_date(
@@ -1902,6 +1934,75 @@ def _parse_full_name(text: str, ctx: _RowContext) -> str:
             % {"value": _shorten(name)},
         )
     return name
+
+
+# The word that joins a father's name, as a father's column may write it before the name
+# ("BIN AHMAD", "BT. AHMAD"), and the sex it says.
+_FATHER_WORDS = {"bin": "M", "b": "M", "binti": "F", "binte": "F", "bte": "F", "bt": "F"}
+_FATHER_WORD = re.compile(
+    r"(?P<word>bin\s*/\s*binti|bin\s*/\s*bt|binti|binte|bin|bte|bt|b)(?:\.\s*|\s+)(?P<father>\S.*)",
+    re.IGNORECASE,
+)
+_FATHER_WORD_ALONE = frozenset({*_FATHER_WORDS, "binbinti", "binbt"})
+# A father's name already in the name: "Siti Aminah binti Ahmad", "Andi B. Baso".
+_FATHER_IN_NAME = re.compile(
+    r"\s(?:bin|binti|binte|bte|bt|b|a/l|a/p)(?:\.\s*|\s+)(?P<father>\S.*)$", re.IGNORECASE
+)
+# "(Alm)", "Almarhum": the father has died; no part of his name.
+_DECEASED = re.compile(
+    r"^\(?(?:alm|almh|almarhum|almarhumah)\b\.?\)?\s*|\s*\(?\b(?:alm|almh|almarhum|almarhumah)\b\.?\)?$",
+    re.IGNORECASE,
+)
+
+
+def _with_father(name: str, text: str, sex: str | None, ctx: _RowContext) -> tuple[str, str]:
+    """The father's name from a column of its own, and the name with it: "Siti Aminah"
+    and "AHMAD" give "Siti Aminah binti Ahmad", bin for a man and binti for a woman. A
+    name that has a father's name already keeps it, as written. Without a sex, the word
+    the cell writes is used ("BIN/BINTI AHMAD"); with none, the name waits for the sex to
+    be corrected."""
+    father = _DECEASED.sub("", " ".join(text.split())) if text else ""
+    said = ""
+    if match := _FATHER_WORD.fullmatch(father):
+        said, father = match["word"], match["father"]
+    father = father.strip(" ,;-")
+    if not father or _is_placeholder(father) or _letters_key(father) in _FATHER_WORD_ALONE:
+        return "", name  # nothing, or only the word ("BIN")
+    father = _normalize_name(father)
+    if not name.strip() or _is_placeholder(name):
+        return father, name
+    if written := _FATHER_IN_NAME.search(name):
+        if _letters_key(written["father"]) != _letters_key(father):
+            ctx.warning(
+                "father_name",
+                _(
+                    "nama ayah “%(father)s” tidak sama dengan yang tertulis di nama "
+                    "(“%(name)s”); nama dicatat seperti tertulis di kolom nama. Periksa "
+                    "keduanya."
+                )
+                % {"father": _shorten(father), "name": _shorten(_normalize_name(name))},
+            )
+        return father, name
+    word = {"M": "bin", "F": "binti"}.get(sex or "")
+    said_sex = _FATHER_WORDS.get(_letters_key(said))
+    if word is None:
+        if not said:
+            return father, name
+        word = re.sub(r"\s+", "", said.lower())
+    elif said_sex is not None and said_sex != sex:
+        ctx.warning(
+            "father_name",
+            _(
+                "tertulis “%(said)s”, padahal jenis kelaminnya %(sex)s; dicatat “%(word)s”. "
+                "Periksa kedua kolom itu."
+            )
+            % {
+                "said": said,
+                "sex": _("laki-laki") if sex == "M" else _("perempuan"),
+                "word": word,
+            },
+        )
+    return father, f"{_normalize_name(name)} {word} {father}"
 
 
 _ALIAS_MARK = re.compile(r"\s+(?:als\.?|alias|a\.k\.a\.?|aka|@)\s+", re.IGNORECASE)
@@ -2737,7 +2838,7 @@ def manifest_template_xlsx() -> bytes:
     sheet.freeze_panes = "A2"
 
     def suggest(field_key: str, options: str) -> None:
-        index = FIELDS.index(field_key) + 1
+        index = TEMPLATE_COLUMNS.index(COLUMN_BY_FIELD[field_key]) + 1
         letter = get_column_letter(index)
         validation = DataValidation(type="list", formula1=f'"{options}"', allow_blank=True)
         validation.showErrorMessage = False  # a suggestion list; other spellings are read too

@@ -1286,3 +1286,71 @@ def test_a_namesake_is_proposed_not_chosen_unless_a_number_is_shared(worker, tmp
     record, _ = preview(worker, header + "Sulastri;P;11/11/1991;;Kabupaten Sampang\n\n\n")
     [row] = record.preview["rows"]
     assert row["action"] == f"link:{namesake.pk}"
+
+
+@pytest.mark.parametrize("header", ["Bin/Binti", "Nama Ayah", "BIN", "Father's name"])
+def test_a_fathers_name_in_its_own_column_joins_the_name(header):
+    """Lists from Malaysia write the father's name apart; it was dropped as an unknown
+    column, and "Siti Aminah" was registered without the "binti Ahmad" by which the next
+    list names her."""
+    table, rows = read(
+        f"NAMA;{header};L/P\nSITI AMINAH;AHMAD;P\nBUDI;SANTOSO;L\nWATI BINTI ALI;ALI;P\n"
+    )
+    assert table.warnings == []
+    assert [row.values["full_name"] for row in rows] == [
+        "Siti Aminah binti Ahmad",
+        "Budi bin Santoso",
+        "Wati binti Ali",  # the name said it already
+    ]
+    assert not any(row.issues for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("sex", "father", "name", "warned"),
+    [
+        ("P", "BIN AHMAD", "Siti binti Ahmad", "tertulis “BIN”, padahal jenis kelaminnya"),
+        ("L", "bt. Ahmad", "Siti bin Ahmad", "tertulis “bt”, padahal jenis kelaminnya"),
+        ("P", "AHMAD (ALM)", "Siti binti Ahmad", ""),
+        ("P", "-", "Siti", ""),
+        ("P", "BINTI", "Siti", ""),
+        ("X", "BIN/BINTI AHMAD", "Siti bin/binti Ahmad", ""),  # no sex: the cell's word
+        ("X", "BT AHMAD", "Siti bt Ahmad", ""),
+        ("X", "AHMAD", "Siti", ""),  # no word to join with until the sex is corrected
+    ],
+)
+def test_the_word_joining_a_fathers_name_follows_the_sex(sex, father, name, warned):
+    _, [row] = read(f"NAMA;BIN/BINTI;L/P\nSITI;{father};{sex}\n")
+    assert row.values["full_name"] == name
+    said = [w.message for w in row.warnings if w.field == "father_name"]
+    assert len(said) == bool(warned)
+    assert all(m.startswith(f"Baris 2, kolom “BIN/BINTI”: {warned}") for m in said)
+
+
+def test_a_fathers_name_unlike_the_one_in_the_name_is_pointed_out():
+    _, [row] = read("NAMA;NAMA AYAH;L/P\nRINA BINTI ALI;YUSUF;P\n")
+    assert row.values["full_name"] == "Rina binti Ali"
+    [warning] = row.warnings
+    assert warning.column == "NAMA AYAH"
+    assert "nama ayah “Yusuf” tidak sama dengan yang tertulis di nama (“Rina binti Ali”)" in (
+        warning.message
+    )
+
+
+def test_the_name_with_its_fathers_is_registered_and_offered_again_if_not_saved(
+    client,
+    login_verified,
+    worker,  # noqa: F811
+):
+    record, _ = preview(
+        worker,
+        "NO;NAMA;BIN/BINTI;L/P\n1;SITI AMINAH;AHMAD;P\n2;BUDI;SANTOSO;X\n",
+        name="kjri.csv",
+    )
+    assert record.preview["rows"][0]["values"]["full_name"] == "Siti Aminah binti Ahmad"
+    manifest_commit(actor=worker, manifest_import=record)
+    assert Person.objects.get().full_name == "Siti Aminah binti Ahmad"
+    # Budi's sex is wrong, so he was not saved: the one-by-one form keeps his father.
+    login_verified(client, worker)
+    page = client.get(reverse("arrivals:import", args=[record.pk])).text
+    assert 'name="full_name" value="Budi"' in page
+    assert 'name="notes" value="Nama ayah: Santoso"' in page
