@@ -1793,7 +1793,8 @@ def manifest_parse_row(
     for key in ("nik", "family_card"):
         values[key] = _parse_id_number(raw[key], key, ctx, numeric=key in row.numeric)
     values["document_number"], said, remark = _parse_document_number(raw["document_number"])
-    remarks = [remark] if remark else []
+    # What a cell said that is no value of its field: (column, text), for the case's notes.
+    remarks = [(ctx.column("document_number"), remark)] if remark else []
     if remark:
         ctx.warning(
             "document_number",
@@ -1817,10 +1818,20 @@ def manifest_parse_row(
     for key in ("pregnant", "disability", "illness"):
         values[key], values[f"{key}_note"] = _parse_flag(raw[key], key, ctx)
     if values["pregnant"] and values["sex"] == "M":
+        # One of the two cells is wrong, and which one only the person can say. A man is
+        # not recorded pregnant; what the cell said goes to the case's notes, so that a
+        # woman entered as a man is still seen to be pregnant once her sex is corrected.
         ctx.warning(
             "pregnant",
-            _("tertulis hamil, padahal jenis kelaminnya laki-laki. Periksa kedua kolom itu."),
+            _(
+                "tertulis hamil (“%(value)s”), padahal jenis kelaminnya laki-laki, jadi tidak "
+                "dicatat hamil; isian ini disimpan di catatan kasus. Bila orang ini perempuan, "
+                "perbaiki jenis kelaminnya."
+            )
+            % {"value": _shorten(raw["pregnant"])},
         )
+        values["pregnant"], values["pregnant_note"] = False, ""
+        remarks.append((ctx.column("pregnant"), _clean_text(raw["pregnant"])))
     for key in _TEXT_FIELDS:
         values[key] = _clean_text(raw[key], multiline=key in _MULTILINE_FIELDS)
     if kin_relation and not values.get("kin_relation"):
@@ -1830,7 +1841,7 @@ def manifest_parse_row(
         f"{ctx.column(key)}: {text}"
         for key, text in (("offence", values["offence"]), ("depot", values["depot"]))
         if text
-    ] + [f"{ctx.column('document_number')}: {text}" for text in remarks]
+    ] + [f"{column}: {text}" for column, text in remarks]
     labelled += [f"{ctx.column('full_name')}: ({text})" for text in relations]
     values["notes"] = "\n".join(note for note in (values["notes"], *labelled) if note)
     place = values["birth_place"]

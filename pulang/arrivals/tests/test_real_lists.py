@@ -1354,3 +1354,31 @@ def test_the_name_with_its_fathers_is_registered_and_offered_again_if_not_saved(
     page = client.get(reverse("arrivals:import", args=[record.pk])).text
     assert 'name="full_name" value="Budi"' in page
     assert 'name="notes" value="Nama ayah: Santoso"' in page
+
+
+def test_a_man_marked_pregnant_is_told_and_not_saved_pregnant(client, login_verified, worker):  # noqa: F811
+    """A tick under "Hamil" on a man's row was saved: the shelter board counted a pregnant
+    man, and his return plan asked that he be confirmed fit to travel. One of the two cells
+    is wrong; the preview says so, the case is not marked pregnant, and what the cell said
+    is in the case's notes. A woman entered as a man, her sex corrected in the preview, is
+    recorded pregnant."""
+    from pulang.arrivals.manifest import ManifestRow
+    from pulang.arrivals.services import manifest_row_recheck
+
+    record, _ = preview(worker, "Nama;L/P;Hamil\nBudi Santoso;L;✓\nSulastri;P;✓\nDewi;L;✓\n")
+    budi, sulastri, dewi = record.preview["rows"]
+    assert dewi["status"] == "warning"
+    assert budi["status"] == "warning" and sulastri["status"] == "ok"
+    assert "jadi tidak dicatat hamil" in budi["issues"][0]["message"]
+    login_verified(client, worker)
+    page = client.get(reverse("arrivals:import", args=[record.pk])).text
+    assert "padahal jenis kelaminnya laki-laki, jadi tidak dicatat hamil" in page
+    manifest_row_recheck(actor=worker, manifest_import=record, row=ManifestRow(4, {"sex": "P"}))
+    record.refresh_from_db()
+
+    manifest_commit(actor=worker, manifest_import=record)
+    by_name = {case.person.full_name: case for case in Case.objects.select_related("person")}
+    assert not by_name["Budi Santoso"].is_pregnant
+    assert by_name["Budi Santoso"].notes == "Hamil: ✓"
+    assert by_name["Sulastri"].is_pregnant
+    assert by_name["Dewi"].is_pregnant and by_name["Dewi"].notes == ""
