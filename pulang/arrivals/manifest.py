@@ -20,6 +20,7 @@ shows it (the header is row 1 in a plain file) and the column by the header writ
 
 import codecs
 import csv
+import functools
 import io
 import re
 import unicodedata
@@ -327,7 +328,11 @@ MANIFEST_COLUMNS: tuple[ManifestColumn, ...] = (
     ManifestColumn("pregnant", "Hamil", ("Pregnant", "Sedang Hamil")),
     ManifestColumn("disability", "Disabilitas", ("Disability", "Disabilities", "Difabel")),
     ManifestColumn("illness", "Sakit", ("Illness", "Sick", "Penyakit", "Kondisi Kesehatan")),
-    ManifestColumn("notes", "Catatan", ("Notes", "Remarks", "Keterangan", "Ket", "Note")),
+    ManifestColumn(
+        "notes",
+        "Catatan",
+        ("Notes", "Remarks", "Keterangan", "Ket", "Note", "Ulasan", "Kenyataan"),  # Malay too
+    ),
     ManifestColumn(
         "birth_place_date",
         "Tempat, Tanggal Lahir",
@@ -407,12 +412,16 @@ def header_key(text: str, *, keep_hint: bool = False) -> str:
 _ADDRESS_PARTS = frozenset({"province", "regency", "district", "village"})
 
 
+_BIRTH_FIELDS = frozenset({"birth_date", "birth_place_date"})
+
+
 def header_field(text: str) -> str | None:
     """The field a header names. The words in brackets count where they make a known header
     ("No HP (Malaysia)" is the Malaysian phone), and are a hint to ignore otherwise
     ("Tanggal Lahir (dd/mm/yyyy)"). A header in two languages ("Nama / Name", "Tarikh
     Lahir / Date of Birth") names the field its parts agree on; parts naming two fields
-    ("No HP (Malaysia)/WA") name none. A part of a home address in brackets after the word
+    ("No HP (Malaysia)/WA") name none, but a birth date and an age ("Tgl Lahir / Umur") name
+    the birth date. A part of a home address in brackets after the word
     for it ("Asal (Provinsi)", "Alamat (Desa)") names that part: a list with "Asal
     (Provinsi)" and "Asal (Kabupaten)" means two columns, not one written twice."""
     found = HEADER_LOOKUP.get(header_key(text, keep_hint=True))
@@ -426,6 +435,9 @@ def header_field(text: str) -> str | None:
     if "/" in re.sub(r"\([^)]*\)|\[[^\]]*\]", "", text):
         parts = [header_field(part) for part in re.split(r"/(?![^(\[]*[)\]])", text)]
         named = set(parts) - {None}
+        if None not in parts and len(named) == 2 and "age" in named and named & _BIRTH_FIELDS:
+            # "Tgl Lahir / Umur": the birth date, or the age where it is not known.
+            return (named & _BIRTH_FIELDS).pop()
         if len(named) > 1:
             return None
         if named and None not in parts:
@@ -1625,20 +1637,21 @@ _NAME_PARTICLES = frozenset({"bin", "binti", "bt", "bte", "bt.", "b.", "a/l", "a
 _MALE = frozenset({"l", "lk", "lakilaki", "laki", "laki2", "lelaki", "pria", "m", "male", "man"})
 _FEMALE = frozenset({"p", "pr", "prp", "perempuan", "wanita", "w", "f", "female", "woman"})
 
+# Indonesian, English, and Malay as depots write it (Mac, Julai, Ogos, Disember).
 _MONTHS = {
     "jan": 1, "januari": 1, "january": 1,
     "feb": 2, "februari": 2, "pebruari": 2, "february": 2, "peb": 2,
-    "mar": 3, "mrt": 3, "maret": 3, "march": 3,
+    "mar": 3, "mrt": 3, "maret": 3, "march": 3, "mac": 3,
     "apr": 4, "april": 4,
     "mei": 5, "may": 5,
     "jun": 6, "juni": 6, "june": 6,
-    "jul": 7, "juli": 7, "july": 7,
+    "jul": 7, "juli": 7, "july": 7, "julai": 7,
     "agu": 8, "agt": 8, "ags": 8, "agst": 8, "agus": 8, "agust": 8, "agustus": 8, "aug": 8,
-    "august": 8,
+    "august": 8, "ogos": 8, "ogo": 8, "ogs": 8,
     "sep": 9, "sept": 9, "september": 9,
     "okt": 10, "oktober": 10, "oct": 10, "october": 10,
     "nov": 11, "nopember": 11, "november": 11, "nop": 11,
-    "des": 12, "desember": 12, "dec": 12, "december": 12,
+    "des": 12, "desember": 12, "dec": 12, "december": 12, "dis": 12, "disember": 12,
 }  # fmt: skip
 _TIME_SUFFIX = re.compile(r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$")
 _DATE_DMY = re.compile(r"(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d+)")
@@ -1646,8 +1659,19 @@ _DATE_YMD = re.compile(r"(\d{4})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{1,2})")
 _DATE_NAMED = re.compile(r"(\d{1,2})[\s\-/.]*([A-Za-z]+)\.?[\s\-/.,]*(\d+)")
 _MONTH_YEAR = re.compile(r"([A-Za-z]+)\.?[\s\-/.,]*(\d{4})")
 _DATE_MONTH_FIRST = re.compile(r"([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})")  # "March 12, 1990"
-# An age beside the date ("12-03-1990 (34 th)"), dropped: the date says more.
-_AGE_BESIDE = re.compile(r"\s*\(\s*\d{1,3}\s*(?:th|thn|tahun|years?|yrs?|y)\.?\s*\)$", re.I)
+# An age beside the date ("12-03-1990 (34 th)", "12-03-1990 / 34 th"), dropped: the date
+# says more.
+_AGE_BESIDE = re.compile(
+    r"\s*(?:\(\s*\d{1,3}\s*(?:th|thn|tahun|years?|yrs?|y)?\.?\s*\)"
+    r"|/\s*\d{1,3}\s*(?:th|thn|tahun|years?|yrs?|y)\.?)$",
+    re.I,
+)
+# Under a header naming the age too ("Tgl Lahir / Umur"), the age needs no unit.
+_BARE_AGE_BESIDE = re.compile(r"\s+/\s*\d{1,3}$")
+# Malay dates mark the day: "12hb Januari 1990" (hari bulan).
+_DAY_MARK = re.compile(r"^(\d{1,2})\s*hb\b\.?", re.IGNORECASE)
+# "12-01-1990.": a full stop typed after the year.
+_STOP_AFTER_YEAR = re.compile(r"(\d{4})\s*[.,;]$")
 # What lists write before a date: a weekday ("Sabtu, 12 Maret 1990"), or "about" before a
 # year ("± 1990", "sekitar 1990").
 _WEEKDAY = re.compile(
@@ -2128,14 +2152,17 @@ def _from_combined_birth_column(raw: dict[str, str], ctx: _RowContext) -> None:
         ctx.columns = {**ctx.columns, "birth_date": ctx.column("birth_place_date")}
 
 
-_AGE_UNIT = r"(?:th|thn|tahun|tahunan|years?|yrs?|y)\.?"
+_MONTHS_UNIT = r"(?:bln|bulan|bl|months?|mths?)\.?"
+# Years, and the months a child's age may add to them: "5 th 3 bln", "35 tahun 2 bulan".
+_AGE_UNIT = rf"(?:th|thn|tahun|tahunan|years?|yrs?|y)\.?(?:\s*,?\s*\d{{1,2}}\s*{_MONTHS_UNIT})?"
 _AGE_WORD = r"(?:umur|usia|u\.|age)\s*:?\s*"
-# An age as lists write it: "34", "34 thn", "Umur 34", "± 34 tahun".
-_AGE = re.compile(rf"^(?:{_AGE_WORD})?(?:±\s*)?(\d{{1,3}})(?:\s*{_AGE_UNIT})?$", re.IGNORECASE)
+# An age as lists write it: "34", "34 thn", "35-TH", "(35)", "Umur 34", "± 34 tahun".
+_AGE = re.compile(
+    rf"^\(?(?:{_AGE_WORD})?(?:±\s*)?(\d{{1,3}})(?:\s*-?\s*{_AGE_UNIT})?\)?$", re.IGNORECASE
+)
 # A baby's age in months: "8 bln", "6 BULAN", "Umur 3 bulan".
 _AGE_MONTHS = re.compile(
-    rf"^(?:{_AGE_WORD})?(?:±\s*)?([1-9]|1\d|2[0-3])\s*(?:bln|bulan|bl|months?|mths?)\.?$",
-    re.IGNORECASE,
+    rf"^(?:{_AGE_WORD})?(?:±\s*)?([1-9]|1\d|2[0-3])\s*{_MONTHS_UNIT}$", re.IGNORECASE
 )
 # In a birth-date column an age needs its word or its unit: a bare "34" may be a slip.
 _AGE_IN_DATE = re.compile(
@@ -2189,6 +2216,10 @@ def _parse_birth_date(text: str, ctx: _RowContext, today: date) -> tuple[date | 
     value = _TIME_SUFFIX.sub("", text.strip())
     value = unicodedata.normalize("NFKC", value).strip()
     value = _AGE_BESIDE.sub("", _WEEKDAY.sub("", value))
+    value = _STOP_AFTER_YEAR.sub(r"\1", _DAY_MARK.sub(r"\1", value))
+    age_too = _names_an_age(ctx.column("birth_date"))  # "Tgl Lahir / Umur"
+    if age_too:
+        value = _BARE_AGE_BESIDE.sub("", value)
     if age_match := _AGE_IN_DATE.fullmatch(value):  # "34 tahun", "Umur 34": an age, not a date
         return _from_age_in_date(int(age_match[1] or age_match[2]), text, ctx, today)
     about = _ABOUT.match(value)
@@ -2240,6 +2271,8 @@ def _parse_birth_date(text: str, ctx: _RowContext, today: date) -> tuple[date | 
         if "." not in value and len(value) == 8:
             return _from_eight_digits(value, text, ctx, today) or unreadable()
         number = Decimal(value)
+        if "." not in value and 1 <= number <= MAX_AGE_YEARS + 20 and age_too:
+            return _from_age_in_date(int(number), text, ctx, today)
         if "." not in value and 1 <= number <= MAX_AGE_YEARS + 20:
             ctx.error(
                 "birth_date",
@@ -2300,6 +2333,12 @@ def _parse_birth_date(text: str, ctx: _RowContext, today: date) -> tuple[date | 
             )
         return result
     return unreadable()
+
+
+@functools.cache
+def _names_an_age(header: str) -> bool:
+    """Whether a birth-date column's header names the age too ("Tgl Lahir / Umur")."""
+    return "/" in header and any(header_field(part) == "age" for part in header.split("/"))
 
 
 def _from_age_in_date(

@@ -270,12 +270,20 @@ def test_a_person_without_a_name_is_still_a_row_to_fix_not_a_signature():
         ("Daerah Asal (Kecamatan)", "district"),
         ("Alamat (Desa)", "village"),
         ("Alamat (RT/RW)", "address"),
+        ("ULASAN", "notes"),  # Malay remarks
+        ("Kenyataan", "notes"),
+        ("TGL LAHIR / UMUR", "birth_date"),
+        ("Umur/Tanggal Lahir", "birth_date"),
+        ("TTL/Umur", "birth_place_date"),
+        ("Nama Bin/Binti", "full_name"),
     ],
 )
 def test_headers_as_lists_write_them(header, field):
-    table, _ = read(
-        f"Nama;L/P;{header}\nSuparmi;P;x\n" if field != "sex" else f"Nama;{header}\nA;P\n"
-    )
+    text = {
+        "sex": f"Nama;{header}\nA;P\n",
+        "full_name": f"{header};L/P\nA;P\n",
+    }.get(field, f"Nama;L/P;{header}\nSuparmi;P;x\n")
+    table, _ = read(text)
     assert table.columns.get(field) == header
 
 
@@ -308,6 +316,13 @@ def test_a_list_without_a_document_type_column_is_not_warned_on_every_row():
         ("± 1990", "1990-01-01", True),
         ("sekitar 1985", "1985-01-01", True),
         ("Maret 1990", "1990-01-01", True),
+        # Malay, as depots write them: Mac, Julai, Ogos, Disember, and "hb" after the day.
+        ("12 Ogos 1990", "1990-08-12", False),
+        ("3 Mac 1985", "1985-03-03", False),
+        ("5 JULAI 1991", "1991-07-05", False),
+        ("9-Dis-1988", "1988-12-09", False),
+        ("12hb Januari 1990", "1990-01-12", False),
+        ("12-01-1990.", "1990-01-12", False),  # a full stop after the year
     ],
 )
 def test_birth_dates_as_lists_write_them(written, born, year_only):
@@ -1382,3 +1397,34 @@ def test_a_man_marked_pregnant_is_told_and_not_saved_pregnant(client, login_veri
     assert by_name["Budi Santoso"].notes == "Hamil: ✓"
     assert by_name["Sulastri"].is_pregnant
     assert by_name["Dewi"].is_pregnant and by_name["Dewi"].notes == ""
+
+
+@pytest.mark.parametrize(
+    ("written", "age"),
+    [("35-TH", 35), ("(35)", 35), ("35 tahun 2 bulan", 35), ("5 th 3 bln", 5)],
+)
+def test_ages_as_lists_write_them(written, age):
+    _, [row] = read(f"NAMA;L/P;UMUR\nSITI;P;{written}\n")
+    assert row.values["age"] == age
+    assert row.values["birth_date"] == date(date.today().year - age, 1, 1)
+    assert not any("tidak dapat dibaca" in warning.message for warning in row.warnings)
+
+
+def test_a_birth_date_column_that_may_hold_the_age_reads_either():
+    """ "TGL LAHIR / UMUR" was an unknown column: neither the dates nor the ages in it were
+    read."""
+    table, [dated, both, aged, bare] = read(
+        "NAMA;L/P;TGL LAHIR / UMUR\nA;P;12-01-1990\nB;P;12-01-1990 / 35 th\nC;L;35 TH\nD;L;35\n"
+    )
+    assert table.warnings == []
+    assert dated.values["birth_date"] == both.values["birth_date"] == date(1990, 1, 12)
+    year = date.today().year - 35
+    assert aged.values["birth_date"] == bare.values["birth_date"] == date(year, 1, 1)
+    assert aged.values["birth_year_only"] and bare.values["birth_year_only"]
+    assert "“35” adalah umur" in bare.warnings[0].message
+    _, [placed] = read("NAMA;L/P;TTL/UMUR\nA;P;Sampang, 35\n")
+    assert placed.values["birth_place"] == "Sampang"
+    assert placed.values["birth_date"] == date(year, 1, 1)
+    # Under a birth date alone, a bare number is still a slip to fix.
+    _, [slip] = read("NAMA;L/P;TGL LAHIR\nD;L;35\n")
+    assert "tampaknya umur" in slip.errors[0].message
