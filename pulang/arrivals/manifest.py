@@ -1504,11 +1504,24 @@ def _build_table(
 
 
 # What opens a total or a signature block under a list ("Jumlah: 9 orang", "Konsul Jenderal,",
-# "(ttd)", "NIP. 1970…", "a.n. Kepala…"). No name begins with one of them.
+# "(ttd)", "NIP. 1970…", "a.n. Kepala…", "Dikeluarkan di", "Demikian daftar ini…"), in
+# Indonesian or Malay ("Disediakan oleh", "Pegawai Imigresen", "Tarikh:"). No name begins
+# with one of them.
 _FOOTER_WORDS = re.compile(
     r"^(?:(?:jumlah|jml|total|sub\s*total|ttd|tertanda|mengetahui|menyetujui|nip|nrp|konsul|"
-    r"kepala|petugas|pejabat|dibuat|diketahui|disetujui|diserahkan|diterima|hormat\s+kami|"
+    r"kepala|petugas|pejabat|pegawai|dibuat|diketahui|disetujui|diserahkan|diterima|"
+    r"dikeluarkan|ditetapkan|pada\s+tanggal|demikian|hormat\s+kami|disediakan|disahkan|"
+    r"disemak|tandatangan|tanda\s+tangan|cop|tarikh|"
     r"yang\s+(?:menyerahkan|menerima|membuat))\b|t\.\s?t\.\s?d|a\.\s?n\b|an\.|u\.\s?b\.)",
+    re.IGNORECASE,
+)
+# A note under a list, in the name column: "Keterangan: L = laki-laki, P = perempuan",
+# "Catatan: 2 orang sakit", "NB: …".
+_NOTE_LINE = re.compile(r"^(?:keterangan|ket|catatan|nota|note|n\.?\s?b)\s*\.?\s*:", re.I)
+# A count where a name goes, on a total's row whose "JUMLAH" stands in the number column:
+# "45", "45 ORANG", "= 45 orang WNI".
+_COUNT = re.compile(
+    r"[:=]?\s*\d+\s*(?:orang|org|jiwa|pax|wni|pmi|people|persons?)?\s*(?:wni|pmi)?\.?",
     re.IGNORECASE,
 )
 # "Kuching, 27 November 2026", "Tawau, 27-11-2026": where and when the list was signed.
@@ -1523,7 +1536,7 @@ def _place_and_date(text: str) -> bool:
     found = _PLACE_AND_DATE.fullmatch(text.strip(" ()"))
     if found is None:
         return False
-    when = _WEEKDAY.sub("", found["date"])
+    when = _DAY_MARK.sub(r"\1", _WEEKDAY.sub("", found["date"]))
     if match := _DATE_NAMED.fullmatch(when):
         return match[2].casefold() in _MONTHS
     if match := _MONTH_YEAR.fullmatch(when):
@@ -1532,15 +1545,19 @@ def _place_and_date(text: str) -> bool:
 
 
 def _closing_text(text: str) -> bool:
-    """Whether a cell totals or signs a list: a word that opens a total or a signature, or
-    the place and date of the signature."""
-    return _footer_word(text) or _place_and_date(text)
+    """Whether a cell totals, signs or annotates a list: a word that opens a total or a
+    signature, the place and date of the signature, or a note."""
+    return _footer_word(text) or _place_and_date(text) or bool(_NOTE_LINE.match(text.strip()))
 
 
 def _closes_list(cells: list[str], name: str, birth_columns: set[int | None]) -> bool:
     """A row that names no one and totals or signs the list, in whichever column its text
-    fell (a place and a date in a birth column is where and when someone was born)."""
-    if name and not _closing_text(name):
+    fell (a place and a date in a birth column is where and when someone was born), or
+    whose name column holds a note. A count is no name: "JUMLAH" may stand in the number
+    column, and "45 ORANG" where the names are."""
+    if name and _NOTE_LINE.match(name.strip()):
+        return True
+    if name and not _closing_text(name) and not _COUNT.fullmatch(name):
         return False
     return any(
         _footer_word(text) or (index not in birth_columns and _place_and_date(text))
@@ -1568,7 +1585,8 @@ def _footer(
     for row in reversed(rows):
         if row.number in footer:
             continue
-        if row.values.get("full_name") or any(
+        name = row.values.get("full_name", "")
+        if (name and not _COUNT.fullmatch(name)) or any(
             row.values.get(key) for key in ("sex", "nik", "document_number", "birth_date")
         ):
             break

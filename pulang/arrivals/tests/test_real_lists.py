@@ -1400,6 +1400,46 @@ def test_a_man_marked_pregnant_is_told_and_not_saved_pregnant(client, login_veri
 
 
 @pytest.mark.parametrize(
+    "total",
+    [
+        "JUMLAH;2 ORANG;;",  # the word in the number column, the count under the names
+        "TOTAL;= 2 orang;;",
+        "JUMLAH;2;;",
+        "TOTAL;;;\n;2;;",
+    ],
+)
+def test_a_total_written_from_the_number_column_is_no_person(total):
+    """ "JUMLAH" stood in the "NO." column and "2 ORANG" under the names: a person named
+    "2 Orang" with no sex, an error to fix in every preview of the list."""
+    table, rows = read(f"NO.;NAMA;L/P;UMUR\n1;SITI;P;30\n2;BUDI;L;31\n{total}\n")
+    assert [row.values["full_name"] for row in rows] == ["Siti", "Budi"]
+    assert not any(row.errors for row in rows)
+    assert any("di akhir daftar dilewati" in warning for warning in table.warnings)
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        ";Dikeluarkan di : Johor Bahru;;\n;Pada tanggal : 12 November 2026;;\n;Konsul;;",
+        ";Disediakan oleh:;;\n;(AHMAD BIN ALI);;\n;Pegawai Imigresen;;\n;Tarikh: 12/11/2026;;",
+        ";Kuala Lumpur, 12hb November 2026;;\n;Pegawai Imigresen;;",
+        ";Johor Bahru, 12 Disember 2026;;\n;SIGIT WIBOWO;;",
+        ";Demikian daftar ini kami buat dengan sebenarnya.;;",
+        ";Keterangan: L = Laki-laki, P = Perempuan;;",
+        ";Catatan : 1 orang dirawat di RS;;\n;Cop dan tandatangan;;",
+    ],
+)
+def test_a_signature_block_in_the_name_column_is_no_person(closing):
+    """How consulates and Malaysian depots close a list, in Indonesian or Malay, below the
+    people: each line was a person with no sex to fix."""
+    table, rows = read(f"NO;NAMA;L/P;UMUR\n1;SITI;P;30\n2;BUDI;L;31\n;;;\n{closing}\n")
+    assert [row.values["full_name"] for row in rows] == ["Siti", "Budi"]
+    assert not any(row.errors for row in rows)
+    [footer] = [w for w in table.warnings if "di akhir daftar dilewati" in w]
+    assert closing.split(";")[1] in footer
+
+
+@pytest.mark.parametrize(
     ("written", "age"),
     [("35-TH", 35), ("(35)", 35), ("35 tahun 2 bulan", 35), ("5 th 3 bln", 5)],
 )
@@ -1428,3 +1468,43 @@ def test_a_birth_date_column_that_may_hold_the_age_reads_either():
     # Under a birth date alone, a bare number is still a slip to fix.
     _, [slip] = read("NAMA;L/P;TGL LAHIR\nD;L;35\n")
     assert "tampaknya umur" in slip.errors[0].message
+
+
+def test_a_malaysian_depots_list_is_imported_whole(worker):  # noqa: F811
+    """A depot's list in Malay: a title, "BIL.", the father apart, Malay dates and remarks,
+    the total under the number column and the officer's signature. Every person is saved,
+    and nothing below them is."""
+    from pulang.arrivals.services import manifest_preview, manifest_upload
+
+    def build(sheet):
+        sheet.append(["SENARAI TAHANAN WARGANEGARA INDONESIA UNTUK DIHANTAR PULANG"])
+        sheet.append(["DEPOT IMIGRESEN SEMENYIH"])
+        sheet.append([])
+        sheet.append(
+            ["BIL.", "NAMA PENUH", "BIN/BINTI", "JANTINA", "TARIKH LAHIR", "UMUR", "ULASAN"]
+        )
+        sheet.append([1, "ANDI", "BASO", "LELAKI", "12 Ogos 1990", None, "Sakit kaki"])
+        sheet.append([2, "NURHAYATI", "BINTI RAHMAN", "PEREMPUAN", "3 Mac 1985", None, None])
+        sheet.append([3, "SITI", "YUSUF", "PEREMPUAN", None, "35 TAHUN", "Tiada pasport"])
+        sheet.append([])
+        sheet.append(["JUMLAH", 3])
+        sheet.append([])
+        sheet.append([None, "Disediakan oleh:"])
+        sheet.append([None, "(AHMAD BIN ALI)"])
+        sheet.append([None, "Pegawai Imigresen"])
+        sheet.append([None, "Tarikh: 12hb November 2026"])
+
+    batch = BatchFactory(receiving_agency=worker.agency)
+    record, _ = manifest_upload(
+        actor=worker, batch=batch, data=workbook_bytes(build), filename="semenyih.xlsx"
+    )
+    manifest_preview(manifest_import=record)
+    record.refresh_from_db()
+    assert all(row["status"] != "error" for row in record.preview["rows"])
+    summary = manifest_commit(actor=worker, manifest_import=record)
+    assert (summary.created, summary.skipped) == (3, 0)
+    people = {person.full_name: person for person in Person.objects.all()}
+    assert set(people) == {"Andi bin Baso", "Nurhayati binti Rahman", "Siti binti Yusuf"}
+    assert people["Andi bin Baso"].birth_date == date(1990, 8, 12)
+    assert people["Nurhayati binti Rahman"].birth_date == date(1985, 3, 3)
+    assert Case.objects.get(person=people["Andi bin Baso"]).notes == "Sakit kaki"
