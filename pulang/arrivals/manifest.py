@@ -20,6 +20,7 @@ shows it (the header is row 1 in a plain file) and the column by the header writ
 
 import codecs
 import csv
+import functools
 import io
 import re
 import unicodedata
@@ -104,10 +105,39 @@ MANIFEST_COLUMNS: tuple[ManifestColumn, ...] = (
     ManifestColumn(
         "full_name",
         "Nama Lengkap",
-        ("Nama", "Full name", "Name", "Nama PMI", "Nama WNI", "Nama Sesuai Paspor", "Nama Penuh"),
+        (
+            "Nama",
+            "Full name",
+            "Name",
+            "Nama PMI",
+            "Nama WNI",
+            "Nama Sesuai Paspor",
+            "Nama Penuh",
+            "Nama Bin/Binti",  # the whole name, father's included
+        ),
         required=True,
     ),
     ManifestColumn("aliases", "Nama Alias", ("Aliases", "Alias", "Nama Lain", "Other names")),
+    # The father's name in a column of its own, as lists from Malaysia write it: joined to
+    # the name with bin or binti. The template asks for the whole name in one column.
+    ManifestColumn(
+        "father_name",
+        "Nama Ayah",
+        (
+            "Bin/Binti",
+            "Bin",
+            "Binti",
+            "Bin/Bt",
+            "Nama Ayah Kandung",
+            "Nama Bapak",
+            "Nama Bapa",  # Malay
+            "Ayah",
+            "Father's name",
+            "Father name",
+            "Name of father",
+        ),
+        in_template=False,
+    ),
     ManifestColumn(
         "sex",
         "Jenis Kelamin",
@@ -298,7 +328,11 @@ MANIFEST_COLUMNS: tuple[ManifestColumn, ...] = (
     ManifestColumn("pregnant", "Hamil", ("Pregnant", "Sedang Hamil")),
     ManifestColumn("disability", "Disabilitas", ("Disability", "Disabilities", "Difabel")),
     ManifestColumn("illness", "Sakit", ("Illness", "Sick", "Penyakit", "Kondisi Kesehatan")),
-    ManifestColumn("notes", "Catatan", ("Notes", "Remarks", "Keterangan", "Ket", "Note")),
+    ManifestColumn(
+        "notes",
+        "Catatan",
+        ("Notes", "Remarks", "Keterangan", "Ket", "Note", "Ulasan", "Kenyataan"),  # Malay too
+    ),
     ManifestColumn(
         "birth_place_date",
         "Tempat, Tanggal Lahir",
@@ -378,12 +412,16 @@ def header_key(text: str, *, keep_hint: bool = False) -> str:
 _ADDRESS_PARTS = frozenset({"province", "regency", "district", "village"})
 
 
+_BIRTH_FIELDS = frozenset({"birth_date", "birth_place_date"})
+
+
 def header_field(text: str) -> str | None:
     """The field a header names. The words in brackets count where they make a known header
     ("No HP (Malaysia)" is the Malaysian phone), and are a hint to ignore otherwise
     ("Tanggal Lahir (dd/mm/yyyy)"). A header in two languages ("Nama / Name", "Tarikh
     Lahir / Date of Birth") names the field its parts agree on; parts naming two fields
-    ("No HP (Malaysia)/WA") name none. A part of a home address in brackets after the word
+    ("No HP (Malaysia)/WA") name none, but a birth date and an age ("Tgl Lahir / Umur") name
+    the birth date. A part of a home address in brackets after the word
     for it ("Asal (Provinsi)", "Alamat (Desa)") names that part: a list with "Asal
     (Provinsi)" and "Asal (Kabupaten)" means two columns, not one written twice."""
     found = HEADER_LOOKUP.get(header_key(text, keep_hint=True))
@@ -397,6 +435,9 @@ def header_field(text: str) -> str | None:
     if "/" in re.sub(r"\([^)]*\)|\[[^\]]*\]", "", text):
         parts = [header_field(part) for part in re.split(r"/(?![^(\[]*[)\]])", text)]
         named = set(parts) - {None}
+        if None not in parts and len(named) == 2 and "age" in named and named & _BIRTH_FIELDS:
+            # "Tgl Lahir / Umur": the birth date, or the age where it is not known.
+            return (named & _BIRTH_FIELDS).pop()
         if len(named) > 1:
             return None
         if named and None not in parts:
@@ -1463,11 +1504,24 @@ def _build_table(
 
 
 # What opens a total or a signature block under a list ("Jumlah: 9 orang", "Konsul Jenderal,",
-# "(ttd)", "NIP. 1970…", "a.n. Kepala…"). No name begins with one of them.
+# "(ttd)", "NIP. 1970…", "a.n. Kepala…", "Dikeluarkan di", "Demikian daftar ini…"), in
+# Indonesian or Malay ("Disediakan oleh", "Pegawai Imigresen", "Tarikh:"). No name begins
+# with one of them.
 _FOOTER_WORDS = re.compile(
     r"^(?:(?:jumlah|jml|total|sub\s*total|ttd|tertanda|mengetahui|menyetujui|nip|nrp|konsul|"
-    r"kepala|petugas|pejabat|dibuat|diketahui|disetujui|diserahkan|diterima|hormat\s+kami|"
+    r"kepala|petugas|pejabat|pegawai|dibuat|diketahui|disetujui|diserahkan|diterima|"
+    r"dikeluarkan|ditetapkan|pada\s+tanggal|demikian|hormat\s+kami|disediakan|disahkan|"
+    r"disemak|tandatangan|tanda\s+tangan|cop|tarikh|"
     r"yang\s+(?:menyerahkan|menerima|membuat))\b|t\.\s?t\.\s?d|a\.\s?n\b|an\.|u\.\s?b\.)",
+    re.IGNORECASE,
+)
+# A note under a list, in the name column: "Keterangan: L = laki-laki, P = perempuan",
+# "Catatan: 2 orang sakit", "NB: …".
+_NOTE_LINE = re.compile(r"^(?:keterangan|ket|catatan|nota|note|n\.?\s?b)\s*\.?\s*:", re.I)
+# A count where a name goes, on a total's row whose "JUMLAH" stands in the number column:
+# "45", "45 ORANG", "= 45 orang WNI".
+_COUNT = re.compile(
+    r"[:=]?\s*\d+\s*(?:orang|org|jiwa|pax|wni|pmi|people|persons?)?\s*(?:wni|pmi)?\.?",
     re.IGNORECASE,
 )
 # "Kuching, 27 November 2026", "Tawau, 27-11-2026": where and when the list was signed.
@@ -1482,7 +1536,7 @@ def _place_and_date(text: str) -> bool:
     found = _PLACE_AND_DATE.fullmatch(text.strip(" ()"))
     if found is None:
         return False
-    when = _WEEKDAY.sub("", found["date"])
+    when = _DAY_MARK.sub(r"\1", _WEEKDAY.sub("", found["date"]))
     if match := _DATE_NAMED.fullmatch(when):
         return match[2].casefold() in _MONTHS
     if match := _MONTH_YEAR.fullmatch(when):
@@ -1491,15 +1545,19 @@ def _place_and_date(text: str) -> bool:
 
 
 def _closing_text(text: str) -> bool:
-    """Whether a cell totals or signs a list: a word that opens a total or a signature, or
-    the place and date of the signature."""
-    return _footer_word(text) or _place_and_date(text)
+    """Whether a cell totals, signs or annotates a list: a word that opens a total or a
+    signature, the place and date of the signature, or a note."""
+    return _footer_word(text) or _place_and_date(text) or bool(_NOTE_LINE.match(text.strip()))
 
 
 def _closes_list(cells: list[str], name: str, birth_columns: set[int | None]) -> bool:
     """A row that names no one and totals or signs the list, in whichever column its text
-    fell (a place and a date in a birth column is where and when someone was born)."""
-    if name and not _closing_text(name):
+    fell (a place and a date in a birth column is where and when someone was born), or
+    whose name column holds a note. A count is no name: "JUMLAH" may stand in the number
+    column, and "45 ORANG" where the names are."""
+    if name and _NOTE_LINE.match(name.strip()):
+        return True
+    if name and not _closing_text(name) and not _COUNT.fullmatch(name):
         return False
     return any(
         _footer_word(text) or (index not in birth_columns and _place_and_date(text))
@@ -1527,7 +1585,8 @@ def _footer(
     for row in reversed(rows):
         if row.number in footer:
             continue
-        if row.values.get("full_name") or any(
+        name = row.values.get("full_name", "")
+        if (name and not _COUNT.fullmatch(name)) or any(
             row.values.get(key) for key in ("sex", "nik", "document_number", "birth_date")
         ):
             break
@@ -1596,20 +1655,21 @@ _NAME_PARTICLES = frozenset({"bin", "binti", "bt", "bte", "bt.", "b.", "a/l", "a
 _MALE = frozenset({"l", "lk", "lakilaki", "laki", "laki2", "lelaki", "pria", "m", "male", "man"})
 _FEMALE = frozenset({"p", "pr", "prp", "perempuan", "wanita", "w", "f", "female", "woman"})
 
+# Indonesian, English, and Malay as depots write it (Mac, Julai, Ogos, Disember).
 _MONTHS = {
     "jan": 1, "januari": 1, "january": 1,
     "feb": 2, "februari": 2, "pebruari": 2, "february": 2, "peb": 2,
-    "mar": 3, "mrt": 3, "maret": 3, "march": 3,
+    "mar": 3, "mrt": 3, "maret": 3, "march": 3, "mac": 3,
     "apr": 4, "april": 4,
     "mei": 5, "may": 5,
     "jun": 6, "juni": 6, "june": 6,
-    "jul": 7, "juli": 7, "july": 7,
+    "jul": 7, "juli": 7, "july": 7, "julai": 7,
     "agu": 8, "agt": 8, "ags": 8, "agst": 8, "agus": 8, "agust": 8, "agustus": 8, "aug": 8,
-    "august": 8,
+    "august": 8, "ogos": 8, "ogo": 8, "ogs": 8,
     "sep": 9, "sept": 9, "september": 9,
     "okt": 10, "oktober": 10, "oct": 10, "october": 10,
     "nov": 11, "nopember": 11, "november": 11, "nop": 11,
-    "des": 12, "desember": 12, "dec": 12, "december": 12,
+    "des": 12, "desember": 12, "dec": 12, "december": 12, "dis": 12, "disember": 12,
 }  # fmt: skip
 _TIME_SUFFIX = re.compile(r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$")
 _DATE_DMY = re.compile(r"(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d+)")
@@ -1617,8 +1677,19 @@ _DATE_YMD = re.compile(r"(\d{4})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{1,2})")
 _DATE_NAMED = re.compile(r"(\d{1,2})[\s\-/.]*([A-Za-z]+)\.?[\s\-/.,]*(\d+)")
 _MONTH_YEAR = re.compile(r"([A-Za-z]+)\.?[\s\-/.,]*(\d{4})")
 _DATE_MONTH_FIRST = re.compile(r"([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})")  # "March 12, 1990"
-# An age beside the date ("12-03-1990 (34 th)"), dropped: the date says more.
-_AGE_BESIDE = re.compile(r"\s*\(\s*\d{1,3}\s*(?:th|thn|tahun|years?|yrs?|y)\.?\s*\)$", re.I)
+# An age beside the date ("12-03-1990 (34 th)", "12-03-1990 / 34 th"), dropped: the date
+# says more.
+_AGE_BESIDE = re.compile(
+    r"\s*(?:\(\s*\d{1,3}\s*(?:th|thn|tahun|years?|yrs?|y)?\.?\s*\)"
+    r"|/\s*\d{1,3}\s*(?:th|thn|tahun|years?|yrs?|y)\.?)$",
+    re.I,
+)
+# Under a header naming the age too ("Tgl Lahir / Umur"), the age needs no unit.
+_BARE_AGE_BESIDE = re.compile(r"\s+/\s*\d{1,3}$")
+# Malay dates mark the day: "12hb Januari 1990" (hari bulan).
+_DAY_MARK = re.compile(r"^(\d{1,2})\s*hb\b\.?", re.IGNORECASE)
+# "12-01-1990.": a full stop typed after the year.
+_STOP_AFTER_YEAR = re.compile(r"(\d{4})\s*[.,;]$")
 # What lists write before a date: a weekday ("Sabtu, 12 Maret 1990"), or "about" before a
 # year ("± 1990", "sekitar 1990").
 _WEEKDAY = re.compile(
@@ -1747,11 +1818,14 @@ def manifest_parse_row(
     # "(ANAK)", "(istri)" after a name says who the person is to the row above, not a name.
     relations = [other for other in also_known_as if _letters_key(other) in _RELATION_WORDS]
     also_known_as = [other for other in also_known_as if other not in relations]
+    values["sex"] = _parse_sex(raw["sex"], ctx)
+    values["father_name"], name_text = _with_father(
+        name_text, raw["father_name"], values["sex"], ctx
+    )
     values["full_name"] = _parse_full_name(name_text, ctx)
     values["aliases"] = _parse_aliases(
         "; ".join(item for item in (*also_known_as, raw["aliases"]) if item), values["full_name"]
     )
-    values["sex"] = _parse_sex(raw["sex"], ctx)
     _from_combined_birth_column(raw, ctx)
     values["birth_place_date"] = _clean_text(raw["birth_place_date"], multiline=False)
     values["birth_date"], values["birth_year_only"] = _parse_birth_date(
@@ -1761,7 +1835,8 @@ def manifest_parse_row(
     for key in ("nik", "family_card"):
         values[key] = _parse_id_number(raw[key], key, ctx, numeric=key in row.numeric)
     values["document_number"], said, remark = _parse_document_number(raw["document_number"])
-    remarks = [remark] if remark else []
+    # What a cell said that is no value of its field: (column, text), for the case's notes.
+    remarks = [(ctx.column("document_number"), remark)] if remark else []
     if remark:
         ctx.warning(
             "document_number",
@@ -1785,10 +1860,20 @@ def manifest_parse_row(
     for key in ("pregnant", "disability", "illness"):
         values[key], values[f"{key}_note"] = _parse_flag(raw[key], key, ctx)
     if values["pregnant"] and values["sex"] == "M":
+        # One of the two cells is wrong, and which one only the person can say. A man is
+        # not recorded pregnant; what the cell said goes to the case's notes, so that a
+        # woman entered as a man is still seen to be pregnant once her sex is corrected.
         ctx.warning(
             "pregnant",
-            _("tertulis hamil, padahal jenis kelaminnya laki-laki. Periksa kedua kolom itu."),
+            _(
+                "tertulis hamil (“%(value)s”), padahal jenis kelaminnya laki-laki, jadi tidak "
+                "dicatat hamil; isian ini disimpan di catatan kasus. Bila orang ini perempuan, "
+                "perbaiki jenis kelaminnya."
+            )
+            % {"value": _shorten(raw["pregnant"])},
         )
+        values["pregnant"], values["pregnant_note"] = False, ""
+        remarks.append((ctx.column("pregnant"), _clean_text(raw["pregnant"])))
     for key in _TEXT_FIELDS:
         values[key] = _clean_text(raw[key], multiline=key in _MULTILINE_FIELDS)
     if kin_relation and not values.get("kin_relation"):
@@ -1798,7 +1883,7 @@ def manifest_parse_row(
         f"{ctx.column(key)}: {text}"
         for key, text in (("offence", values["offence"]), ("depot", values["depot"]))
         if text
-    ] + [f"{ctx.column('document_number')}: {text}" for text in remarks]
+    ] + [f"{column}: {text}" for column, text in remarks]
     labelled += [f"{ctx.column('full_name')}: ({text})" for text in relations]
     values["notes"] = "\n".join(note for note in (values["notes"], *labelled) if note)
     place = values["birth_place"]
@@ -1902,6 +1987,75 @@ def _parse_full_name(text: str, ctx: _RowContext) -> str:
             % {"value": _shorten(name)},
         )
     return name
+
+
+# The word that joins a father's name, as a father's column may write it before the name
+# ("BIN AHMAD", "BT. AHMAD"), and the sex it says.
+_FATHER_WORDS = {"bin": "M", "b": "M", "binti": "F", "binte": "F", "bte": "F", "bt": "F"}
+_FATHER_WORD = re.compile(
+    r"(?P<word>bin\s*/\s*binti|bin\s*/\s*bt|binti|binte|bin|bte|bt|b)(?:\.\s*|\s+)(?P<father>\S.*)",
+    re.IGNORECASE,
+)
+_FATHER_WORD_ALONE = frozenset({*_FATHER_WORDS, "binbinti", "binbt"})
+# A father's name already in the name: "Siti Aminah binti Ahmad", "Andi B. Baso".
+_FATHER_IN_NAME = re.compile(
+    r"\s(?:bin|binti|binte|bte|bt|b|a/l|a/p)(?:\.\s*|\s+)(?P<father>\S.*)$", re.IGNORECASE
+)
+# "(Alm)", "Almarhum": the father has died; no part of his name.
+_DECEASED = re.compile(
+    r"^\(?(?:alm|almh|almarhum|almarhumah)\b\.?\)?\s*|\s*\(?\b(?:alm|almh|almarhum|almarhumah)\b\.?\)?$",
+    re.IGNORECASE,
+)
+
+
+def _with_father(name: str, text: str, sex: str | None, ctx: _RowContext) -> tuple[str, str]:
+    """The father's name from a column of its own, and the name with it: "Siti Aminah"
+    and "AHMAD" give "Siti Aminah binti Ahmad", bin for a man and binti for a woman. A
+    name that has a father's name already keeps it, as written. Without a sex, the word
+    the cell writes is used ("BIN/BINTI AHMAD"); with none, the name waits for the sex to
+    be corrected."""
+    father = _DECEASED.sub("", " ".join(text.split())) if text else ""
+    said = ""
+    if match := _FATHER_WORD.fullmatch(father):
+        said, father = match["word"], match["father"]
+    father = father.strip(" ,;-")
+    if not father or _is_placeholder(father) or _letters_key(father) in _FATHER_WORD_ALONE:
+        return "", name  # nothing, or only the word ("BIN")
+    father = _normalize_name(father)
+    if not name.strip() or _is_placeholder(name):
+        return father, name
+    if written := _FATHER_IN_NAME.search(name):
+        if _letters_key(written["father"]) != _letters_key(father):
+            ctx.warning(
+                "father_name",
+                _(
+                    "nama ayah “%(father)s” tidak sama dengan yang tertulis di nama "
+                    "(“%(name)s”); nama dicatat seperti tertulis di kolom nama. Periksa "
+                    "keduanya."
+                )
+                % {"father": _shorten(father), "name": _shorten(_normalize_name(name))},
+            )
+        return father, name
+    word = {"M": "bin", "F": "binti"}.get(sex or "")
+    said_sex = _FATHER_WORDS.get(_letters_key(said))
+    if word is None:
+        if not said:
+            return father, name
+        word = re.sub(r"\s+", "", said.lower())
+    elif said_sex is not None and said_sex != sex:
+        ctx.warning(
+            "father_name",
+            _(
+                "tertulis “%(said)s”, padahal jenis kelaminnya %(sex)s; dicatat “%(word)s”. "
+                "Periksa kedua kolom itu."
+            )
+            % {
+                "said": said,
+                "sex": _("laki-laki") if sex == "M" else _("perempuan"),
+                "word": word,
+            },
+        )
+    return father, f"{_normalize_name(name)} {word} {father}"
 
 
 _ALIAS_MARK = re.compile(r"\s+(?:als\.?|alias|a\.k\.a\.?|aka|@)\s+", re.IGNORECASE)
@@ -2016,14 +2170,17 @@ def _from_combined_birth_column(raw: dict[str, str], ctx: _RowContext) -> None:
         ctx.columns = {**ctx.columns, "birth_date": ctx.column("birth_place_date")}
 
 
-_AGE_UNIT = r"(?:th|thn|tahun|tahunan|years?|yrs?|y)\.?"
+_MONTHS_UNIT = r"(?:bln|bulan|bl|months?|mths?)\.?"
+# Years, and the months a child's age may add to them: "5 th 3 bln", "35 tahun 2 bulan".
+_AGE_UNIT = rf"(?:th|thn|tahun|tahunan|years?|yrs?|y)\.?(?:\s*,?\s*\d{{1,2}}\s*{_MONTHS_UNIT})?"
 _AGE_WORD = r"(?:umur|usia|u\.|age)\s*:?\s*"
-# An age as lists write it: "34", "34 thn", "Umur 34", "± 34 tahun".
-_AGE = re.compile(rf"^(?:{_AGE_WORD})?(?:±\s*)?(\d{{1,3}})(?:\s*{_AGE_UNIT})?$", re.IGNORECASE)
+# An age as lists write it: "34", "34 thn", "35-TH", "(35)", "Umur 34", "± 34 tahun".
+_AGE = re.compile(
+    rf"^\(?(?:{_AGE_WORD})?(?:±\s*)?(\d{{1,3}})(?:\s*-?\s*{_AGE_UNIT})?\)?$", re.IGNORECASE
+)
 # A baby's age in months: "8 bln", "6 BULAN", "Umur 3 bulan".
 _AGE_MONTHS = re.compile(
-    rf"^(?:{_AGE_WORD})?(?:±\s*)?([1-9]|1\d|2[0-3])\s*(?:bln|bulan|bl|months?|mths?)\.?$",
-    re.IGNORECASE,
+    rf"^(?:{_AGE_WORD})?(?:±\s*)?([1-9]|1\d|2[0-3])\s*{_MONTHS_UNIT}$", re.IGNORECASE
 )
 # In a birth-date column an age needs its word or its unit: a bare "34" may be a slip.
 _AGE_IN_DATE = re.compile(
@@ -2077,6 +2234,10 @@ def _parse_birth_date(text: str, ctx: _RowContext, today: date) -> tuple[date | 
     value = _TIME_SUFFIX.sub("", text.strip())
     value = unicodedata.normalize("NFKC", value).strip()
     value = _AGE_BESIDE.sub("", _WEEKDAY.sub("", value))
+    value = _STOP_AFTER_YEAR.sub(r"\1", _DAY_MARK.sub(r"\1", value))
+    age_too = _names_an_age(ctx.column("birth_date"))  # "Tgl Lahir / Umur"
+    if age_too:
+        value = _BARE_AGE_BESIDE.sub("", value)
     if age_match := _AGE_IN_DATE.fullmatch(value):  # "34 tahun", "Umur 34": an age, not a date
         return _from_age_in_date(int(age_match[1] or age_match[2]), text, ctx, today)
     about = _ABOUT.match(value)
@@ -2128,6 +2289,8 @@ def _parse_birth_date(text: str, ctx: _RowContext, today: date) -> tuple[date | 
         if "." not in value and len(value) == 8:
             return _from_eight_digits(value, text, ctx, today) or unreadable()
         number = Decimal(value)
+        if "." not in value and 1 <= number <= MAX_AGE_YEARS + 20 and age_too:
+            return _from_age_in_date(int(number), text, ctx, today)
         if "." not in value and 1 <= number <= MAX_AGE_YEARS + 20:
             ctx.error(
                 "birth_date",
@@ -2188,6 +2351,12 @@ def _parse_birth_date(text: str, ctx: _RowContext, today: date) -> tuple[date | 
             )
         return result
     return unreadable()
+
+
+@functools.cache
+def _names_an_age(header: str) -> bool:
+    """Whether a birth-date column's header names the age too ("Tgl Lahir / Umur")."""
+    return "/" in header and any(header_field(part) == "age" for part in header.split("/"))
 
 
 def _from_age_in_date(
@@ -2737,7 +2906,7 @@ def manifest_template_xlsx() -> bytes:
     sheet.freeze_panes = "A2"
 
     def suggest(field_key: str, options: str) -> None:
-        index = FIELDS.index(field_key) + 1
+        index = TEMPLATE_COLUMNS.index(COLUMN_BY_FIELD[field_key]) + 1
         letter = get_column_letter(index)
         validation = DataValidation(type="list", formula1=f'"{options}"', allow_blank=True)
         validation.showErrorMessage = False  # a suggestion list; other spellings are read too

@@ -193,10 +193,16 @@ def _rows_not_saved(record: ManifestImport) -> list[dict[str, Any]]:
 
 def _form_values(row: dict[str, Any], fields: set[str]) -> dict[str, str]:
     """A row's cells as the one-by-one form's fields. Columns the form has not (a combined
-    "Tempat/Tgl Lahir", an age, "Asal", "Kasus") give what was read from them: nothing is
-    lost."""
+    "Tempat/Tgl Lahir", an age, "Asal", "Kasus", a father's name) give what was read from
+    them: nothing is lost."""
     form = {key: value for key, value in row["raw"].items() if key in fields and value}
     values = row["values"]
+    father = values.get("father_name") or ""
+    if father and values.get("full_name"):
+        # The form has no father's column: the name as read, "bin"/"binti" and all.
+        form["full_name"] = values["full_name"]
+        if values.get("aliases"):
+            form["aliases"] = "; ".join(values["aliases"])
     if not form.get("birth_date") and values.get("birth_date"):
         form["birth_date"] = _born(values)
     if not form.get("birth_place") and values.get("birth_place"):
@@ -205,6 +211,10 @@ def _form_values(row: dict[str, Any], fields: set[str]) -> dict[str, str]:
         form["address"] = values.get("address") or values["origin"]
     if values.get("notes"):  # with what the list's case column or depot column said
         form["notes"] = values["notes"]
+    if father and father.casefold() not in (values.get("full_name") or "").casefold():
+        # Not joined (no sex to choose bin or binti by): kept where the worker sees it.
+        line = _("Nama ayah: %(name)s") % {"name": father}
+        form["notes"] = "\n".join(text for text in (form.get("notes"), line) if text)
     return form
 
 

@@ -364,8 +364,9 @@ def test_xlsx_cells_become_the_text_the_user_typed():
     assert second.values["pregnant"] == "1"
     parsed = manifest_parse_row(second, table.columns, today=TODAY)
     assert parsed.values["birth_date"] == date(1990, 3, 25)
-    assert parsed.values["pregnant"] is True
-    assert "laki-laki" in parsed.warnings[0].message  # "1" under Hamil for Budi is questioned
+    assert parsed.values["pregnant"] is False  # "1" under Hamil for Budi is questioned
+    assert "laki-laki" in parsed.warnings[0].message
+    assert parsed.values["notes"] == "Hamil: 1"
     assert parsed.values["birth_year_only"] is False
 
 
@@ -918,9 +919,13 @@ def test_unclear_pregnancy_is_a_warning_and_no():
     assert warning.column == "Hamil"
 
 
-def test_pregnant_man_is_questioned():
-    parsed = parse(sex="L", pregnant="Ya")
-    assert "laki-laki" in parsed.warnings[0].message
+def test_pregnant_man_is_questioned_and_not_recorded_pregnant():
+    parsed = parse(sex="L", pregnant="7 minggu")
+    [warning] = parsed.warnings
+    assert warning.column == "Hamil"
+    assert "padahal jenis kelaminnya laki-laki, jadi tidak dicatat hamil" in warning.message
+    assert parsed.values["pregnant"] is False and parsed.values["pregnant_note"] == ""
+    assert parsed.values["notes"] == "Hamil: 7 minggu"
 
 
 # --- lists, region, text ---------------------------------------------------------------------

@@ -270,12 +270,20 @@ def test_a_person_without_a_name_is_still_a_row_to_fix_not_a_signature():
         ("Daerah Asal (Kecamatan)", "district"),
         ("Alamat (Desa)", "village"),
         ("Alamat (RT/RW)", "address"),
+        ("ULASAN", "notes"),  # Malay remarks
+        ("Kenyataan", "notes"),
+        ("TGL LAHIR / UMUR", "birth_date"),
+        ("Umur/Tanggal Lahir", "birth_date"),
+        ("TTL/Umur", "birth_place_date"),
+        ("Nama Bin/Binti", "full_name"),
     ],
 )
 def test_headers_as_lists_write_them(header, field):
-    table, _ = read(
-        f"Nama;L/P;{header}\nSuparmi;P;x\n" if field != "sex" else f"Nama;{header}\nA;P\n"
-    )
+    text = {
+        "sex": f"Nama;{header}\nA;P\n",
+        "full_name": f"{header};L/P\nA;P\n",
+    }.get(field, f"Nama;L/P;{header}\nSuparmi;P;x\n")
+    table, _ = read(text)
     assert table.columns.get(field) == header
 
 
@@ -308,6 +316,13 @@ def test_a_list_without_a_document_type_column_is_not_warned_on_every_row():
         ("± 1990", "1990-01-01", True),
         ("sekitar 1985", "1985-01-01", True),
         ("Maret 1990", "1990-01-01", True),
+        # Malay, as depots write them: Mac, Julai, Ogos, Disember, and "hb" after the day.
+        ("12 Ogos 1990", "1990-08-12", False),
+        ("3 Mac 1985", "1985-03-03", False),
+        ("5 JULAI 1991", "1991-07-05", False),
+        ("9-Dis-1988", "1988-12-09", False),
+        ("12hb Januari 1990", "1990-01-12", False),
+        ("12-01-1990.", "1990-01-12", False),  # a full stop after the year
     ],
 )
 def test_birth_dates_as_lists_write_them(written, born, year_only):
@@ -1286,3 +1301,210 @@ def test_a_namesake_is_proposed_not_chosen_unless_a_number_is_shared(worker, tmp
     record, _ = preview(worker, header + "Sulastri;P;11/11/1991;;Kabupaten Sampang\n\n\n")
     [row] = record.preview["rows"]
     assert row["action"] == f"link:{namesake.pk}"
+
+
+@pytest.mark.parametrize("header", ["Bin/Binti", "Nama Ayah", "BIN", "Father's name"])
+def test_a_fathers_name_in_its_own_column_joins_the_name(header):
+    """Lists from Malaysia write the father's name apart; it was dropped as an unknown
+    column, and "Siti Aminah" was registered without the "binti Ahmad" by which the next
+    list names her."""
+    table, rows = read(
+        f"NAMA;{header};L/P\nSITI AMINAH;AHMAD;P\nBUDI;SANTOSO;L\nWATI BINTI ALI;ALI;P\n"
+    )
+    assert table.warnings == []
+    assert [row.values["full_name"] for row in rows] == [
+        "Siti Aminah binti Ahmad",
+        "Budi bin Santoso",
+        "Wati binti Ali",  # the name said it already
+    ]
+    assert not any(row.issues for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("sex", "father", "name", "warned"),
+    [
+        ("P", "BIN AHMAD", "Siti binti Ahmad", "tertulis “BIN”, padahal jenis kelaminnya"),
+        ("L", "bt. Ahmad", "Siti bin Ahmad", "tertulis “bt”, padahal jenis kelaminnya"),
+        ("P", "AHMAD (ALM)", "Siti binti Ahmad", ""),
+        ("P", "-", "Siti", ""),
+        ("P", "BINTI", "Siti", ""),
+        ("X", "BIN/BINTI AHMAD", "Siti bin/binti Ahmad", ""),  # no sex: the cell's word
+        ("X", "BT AHMAD", "Siti bt Ahmad", ""),
+        ("X", "AHMAD", "Siti", ""),  # no word to join with until the sex is corrected
+    ],
+)
+def test_the_word_joining_a_fathers_name_follows_the_sex(sex, father, name, warned):
+    _, [row] = read(f"NAMA;BIN/BINTI;L/P\nSITI;{father};{sex}\n")
+    assert row.values["full_name"] == name
+    said = [w.message for w in row.warnings if w.field == "father_name"]
+    assert len(said) == bool(warned)
+    assert all(m.startswith(f"Baris 2, kolom “BIN/BINTI”: {warned}") for m in said)
+
+
+def test_a_fathers_name_unlike_the_one_in_the_name_is_pointed_out():
+    _, [row] = read("NAMA;NAMA AYAH;L/P\nRINA BINTI ALI;YUSUF;P\n")
+    assert row.values["full_name"] == "Rina binti Ali"
+    [warning] = row.warnings
+    assert warning.column == "NAMA AYAH"
+    assert "nama ayah “Yusuf” tidak sama dengan yang tertulis di nama (“Rina binti Ali”)" in (
+        warning.message
+    )
+
+
+def test_the_name_with_its_fathers_is_registered_and_offered_again_if_not_saved(
+    client,
+    login_verified,
+    worker,  # noqa: F811
+):
+    record, _ = preview(
+        worker,
+        "NO;NAMA;BIN/BINTI;L/P\n1;SITI AMINAH;AHMAD;P\n2;BUDI;SANTOSO;X\n",
+        name="kjri.csv",
+    )
+    assert record.preview["rows"][0]["values"]["full_name"] == "Siti Aminah binti Ahmad"
+    manifest_commit(actor=worker, manifest_import=record)
+    assert Person.objects.get().full_name == "Siti Aminah binti Ahmad"
+    # Budi's sex is wrong, so he was not saved: the one-by-one form keeps his father.
+    login_verified(client, worker)
+    page = client.get(reverse("arrivals:import", args=[record.pk])).text
+    assert 'name="full_name" value="Budi"' in page
+    assert 'name="notes" value="Nama ayah: Santoso"' in page
+
+
+def test_a_man_marked_pregnant_is_told_and_not_saved_pregnant(client, login_verified, worker):  # noqa: F811
+    """A tick under "Hamil" on a man's row was saved: the shelter board counted a pregnant
+    man, and his return plan asked that he be confirmed fit to travel. One of the two cells
+    is wrong; the preview says so, the case is not marked pregnant, and what the cell said
+    is in the case's notes. A woman entered as a man, her sex corrected in the preview, is
+    recorded pregnant."""
+    from pulang.arrivals.manifest import ManifestRow
+    from pulang.arrivals.services import manifest_row_recheck
+
+    record, _ = preview(worker, "Nama;L/P;Hamil\nBudi Santoso;L;✓\nSulastri;P;✓\nDewi;L;✓\n")
+    budi, sulastri, dewi = record.preview["rows"]
+    assert dewi["status"] == "warning"
+    assert budi["status"] == "warning" and sulastri["status"] == "ok"
+    assert "jadi tidak dicatat hamil" in budi["issues"][0]["message"]
+    login_verified(client, worker)
+    page = client.get(reverse("arrivals:import", args=[record.pk])).text
+    assert "padahal jenis kelaminnya laki-laki, jadi tidak dicatat hamil" in page
+    manifest_row_recheck(actor=worker, manifest_import=record, row=ManifestRow(4, {"sex": "P"}))
+    record.refresh_from_db()
+
+    manifest_commit(actor=worker, manifest_import=record)
+    by_name = {case.person.full_name: case for case in Case.objects.select_related("person")}
+    assert not by_name["Budi Santoso"].is_pregnant
+    assert by_name["Budi Santoso"].notes == "Hamil: ✓"
+    assert by_name["Sulastri"].is_pregnant
+    assert by_name["Dewi"].is_pregnant and by_name["Dewi"].notes == ""
+
+
+@pytest.mark.parametrize(
+    "total",
+    [
+        "JUMLAH;2 ORANG;;",  # the word in the number column, the count under the names
+        "TOTAL;= 2 orang;;",
+        "JUMLAH;2;;",
+        "TOTAL;;;\n;2;;",
+    ],
+)
+def test_a_total_written_from_the_number_column_is_no_person(total):
+    """ "JUMLAH" stood in the "NO." column and "2 ORANG" under the names: a person named
+    "2 Orang" with no sex, an error to fix in every preview of the list."""
+    table, rows = read(f"NO.;NAMA;L/P;UMUR\n1;SITI;P;30\n2;BUDI;L;31\n{total}\n")
+    assert [row.values["full_name"] for row in rows] == ["Siti", "Budi"]
+    assert not any(row.errors for row in rows)
+    assert any("di akhir daftar dilewati" in warning for warning in table.warnings)
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        ";Dikeluarkan di : Johor Bahru;;\n;Pada tanggal : 12 November 2026;;\n;Konsul;;",
+        ";Disediakan oleh:;;\n;(AHMAD BIN ALI);;\n;Pegawai Imigresen;;\n;Tarikh: 12/11/2026;;",
+        ";Kuala Lumpur, 12hb November 2026;;\n;Pegawai Imigresen;;",
+        ";Johor Bahru, 12 Disember 2026;;\n;SIGIT WIBOWO;;",
+        ";Demikian daftar ini kami buat dengan sebenarnya.;;",
+        ";Keterangan: L = Laki-laki, P = Perempuan;;",
+        ";Catatan : 1 orang dirawat di RS;;\n;Cop dan tandatangan;;",
+    ],
+)
+def test_a_signature_block_in_the_name_column_is_no_person(closing):
+    """How consulates and Malaysian depots close a list, in Indonesian or Malay, below the
+    people: each line was a person with no sex to fix."""
+    table, rows = read(f"NO;NAMA;L/P;UMUR\n1;SITI;P;30\n2;BUDI;L;31\n;;;\n{closing}\n")
+    assert [row.values["full_name"] for row in rows] == ["Siti", "Budi"]
+    assert not any(row.errors for row in rows)
+    [footer] = [w for w in table.warnings if "di akhir daftar dilewati" in w]
+    assert closing.split(";")[1] in footer
+
+
+@pytest.mark.parametrize(
+    ("written", "age"),
+    [("35-TH", 35), ("(35)", 35), ("35 tahun 2 bulan", 35), ("5 th 3 bln", 5)],
+)
+def test_ages_as_lists_write_them(written, age):
+    _, [row] = read(f"NAMA;L/P;UMUR\nSITI;P;{written}\n")
+    assert row.values["age"] == age
+    assert row.values["birth_date"] == date(date.today().year - age, 1, 1)
+    assert not any("tidak dapat dibaca" in warning.message for warning in row.warnings)
+
+
+def test_a_birth_date_column_that_may_hold_the_age_reads_either():
+    """ "TGL LAHIR / UMUR" was an unknown column: neither the dates nor the ages in it were
+    read."""
+    table, [dated, both, aged, bare] = read(
+        "NAMA;L/P;TGL LAHIR / UMUR\nA;P;12-01-1990\nB;P;12-01-1990 / 35 th\nC;L;35 TH\nD;L;35\n"
+    )
+    assert table.warnings == []
+    assert dated.values["birth_date"] == both.values["birth_date"] == date(1990, 1, 12)
+    year = date.today().year - 35
+    assert aged.values["birth_date"] == bare.values["birth_date"] == date(year, 1, 1)
+    assert aged.values["birth_year_only"] and bare.values["birth_year_only"]
+    assert "“35” adalah umur" in bare.warnings[0].message
+    _, [placed] = read("NAMA;L/P;TTL/UMUR\nA;P;Sampang, 35\n")
+    assert placed.values["birth_place"] == "Sampang"
+    assert placed.values["birth_date"] == date(year, 1, 1)
+    # Under a birth date alone, a bare number is still a slip to fix.
+    _, [slip] = read("NAMA;L/P;TGL LAHIR\nD;L;35\n")
+    assert "tampaknya umur" in slip.errors[0].message
+
+
+def test_a_malaysian_depots_list_is_imported_whole(worker):  # noqa: F811
+    """A depot's list in Malay: a title, "BIL.", the father apart, Malay dates and remarks,
+    the total under the number column and the officer's signature. Every person is saved,
+    and nothing below them is."""
+    from pulang.arrivals.services import manifest_preview, manifest_upload
+
+    def build(sheet):
+        sheet.append(["SENARAI TAHANAN WARGANEGARA INDONESIA UNTUK DIHANTAR PULANG"])
+        sheet.append(["DEPOT IMIGRESEN SEMENYIH"])
+        sheet.append([])
+        sheet.append(
+            ["BIL.", "NAMA PENUH", "BIN/BINTI", "JANTINA", "TARIKH LAHIR", "UMUR", "ULASAN"]
+        )
+        sheet.append([1, "ANDI", "BASO", "LELAKI", "12 Ogos 1990", None, "Sakit kaki"])
+        sheet.append([2, "NURHAYATI", "BINTI RAHMAN", "PEREMPUAN", "3 Mac 1985", None, None])
+        sheet.append([3, "SITI", "YUSUF", "PEREMPUAN", None, "35 TAHUN", "Tiada pasport"])
+        sheet.append([])
+        sheet.append(["JUMLAH", 3])
+        sheet.append([])
+        sheet.append([None, "Disediakan oleh:"])
+        sheet.append([None, "(AHMAD BIN ALI)"])
+        sheet.append([None, "Pegawai Imigresen"])
+        sheet.append([None, "Tarikh: 12hb November 2026"])
+
+    batch = BatchFactory(receiving_agency=worker.agency)
+    record, _ = manifest_upload(
+        actor=worker, batch=batch, data=workbook_bytes(build), filename="semenyih.xlsx"
+    )
+    manifest_preview(manifest_import=record)
+    record.refresh_from_db()
+    assert all(row["status"] != "error" for row in record.preview["rows"])
+    summary = manifest_commit(actor=worker, manifest_import=record)
+    assert (summary.created, summary.skipped) == (3, 0)
+    people = {person.full_name: person for person in Person.objects.all()}
+    assert set(people) == {"Andi bin Baso", "Nurhayati binti Rahman", "Siti binti Yusuf"}
+    assert people["Andi bin Baso"].birth_date == date(1990, 8, 12)
+    assert people["Nurhayati binti Rahman"].birth_date == date(1985, 3, 3)
+    assert Case.objects.get(person=people["Andi bin Baso"]).notes == "Sakit kaki"
