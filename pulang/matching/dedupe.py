@@ -18,9 +18,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from pulang.core.exports import csv_safe
+from pulang.regions.lookup import RegionLookup, region_code, region_named
 
 from .model import (
     arrow_schema,
@@ -69,6 +71,32 @@ _TRUE = {"1", "y", "ya", "yes", "true", "benar", "x", "v"}
 
 class InputError(ValueError):
     """The input cannot be read as asked; the message says what to fix."""
+
+
+@dataclass
+class LeftOut:
+    """What reading a CSV file left out, counted for the run's summary (each is also told
+    by line in a warning as it is read)."""
+
+    birth_dates: int = 0
+    numbers: int = 0
+    regions: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.birth_dates or self.numbers or self.regions)
+
+    def summary(self) -> str:
+        """ "Tidak dipakai: 3 tanggal lahir, 2 daerah asal." """
+        parts = [
+            message % {"count": count}
+            for message, count in (
+                (_("%(count)d tanggal lahir"), self.birth_dates),
+                (_("%(count)d nomor yang disingkat Excel"), self.numbers),
+                (_("%(count)d daerah asal"), self.regions),
+            )
+            if count
+        ]
+        return _("Tidak dipakai: %(parts)s.") % {"parts": ", ".join(parts)}
 
 
 @dataclass(frozen=True)
@@ -179,7 +207,11 @@ def _split(text: str) -> list[str]:
 
 
 def csv_records(
-    path: Path, mapping: dict[str, str], *, warn: Progress | None = None
+    path: Path,
+    mapping: dict[str, str],
+    *,
+    warn: Progress | None = None,
+    left_out: LeftOut | None = None,
 ) -> Iterator[tuple[str, MatchRecord]]:
     """(reference, record) for each data row; the reference is the id column, else "line N".
 
@@ -187,7 +219,9 @@ def csv_records(
     tab). Raises InputError, before anything is written, for a missing or unreadable file, a
     mapped column the header lacks, or ids that are blank or repeated (all listed by line).
     A birth date that cannot be read, or that no one living was born on, is left out and
-    counted in a warning: one bad date does not stop a registry's deduplication.
+    counted in a warning: one bad date does not stop a registry's deduplication. So is an
+    origin that names no known region (`_Origins`). What was left out is also counted in
+    `left_out`, for the run's summary.
     """
     from pulang.arrivals.manifest import ManifestError, csv_text, plain_letters
 
@@ -236,6 +270,7 @@ def csv_records(
     bad_dates: list[str] = []
     shortened: list[str] = []
     seen: dict[str, int] = {}
+    origins = _Origins()
     rows_read = 0
     for row in reader:
         line = reader.line_num
@@ -283,6 +318,8 @@ def csv_records(
             year_only = True
         phones = [values.get("phone_id", ""), values.get("phone_my", "")]
         phones += _split(values.get("phones", ""))
+        origin = values.get("origin_region_code", "")
+        origin_code = origins.code(origin, line) if origin else ""
         if not problems:  # streamed on while all is well; a problem stops it below
             yield (
                 reference,
@@ -300,7 +337,7 @@ def csv_records(
                     travel_document_number=values.get("travel_document_number", ""),
                     phones=tuple(phone for phone in phones if phone),
                     kin_phones=tuple(_split(values.get("kin_phone", ""))),
-                    origin_region_code=values.get("origin_region_code", ""),
+                    origin_region_code=origin_code,
                 ),
             )
     if not rows_read:
@@ -330,6 +367,12 @@ def csv_records(
             % {"count": len(shortened)}
             + _first(shortened, 10, "; ")
         )
+    if left_out is not None:
+        left_out.birth_dates += len(bad_dates)
+        left_out.numbers += len(shortened)
+        left_out.regions += sum(map(len, origins.unknown.values()))
+    if origins.unknown and warn is not None:
+        warn(origins.warning(mapping["origin_region_code"]))
     if bad_dates and warn is not None:
         warn(
             _(
@@ -340,6 +383,72 @@ def csv_records(
             % {"count": len(bad_dates)}
             + _first(bad_dates, 10, "; ")
         )
+
+
+class _Origins:
+    """An origin column's values as region codes: a code as written, a name as the manifest
+    import reads a home town ("Kab. Indramayu", "LOTIM", "KOTA SURABAYA", "Jawa Barat":
+    `regions.lookup.region_named`). The regions are read once, at the first value. A value
+    that names no known region (a misspelling, a postcode, another country's state) is not
+    used, and is kept with its lines to be told."""
+
+    def __init__(self) -> None:
+        self.lookup: RegionLookup | None = None
+        self.codes: dict[str, str | None] = {}  # lists repeat their home towns
+        self.unknown: dict[str, list[int]] = {}
+
+    def code(self, text: str, line: int) -> str:
+        if text not in self.codes:
+            self.codes[text] = self._read(text)
+        code = self.codes[text]
+        if code is None:
+            self.unknown.setdefault(text, []).append(line)
+        return code or ""
+
+    def _read(self, text: str) -> str | None:
+        if self.lookup is None:
+            self.lookup = _region_lookup()
+        lookup = self.lookup
+        code = region_code(text)
+        if not lookup.loaded:  # a code is still a code; a name cannot be read
+            return code
+        if code is not None:
+            return code if lookup.knows(code) else None
+        region = region_named(text, lookup)
+        return region.code if region is not None else None
+
+    def warning(self, column: str) -> str:
+        """The values not used, most frequent first: “nsw” (4 baris, pertama baris 2)."""
+        count = sum(map(len, self.unknown.values()))
+        named = [
+            _("“%(value)s” (baris %(line)d)") % {"value": value, "line": lines[0]}
+            if len(lines) == 1
+            else _("“%(value)s” (%(count)d baris, pertama baris %(line)d)")
+            % {"value": value, "count": len(lines), "line": lines[0]}
+            for value, lines in sorted(self.unknown.items(), key=lambda item: -len(item[1]))
+        ]
+        if self.lookup is not None and not self.lookup.loaded:
+            message = _(
+                "Daftar wilayah belum dimuat, jadi %(count)d daerah asal di kolom “%(column)s” "
+                "yang bukan kode wilayah tidak dapat dibaca dan tidak dipakai. Muat daftarnya "
+                "dengan `pulang load-regions`, lalu jalankan lagi: "
+            )
+        else:
+            message = _(
+                "%(count)d daerah asal di kolom “%(column)s” tidak ditemukan dalam daftar "
+                "wilayah dan tidak dipakai; periksa ejaannya, atau tulis kode Kemendagri "
+                "(misalnya 32.12 untuk Kabupaten Indramayu): "
+            )
+        return message % {"count": count, "column": column} + _first(named, 10, "; ")
+
+
+def _region_lookup() -> RegionLookup:
+    """The regions, read once for the file; none when the database has no region table yet
+    (a fresh install reading someone's CSV before `pulang setup`)."""
+    try:
+        return RegionLookup.load()
+    except DatabaseError:
+        return RegionLookup(regencies=[], districts=set())
 
 
 def _first(items: list[str], limit: int, separator: str) -> str:

@@ -9,6 +9,10 @@ from django.core.management import CommandError, call_command
 
 from pulang.audit.models import AuditEvent
 from pulang.people.tests.factories import PersonFactory
+from pulang.regions.tests.factories import regions
+
+# The origin column is read against the region list, from the database.
+pytestmark = pytest.mark.django_db
 
 # A manifest as a shelter might keep it: its own headers, ';' separated, dd/mm/yyyy dates.
 MANIFEST = """\
@@ -218,7 +222,6 @@ def test_a_missing_file_and_missing_columns_are_refused(tmp_path):
         run("--output", str(output), "--threshold", "80")
 
 
-@pytest.mark.django_db
 def test_the_registry_is_deduplicated_by_person_id_and_the_export_audited(tmp_path):
     first = PersonFactory(
         full_name="Siti Aminah binti Abdullah", sex="F", birth_date=date(1990, 3, 12),
@@ -328,3 +331,93 @@ def test_a_common_name_agrees_on_less_than_a_rare_one(tmp_path, monkeypatch):
     pairs = {(row["id_l"], row["id_r"]) for row in read(output)}
     assert ("K1", "K2") in pairs
     assert not [pair for pair in pairs if pair[0][0] in "RW"], sorted(pairs)[:5]
+
+
+# One person each, listed twice: once with the home town as a name, once as a code.
+HOME_TOWNS = """\
+No;Nama;JK;Tgl Lahir;Asal
+A1;Siti Aminah;P;12/03/1990;{a1}
+A2;Siti Aminah;P;1990;{a2}
+B1;Muhammad Rizki;L;05/11/1988;{b1}
+B2;Muhammad Rizky;L;1988;{b2}
+C1;Wayan Suparta;L;17/07/1984;{c1}
+C2;Wayan Suparta;L;1984;{c2}
+D1;Dewi Lestari;P;02/08/1995;{d1}
+D2;Dewi Lestari;P;1995;{d2}
+"""
+AS_CODES = {
+    "a1": "32.12", "a2": "32.12", "b1": "52.03", "b2": "52.03",
+    "c1": "35.78", "c2": "35.78", "d1": "32", "d2": "32",
+}  # fmt: skip
+AS_NAMES = {
+    "a1": "Kab. Indramayu", "a2": "32.12", "b1": "LOTIM", "b2": "Lombok Timur, NTB",
+    "c1": "KOTA SURABAYA", "c2": "3578", "d1": "Jawa Barat", "d2": "Prov. Jawa Barat",
+}  # fmt: skip
+
+
+def home_regions() -> None:
+    regions(
+        ("32", "Jawa Barat"),
+        ("32.12", "Kabupaten Indramayu"),
+        ("35", "Jawa Timur"),
+        ("35.78", "Kota Surabaya"),
+        ("52", "Nusa Tenggara Barat"),
+        ("52.03", "Kabupaten Lombok Timur"),
+    )
+
+
+def weights(tmp_path: Path, towns: dict[str, str], columns: str) -> dict[tuple[str, str], str]:
+    source = tmp_path / "towns.csv"
+    source.write_text(HOME_TOWNS.format(**towns), encoding="utf-8")
+    output = tmp_path / "pairs.csv"
+    run("--input", str(source), "--columns", columns, "--output", str(output),
+        "--threshold", "0.01")  # fmt: skip
+    return {(row["id_l"], row["id_r"]): row["match_weight"] for row in read(output)}
+
+
+def test_home_towns_written_as_names_count_as_their_region_codes(tmp_path, capsys):
+    """An NGO's list says "Kab. Indramayu", "LOTIM", "KOTA SURABAYA", "Jawa Barat" where a
+    registry has 32.12, 52.03, 35.78, 32: read as the manifest import reads them, each pair
+    agrees on its home region exactly as if both had the code, and a regency more than
+    without it (the model compares regencies: a province alone weighs nothing either way)."""
+    home_regions()
+    columns = "id=No,full_name=Nama,sex=JK,birth_date=Tgl Lahir"
+
+    by_code = weights(tmp_path, AS_CODES, columns + ",origin_region_code=Asal")
+    by_name = weights(tmp_path, AS_NAMES, columns + ",origin_region_code=Asal")
+    without = weights(tmp_path, AS_CODES, columns)
+
+    pairs = [("A1", "A2"), ("B1", "B2"), ("C1", "C2"), ("D1", "D2")]
+    assert [by_name[pair] for pair in pairs] == [by_code[pair] for pair in pairs]
+    assert all(float(by_name[pair]) > float(without[pair]) for pair in pairs[:3])
+    said = capsys.readouterr()
+    assert "daerah asal" not in said.err and "Tidak dipakai" not in said.out
+
+
+def test_home_towns_that_name_no_region_are_counted_and_told(tmp_path, capsys):
+    """A misspelt regency, an Australian postcode and state (FEBRL's columns) are not a
+    region: they are left out, and the run says which, where, and how many."""
+    home_regions()
+    towns = {**AS_NAMES, "a1": "Lombk Timur", "b1": "4223", "c1": "nsw", "d1": "nsw"}
+
+    by_name = weights(tmp_path, towns, "id=No,full_name=Nama,sex=JK,birth_date=Tgl Lahir,"
+                      "origin_region_code=Asal")  # fmt: skip
+
+    said = capsys.readouterr()
+    assert "4 daerah asal di kolom “Asal” tidak ditemukan dalam daftar wilayah" in said.err
+    assert "“nsw” (2 baris, pertama baris 6); “Lombk Timur” (baris 2); “4223” (baris 4)" in (
+        said.err
+    )
+    assert "Tidak dipakai: 4 daerah asal." in said.out
+    assert ("A1", "A2") in by_name, "the rest of the row is still matched"
+
+
+def test_without_the_region_list_codes_are_read_and_names_said_to_need_it(tmp_path, capsys):
+    by_name = weights(tmp_path, AS_NAMES, "id=No,full_name=Nama,sex=JK,birth_date=Tgl Lahir,"
+                      "origin_region_code=Asal")  # fmt: skip
+
+    said = capsys.readouterr()
+    assert "Daftar wilayah belum dimuat, jadi 6 daerah asal di kolom “Asal”" in said.err
+    assert "`pulang load-regions`" in said.err
+    assert "Tidak dipakai: 6 daerah asal." in said.out
+    assert ("A1", "A2") in by_name

@@ -11,6 +11,7 @@ from pulang.audit.services import audit_record
 from pulang.matching.dedupe import (
     CSV_FIELDS,
     InputError,
+    LeftOut,
     csv_records,
     dedupe,
     mapping_warnings,
@@ -68,6 +69,7 @@ class Command(BaseCommand):
         output: Path = options["output"]
         started = time.monotonic()
         self.verbosity = options["verbosity"]
+        left_out = LeftOut()
         if output.is_dir():
             raise CommandError(
                 _("--output %(path)s adalah folder; sebutkan berkas, misalnya pasangan.csv.")
@@ -94,7 +96,7 @@ class Command(BaseCommand):
                     )
                 for warning in mapping_warnings(mapping):
                     self._say(warning)
-                records = csv_records(source, mapping, warn=self._say)
+                records = csv_records(source, mapping, warn=self._say, left_out=left_out)
             else:
                 if options["columns"]:
                     raise InputError(_("--columns hanya berlaku dengan --input."))
@@ -126,6 +128,8 @@ class Command(BaseCommand):
                 "output": summary.output,
                 "seconds": time.monotonic() - started,
             }
+            # said here too: the warnings that list them by line may have scrolled away
+            + (" " + left_out.summary() if left_out else "")
         )
 
     def _say(self, message: str) -> None:
