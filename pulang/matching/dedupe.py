@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import DatabaseError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pulang.core.exports import csv_safe
@@ -49,6 +50,7 @@ CSV_FIELDS = (
     "sex",
     "birth_date",
     "birth_year_only",
+    "age",
     "nik",
     "family_card_number",
     "travel_document_number",
@@ -58,7 +60,7 @@ CSV_FIELDS = (
     "phones",
     "origin_region_code",
 )
-IDENTIFYING_FIELDS = frozenset(CSV_FIELDS) - {"id", "aliases", "sex", "birth_year_only"}
+IDENTIFYING_FIELDS = frozenset(CSV_FIELDS) - {"id", "aliases", "sex", "birth_year_only", "age"}
 # Fields holding a number that Excel shortens to "3.52501E+15" when the column is not text.
 NUMBER_FIELDS = frozenset(
     {"nik", "family_card_number", "travel_document_number", "phone_id", "phone_my",
@@ -79,11 +81,12 @@ class LeftOut:
     by line in a warning as it is read)."""
 
     birth_dates: int = 0
+    ages: int = 0
     numbers: int = 0
     regions: int = 0
 
     def __bool__(self) -> bool:
-        return bool(self.birth_dates or self.numbers or self.regions)
+        return bool(self.birth_dates or self.ages or self.numbers or self.regions)
 
     def summary(self) -> str:
         """ "Tidak dipakai: 3 tanggal lahir, 2 daerah asal." """
@@ -91,6 +94,7 @@ class LeftOut:
             message % {"count": count}
             for message, count in (
                 (_("%(count)d tanggal lahir"), self.birth_dates),
+                (_("%(count)d umur"), self.ages),
                 (_("%(count)d nomor yang disingkat Excel"), self.numbers),
                 (_("%(count)d daerah asal"), self.regions),
             )
@@ -163,7 +167,7 @@ def mapping_warnings(mapping: dict[str, str]) -> list[str]:
     numbers = fields & {"nik", "family_card_number", "travel_document_number", "phones",
                         "phone_id", "phone_my", "kin_phone"}  # fmt: skip
     warnings = []
-    if not numbers and "birth_date" not in fields:
+    if not numbers and not fields & {"birth_date", "age"}:
         warnings.append(
             _(
                 "Peringatan: tanpa tanggal lahir dan tanpa nomor identitas atau telepon, "
@@ -223,7 +227,13 @@ def csv_records(
     origin that names no known region (`_Origins`). What was left out is also counted in
     `left_out`, for the run's summary.
     """
-    from pulang.arrivals.manifest import ManifestError, csv_text, plain_letters
+    from pulang.arrivals.manifest import (
+        ManifestError,
+        age_read,
+        csv_text,
+        is_placeholder,
+        plain_letters,
+    )
 
     if not path.is_file():
         raise InputError(_("Berkas masukan tidak ditemukan: %(path)s") % {"path": path})
@@ -244,13 +254,13 @@ def csv_records(
             _("%(name)s bukan berkas teks CSV: %(error)s") % {"name": path.name, "error": error}
         ) from error
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = next((row for row in reader if any(cell.strip() for cell in row)), None)
-    if header is None:
-        raise InputError(_("%(name)s kosong: tidak ada baris judul kolom.") % {"name": path.name})
-    positions = _header_positions(header)
     wanted = {
         field: [part.strip() for part in column.split("+")] for field, column in mapping.items()
     }
+    header = _header_row(reader, wanted)
+    if header is None:
+        raise InputError(_("%(name)s kosong: tidak ada baris judul kolom.") % {"name": path.name})
+    positions = _header_positions(header)
     _refuse_ambiguous_columns(header, wanted, path.name)
     missing = [part for parts in wanted.values() for part in parts if part not in positions]
     if missing:
@@ -268,16 +278,27 @@ def csv_records(
         )
     problems: list[str] = []
     bad_dates: list[str] = []
+    ages_in_dates = 0
+    bad_ages: list[str] = []
+    today = timezone.localdate()
     shortened: list[str] = []
     seen: dict[str, int] = {}
     origins = _Origins()
     rows_read = 0
     for row in reader:
         line = reader.line_num
+        cells = {
+            part: row[index].strip() if (index := positions[part]) < len(row) else ""
+            for parts in wanted.values()
+            for part in parts
+        }
         values = {
+            # "-", "tidak diketahui": nothing is known, which is not a value to check
             field: " ".join(
-                row[positions[part]].strip() for part in parts if positions[part] < len(row)
-            ).strip()
+                cells[part]
+                for part in parts
+                if cells[part] and (field == "id" or not is_placeholder(cells[part]))
+            )
             for field, parts in wanted.items()
         }
         if not any(values.values()):
@@ -296,9 +317,15 @@ def csv_records(
             else f"baris {line}"  # an id in the output file: the same in every language
         )
         if not reference:
+            # what the line holds: often a total or a signature under the list ("Jumlah")
+            held = ", ".join(cell.strip() for cell in row if cell.strip())
             problems.append(
-                _("baris %(line)d: kolom id “%(column)s” kosong")
-                % {"line": line, "column": mapping["id"]}
+                _("baris %(line)d: kolom id “%(column)s” kosong (isi baris: “%(held)s”)")
+                % {
+                    "line": line,
+                    "column": mapping["id"],
+                    "held": held if len(held) <= 60 else held[:59] + "…",
+                }
             )
         elif reference in seen:
             problems.append(
@@ -313,7 +340,16 @@ def csv_records(
             bad_dates.append(
                 _("baris %(line)d: “%(value)s”") % {"line": line, "value": values["birth_date"]}
             )
+            ages_in_dates += age_read(values["birth_date"], today) is not None
             birth, year_only = None, False
+        if birth is None and values.get("age"):
+            # "27", "27 th", "8 bln": a birth year estimated as the manifest import does
+            if (reading := age_read(values["age"], today)) is not None:
+                birth, year_only = date(reading[1], 1, 1), True
+            else:
+                bad_ages.append(
+                    _("baris %(line)d: “%(value)s”") % {"line": line, "value": values["age"]}
+                )
         if values.get("birth_year_only", "").lower() in _TRUE:
             year_only = True
         phones = [values.get("phone_id", ""), values.get("phone_my", "")]
@@ -369,6 +405,7 @@ def csv_records(
         )
     if left_out is not None:
         left_out.birth_dates += len(bad_dates)
+        left_out.ages += len(bad_ages)
         left_out.numbers += len(shortened)
         left_out.regions += sum(map(len, origins.unknown.values()))
     if origins.unknown and warn is not None:
@@ -382,6 +419,24 @@ def csv_records(
             )
             % {"count": len(bad_dates)}
             + _first(bad_dates, 10, "; ")
+            + (
+                _(
+                    ". %(count)d di antaranya tampak seperti umur: petakan kolom umur sebagai "
+                    "age=%(column)s."
+                )
+                % {"count": ages_in_dates, "column": mapping["birth_date"]}
+                if ages_in_dates and "age" not in mapping
+                else ""
+            )
+        )
+    if bad_ages and warn is not None:
+        warn(
+            _(
+                "%(count)d umur tidak terbaca dan tidak dipakai (yang terbaca: 27, 27 th, "
+                "Umur 27, atau 8 bln untuk bayi): "
+            )
+            % {"count": len(bad_ages)}
+            + _first(bad_ages, 10, "; ")
         )
 
 
@@ -457,6 +512,25 @@ def _first(items: list[str], limit: int, separator: str) -> str:
     return separator.join(items[:limit]) + (
         _(" (dan %(count)d lainnya)") % {"count": more} if more > 0 else ""
     )
+
+
+def _header_row(reader: Iterator[list[str]], wanted: dict[str, list[str]]) -> list[str] | None:
+    """The header: the first row, among the first that hold anything, that names every
+    mapped column. A title and a period exported above it ("DAFTAR PENGHUNI SHELTER",
+    "Periode Januari 2025") are passed over, as the manifest import passes them. Without
+    such a row, the first row that holds anything (whose columns the error then lists)."""
+    from pulang.arrivals.manifest import HEADER_SEARCH_ROWS
+
+    parts = [part for columns in wanted.values() for part in columns]
+    first: list[str] | None = None
+    for searched, row in enumerate(row for row in reader if any(cell.strip() for cell in row)):
+        first = first or row
+        positions = _header_positions(row)
+        if all(part in positions for part in parts):
+            return row
+        if searched + 1 >= HEADER_SEARCH_ROWS:
+            break
+    return first
 
 
 def _header_positions(header: list[str]) -> dict[str, int]:

@@ -421,3 +421,80 @@ def test_without_the_region_list_codes_are_read_and_names_said_to_need_it(tmp_pa
     assert "`pulang load-regions`" in said.err
     assert "Tidak dipakai: 6 daerah asal." in said.out
     assert ("A1", "A2") in by_name
+
+
+# An NGO's shelter list: age instead of birth date, home town as written, "-" for unknown.
+SHELTER = """\
+No,Nama,L/P,Umur,Asal
+1,Siti Aminah,P,27,Kab. Indramayu
+2,SITI AMINAH,P,27 th,Indramayu
+3,Nur Hasanah,P,19,Cianjur
+4,Nur Hasanah,P,45,Kab Cianjur
+5,Rina,P,dewasa,-
+6,Ahmad,L,-,Jawa Barat
+"""
+
+
+@pytest.fixture
+def shelter(tmp_path: Path) -> Path:
+    regions(
+        ("32", "Jawa Barat"),
+        ("32.03", "Kabupaten Cianjur"),
+        ("32.12", "Kabupaten Indramayu"),
+    )
+    path = tmp_path / "shelter.csv"
+    path.write_text(SHELTER, encoding="utf-8")
+    return path
+
+
+def test_an_age_column_is_read_as_an_estimated_birth_year(shelter, tmp_path, capsys):
+    """Nur Hasanah, 19, and Nur Hasanah, 45, from Cianjur are a daughter and her mother,
+    not one person listed twice; Siti Aminah, 27 and "27 th", is one. An age that says no
+    number is told; "-" is no age and no home town, and nothing to tell."""
+    output = tmp_path / "pairs.csv"
+    without_age = tmp_path / "without.csv"
+    columns = "id=No,full_name=Nama,sex=L/P,origin_region_code=Asal"
+
+    run("--input", str(shelter), "--columns", columns, "--output", str(without_age))
+    run("--input", str(shelter), "--columns", columns + ",age=Umur", "--output", str(output))
+
+    assert {(row["id_l"], row["id_r"]) for row in read(without_age)} == {("1", "2"), ("3", "4")}
+    assert [(row["id_l"], row["id_r"]) for row in read(output)] == [("1", "2")]
+    said = capsys.readouterr()
+    assert "1 umur tidak terbaca dan tidak dipakai" in said.err
+    assert "baris 6: “dewasa”" in said.err
+    assert "daerah asal" not in said.err and "“-”" not in said.err
+    assert "Tidak dipakai: 1 umur." in said.out
+
+
+def test_ages_in_the_birth_date_column_are_said_to_be_ages(shelter, tmp_path, capsys):
+    run("--input", str(shelter), "--columns", "id=No,full_name=Nama,birth_date=Umur",
+        "--output", str(tmp_path / "pairs.csv"))  # fmt: skip
+
+    said = capsys.readouterr().err
+    assert "5 tanggal lahir tidak terbaca" in said
+    assert "4 di antaranya tampak seperti umur: petakan kolom umur sebagai age=Umur." in said
+
+
+def test_a_title_above_the_header_is_passed_over_and_a_total_below_shown(tmp_path):
+    """Exported from a spreadsheet: a title and a period above the header, a total and a
+    signature under the people. The header is found; the lines without an id are refused
+    showing what they hold, so that one sees they are not people."""
+    source = tmp_path / "shelter.csv"
+    source.write_text(
+        "DAFTAR PENERIMA MANFAAT SHELTER,,,,\nPeriode Januari 2025,,,,\n,,,,\n"
+        + SHELTER
+        + ",Jumlah: 6 orang,,,\n,,,Petugas,\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "pairs.csv"
+
+    with pytest.raises(CommandError) as error:
+        run("--input", str(source), "--columns", "id=No,full_name=Nama,sex=L/P,age=Umur",
+            "--output", str(output))  # fmt: skip
+
+    assert "baris 11: kolom id “No” kosong (isi baris: “Jumlah: 6 orang”)" in str(error.value)
+    assert "baris 12: kolom id “No” kosong (isi baris: “Petugas”)" in str(error.value)
+    run("--input", str(source), "--columns", "full_name=Nama,sex=L/P,age=Umur",
+        "--output", str(output))  # fmt: skip
+    assert [(row["id_l"], row["id_r"]) for row in read(output)] == [("baris 5", "baris 6")]
