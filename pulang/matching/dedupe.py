@@ -21,6 +21,7 @@ from typing import Any
 from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pulang.core.exports import csv_safe
 from pulang.regions.lookup import RegionLookup, region_code, region_named
@@ -42,23 +43,46 @@ CHUNK_SIZE = 20_000
 TABLE = "match_input"
 REF_COLUMN = {"record_ref": "VARCHAR"}
 
-# The fields a CSV column can be mapped to.
-CSV_FIELDS = (
-    "id",
-    "full_name",
-    "aliases",
-    "sex",
-    "birth_date",
-    "birth_year_only",
-    "age",
-    "nik",
-    "family_card_number",
-    "travel_document_number",
-    "phone_id",
-    "phone_my",
-    "kin_phone",
-    "phones",
-    "origin_region_code",
+# The fields a CSV column can be mapped to, each with what it holds, in the order `pulang
+# match-persons --help` lists them.
+FIELD_MEANINGS = {
+    "id": gettext_lazy(
+        "kode data di berkas, unik; tanpa id, data dinamai menurut barisnya (“baris 5”)"
+    ),
+    "full_name": gettext_lazy("nama lengkap; dari dua kolom: full_name=given_name+surname"),
+    "aliases": gettext_lazy("nama lain; beberapa dipisah dengan ; / atau |"),
+    "sex": gettext_lazy("jenis kelamin: L/P, M/F, W, Pria, Wanita, Laki-laki, Perempuan"),
+    "birth_date": gettext_lazy(
+        "tanggal lahir: yyyy-mm-dd, dd/mm/yyyy, yyyymmdd, tanggal Excel, atau tahun saja"
+    ),
+    "birth_year_only": gettext_lazy(
+        "tanda bahwa dari tanggal lahir hanya tahunnya yang benar (1, ya, x)"
+    ),
+    "age": gettext_lazy(
+        "umur (27, 27 th, 8 bln) bila tanggal lahir tidak ada: tahun lahir diperkirakan"
+    ),
+    "nik": gettext_lazy("NIK, atau nomor identitas lain yang hanya dimiliki satu orang"),
+    "family_card_number": gettext_lazy("nomor kartu keluarga (KK)"),
+    "travel_document_number": gettext_lazy("nomor paspor atau SPLP"),
+    "phone_id": gettext_lazy("nomor telepon Indonesia orang itu"),
+    "phone_my": gettext_lazy("nomor telepon Malaysia orang itu"),
+    "kin_phone": gettext_lazy(
+        "nomor telepon keluarga; dihitung lebih lemah, karena keluarga berbagi nomor"
+    ),
+    "phones": gettext_lazy(
+        "nomor telepon orang itu, negara mana pun; beberapa dipisah dengan ; / atau |"
+    ),
+    "origin_region_code": gettext_lazy(
+        "daerah asal: kode Kemendagri (32.12) atau nama kabupaten/kota (Kab. Indramayu, "
+        "LOTIM, KOTA SURABAYA); nama provinsi juga dibaca, tetapi yang dibandingkan hanya "
+        "kabupaten/kota"
+    ),
+}
+CSV_FIELDS = tuple(FIELD_MEANINGS)
+# The mappings `--help` shows: an NGO's shelter list, and a record-linkage data set (FEBRL).
+MAPPING_EXAMPLES = (
+    "id=No,full_name=Nama,sex=L/P,age=Umur,origin_region_code=Asal",
+    "id=rec_id,full_name=given_name+surname,birth_date=date_of_birth,nik=soc_sec_id",
 )
 IDENTIFYING_FIELDS = frozenset(CSV_FIELDS) - {"id", "aliases", "sex", "birth_year_only", "age"}
 # Fields holding a number that Excel shortens to "3.52501E+15" when the column is not text.

@@ -1,6 +1,7 @@
 """`pulang match-persons`: pairs and clusters from a CSV file or the registry, clear errors."""
 
 import csv
+import re
 from datetime import date
 from pathlib import Path
 
@@ -498,3 +499,66 @@ def test_a_title_above_the_header_is_passed_over_and_a_total_below_shown(tmp_pat
     run("--input", str(source), "--columns", "full_name=Nama,sex=L/P,age=Umur",
         "--output", str(output))  # fmt: skip
     assert [(row["id_l"], row["id_r"]) for row in read(output)] == [("baris 5", "baris 6")]
+
+
+def help_text() -> str:
+    from pulang.matching.management.commands.match_persons import Command
+
+    return Command().create_parser("pulang", "match_persons").format_help()
+
+
+def test_the_help_says_what_each_field_holds_and_how_to_map_them():
+    """Someone with another organisation's list learns from --help alone which field a
+    column goes to: every field on a line of its own with what it holds, in Indonesian."""
+    from pulang.matching.dedupe import CSV_FIELDS
+
+    text = help_text()
+
+    for field in CSV_FIELDS:
+        assert re.search(rf"^  {field} +\w", text, re.MULTILINE), field
+    assert re.search(r"^  phone_id +nomor telepon Indonesia orang itu$", text, re.MULTILINE)
+    assert "phones                  nomor telepon orang itu, negara mana pun" in text
+    assert "Nama#1 untuk yang pertama,\nNama#2 untuk yang kedua" in text
+    assert "full_name=given_name+surname" in text
+    assert all(len(line) <= 79 for line in text.splitlines() if "--columns" not in line)
+
+
+def test_the_help_in_english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        text = help_text()
+
+    assert re.search(r"^  phone_id +the person's Indonesian phone number$", text, re.MULTILINE)
+    assert all(len(line) <= 79 for line in text.splitlines() if "--columns" not in line)
+
+
+@pytest.mark.parametrize(
+    ("header", "rows", "example"),
+    [
+        (
+            "No,Nama,L/P,Umur,Asal",
+            ["1,Siti Aminah,P,27,Indramayu", "2,SITI AMINAH,P,27 th,Kab. Indramayu"],
+            0,
+        ),
+        (
+            "rec_id, given_name, surname, date_of_birth, soc_sec_id",
+            ["rec-1-org, siti, aminah, 19900312, 5304218",
+             "rec-1-dup-0, siti, aminh, 19900312, 5304218"],
+            1,
+        ),
+    ],
+)  # fmt: skip
+def test_each_example_of_the_help_runs_on_a_list_of_its_shape(tmp_path, header, rows, example):
+    from pulang.matching.dedupe import MAPPING_EXAMPLES
+
+    mapping = MAPPING_EXAMPLES[example]
+    assert f'--columns "{mapping}"' in help_text()
+    regions(("32", "Jawa Barat"), ("32.12", "Kabupaten Indramayu"))
+    source = tmp_path / "list.csv"
+    source.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    output = tmp_path / "pairs.csv"
+
+    run("--input", str(source), "--columns", mapping, "--output", str(output))
+
+    assert len(read(output)) == 1

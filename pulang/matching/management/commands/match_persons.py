@@ -1,15 +1,23 @@
+import argparse
 import sys
+import textwrap
 import time
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import (
+    BaseCommand,
+    CommandError,
+    CommandParser,
+    DjangoHelpFormatter,
+)
 from django.utils.translation import gettext as _
 
 from pulang.audit.models import AuditEvent
 from pulang.audit.services import audit_record
 from pulang.matching.dedupe import (
-    CSV_FIELDS,
+    FIELD_MEANINGS,
+    MAPPING_EXAMPLES,
     InputError,
     LeftOut,
     csv_records,
@@ -20,6 +28,54 @@ from pulang.matching.dedupe import (
 )
 from pulang.matching.model import ModelMissing
 from pulang.matching.services import duplicate_candidates_store
+
+# Wide enough for the field list, narrow enough for an 80-column terminal.
+HELP_WIDTH = 79
+
+
+class _HelpFormatter(DjangoHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Django's order of options, with the description and the field list kept as laid out
+    here (argparse would run the list's lines together)."""
+
+
+def mapping_help() -> str:
+    """The fields a column can be mapped to, one a line with what it holds, and examples."""
+    indent = " " * (2 + max(map(len, FIELD_MEANINGS)) + 2)
+    lines = [_("Field untuk --columns (field=Kolom), dan isinya:")]
+    for field, meaning in FIELD_MEANINGS.items():
+        lines.append(
+            textwrap.fill(
+                str(meaning),
+                HELP_WIDTH,
+                initial_indent=f"  {field}".ljust(len(indent)),
+                subsequent_indent=indent,
+            )
+        )
+    lines += [
+        "",
+        textwrap.fill(
+            _(
+                "Beberapa kolom untuk satu field digabung dengan +, dibaca dengan spasi di "
+                "antaranya (full_name=given_name+surname). Nama kolom yang muncul lebih dari "
+                "sekali di baris judul disebut dengan urutannya: Nama#1 untuk yang pertama, "
+                "Nama#2 untuk yang kedua. Isian seperti “-” atau “tidak diketahui” dianggap "
+                "kosong."
+            ),
+            HELP_WIDTH,
+        ),
+    ]
+    shapes = (
+        ("penghuni.csv", _("Contoh, daftar penghuni LSM dengan kolom No, Nama, L/P, Umur, Asal:")),
+        ("febrl.csv", _("Contoh, data uji FEBRL (rec_id, given_name, surname, date_of_birth, …):")),
+    )
+    for (name, shape), mapping in zip(shapes, MAPPING_EXAMPLES, strict=True):
+        lines += [
+            "",
+            shape,
+            f"  pulang match-persons --input {name} --output pasangan.csv \\",
+            f'    --columns "{mapping}"',
+        ]
+    return "\n".join(lines)
 
 
 class Command(BaseCommand):
@@ -32,6 +88,14 @@ class Command(BaseCommand):
             "atau berkas CSV yang diberikan dengan --input dan --columns."
         )
 
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        # as it is typed: `pulang match-persons`
+        parser = super().create_parser(prog_name, subcommand.replace("_", "-"), **kwargs)
+        parser.description = textwrap.fill(self.help, HELP_WIDTH)
+        parser.epilog = mapping_help()
+        return parser
+
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--input", type=Path, help=_("Berkas CSV yang diperiksa, sebagai ganti registri")
@@ -40,14 +104,11 @@ class Command(BaseCommand):
             "--columns",
             help=_(
                 "Dengan --input: kolom CSV mana berisi field apa, sebagai pasangan field=Kolom "
-                "dipisah koma, misalnya 'id=No,full_name=Nama,birth_date=Tgl Lahir'. Field: "
-                "%(fields)s. Gabungkan kolom dengan +, misalnya 'full_name=given_name+surname'. "
-                "Tanggal: yyyy-mm-dd, dd/mm/yyyy, yyyymmdd, angka tanggal Excel atau tahun; "
-                "selain itu tidak dipakai, dengan peringatan. Daftar (telepon, alias) dipisah "
-                "dengan ; / atau |. Berkas boleh UTF-8, UTF-16 atau Windows-1252, dengan koma, "
-                "titik koma atau tab di antara kolom."
-            )
-            % {"fields": ", ".join(CSV_FIELDS)},
+                "dipisah koma, misalnya 'id=No,full_name=Nama,birth_date=Tgl Lahir'; field dan "
+                "isinya ada di bawah. Isian yang tidak terbaca tidak dipakai, dengan peringatan. "
+                "Berkas boleh UTF-8, UTF-16 atau Windows-1252, dengan koma, titik koma atau tab "
+                "di antara kolom."
+            ),
         )
         parser.add_argument(
             "--output", type=Path, required=True, help=_("Berkas CSV pasangan yang ditulis")
