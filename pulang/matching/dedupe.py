@@ -244,12 +244,13 @@ def csv_records(
     """(reference, record) for each data row; the reference is the id column, else "line N".
 
     Reads CSV as spreadsheets write it (UTF-8, UTF-16 or Windows-1252; comma, semicolon or
-    tab). Raises InputError, before anything is written, for a missing or unreadable file, a
-    mapped column the header lacks, or ids that are blank or repeated (all listed by line).
-    A birth date that cannot be read, or that no one living was born on, is left out and
-    counted in a warning: one bad date does not stop a registry's deduplication. So is an
-    origin that names no known region (`_Origins`). What was left out is also counted in
-    `left_out`, for the run's summary.
+    tab; a title above the header; "-" for unknown). Raises InputError, before anything is
+    written, for a missing or unreadable file, a mapped column the header lacks, or ids that
+    are blank or repeated (all listed by line). A birth date or an age that cannot be read,
+    or a birth date no one living was born on, is left out and counted in a warning: one bad
+    date does not stop a registry's deduplication. So is an origin that names no known
+    region (`_Origins`). What was left out is also counted in `left_out`, for the run's
+    summary.
     """
     from pulang.arrivals.manifest import (
         ManifestError,
