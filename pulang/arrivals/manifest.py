@@ -42,6 +42,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from pulang.regions.lookup import region_code
+
 __all__ = [
     "MANIFEST_COLUMNS",
     "MAX_FILE_BYTES",
@@ -53,10 +55,12 @@ __all__ = [
     "ManifestRow",
     "ManifestTable",
     "ParsedRow",
+    "age_read",
     "column_hint",
     "csv_text",
     "header_field",
     "header_key",
+    "is_placeholder",
     "listed",
     "manifest_parse_row",
     "manifest_read",
@@ -1165,7 +1169,7 @@ def _sex_from_ticks(male: str, female: str) -> str:
 def _is_tick(text: str) -> bool:
     """✓, √, v, x, 1, the column's letter: anything but an empty cell, a dash or a "no"."""
     word = "".join(text.casefold().split())
-    return bool(word) and not _is_placeholder(text) and word not in _FALSE_WORDS
+    return bool(word) and not is_placeholder(text) and word not in _FALSE_WORDS
 
 
 def _find_header(buffer: list[_RawRow], sheet_name: str = "") -> _Header | None:
@@ -1723,8 +1727,6 @@ _FALSE_WORDS = frozenset(
 )  # fmt: skip
 _PREGNANCY_TEXT = re.compile(r"hamil|bulan|bln|minggu|mgg|month|week|trimester", re.IGNORECASE)
 
-_REGION_DOTTED = re.compile(r"\d{2}(?:\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?)?")
-_REGION_DIGITS = re.compile(r"\d{2}|\d{4}|\d{6}|\d{10}")
 
 _FUNCTION_CALL = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*\s*\(")
 _CELL_REFERENCE = re.compile(r"\$?[A-Za-z]{1,3}\$?\d+\b")
@@ -1918,14 +1920,14 @@ def _shorten(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _is_placeholder(text: str) -> bool:
+def is_placeholder(text: str) -> bool:
     return bool(text) and " ".join(text.casefold().split()) in _PLACEHOLDERS
 
 
 def _clean_text(text: str, *, multiline: bool = False) -> str:
     if not text:
         return ""
-    if _is_placeholder(text):
+    if is_placeholder(text):
         return ""
     if multiline:
         lines = (" ".join(line.split()) for line in text.splitlines())
@@ -1964,7 +1966,7 @@ def _capitalize(part: str) -> str:
 
 
 def _parse_full_name(text: str, ctx: _RowContext) -> str:
-    if _is_placeholder(text) or not text:
+    if is_placeholder(text) or not text:
         ctx.error("full_name", _("nama wajib diisi."))
         return ""
     name = _normalize_name(text)
@@ -2019,10 +2021,10 @@ def _with_father(name: str, text: str, sex: str | None, ctx: _RowContext) -> tup
     if match := _FATHER_WORD.fullmatch(father):
         said, father = match["word"], match["father"]
     father = father.strip(" ,;-")
-    if not father or _is_placeholder(father) or _letters_key(father) in _FATHER_WORD_ALONE:
+    if not father or is_placeholder(father) or _letters_key(father) in _FATHER_WORD_ALONE:
         return "", name  # nothing, or only the word ("BIN")
     father = _normalize_name(father)
-    if not name.strip() or _is_placeholder(name):
+    if not name.strip() or is_placeholder(name):
         return father, name
     if written := _FATHER_IN_NAME.search(name):
         if _letters_key(written["father"]) != _letters_key(father):
@@ -2082,13 +2084,13 @@ def _aliases_in_name(text: str) -> tuple[str, list[str]]:
 
 
 def _split_list(text: str, separators: str) -> list[str]:
-    if _is_placeholder(text):
+    if is_placeholder(text):
         return []
     result: list[str] = []
     seen: set[str] = set()
     for part in re.split(separators, text):
         item = " ".join(part.split())
-        if item and not _is_placeholder(item) and item.casefold() not in seen:
+        if item and not is_placeholder(item) and item.casefold() not in seen:
             seen.add(item.casefold())
             result.append(item)
     return result
@@ -2154,7 +2156,7 @@ def _from_combined_birth_column(raw: dict[str, str], ctx: _RowContext) -> None:
     """ "Sampang, 12-05-1990" in a TTL column becomes a birth place and a birth date, read as
     if they had their own columns; a problem with the date names the TTL column."""
     combined = raw.get("birth_place_date", "")
-    if not combined or _is_placeholder(combined):
+    if not combined or is_placeholder(combined):
         return
     left, comma, right = combined.strip().rpartition(",")
     if comma and any(ch.isdigit() for ch in right):  # "Indramayu, Mei 1995"
@@ -2189,37 +2191,46 @@ _AGE_IN_DATE = re.compile(
 )
 
 
+def age_read(text: str, today: date) -> tuple[int, int] | None:
+    """An age as lists write it ("34", "34 thn", "Umur 34", "± 34 tahun", a baby's "8 bln")
+    as (whole years, the estimated birth year); None when it is no age someone has."""
+    if months := _AGE_MONTHS.match(text.strip()):
+        return 0, (today - timedelta(days=round(int(months[1]) * 30.44))).year
+    match = _AGE.match(text.strip())
+    if not match or not 0 < int(match.group(1)) <= MAX_AGE_YEARS:
+        return None
+    return int(match.group(1)), today.year - int(match.group(1))
+
+
 def _from_age(raw: dict[str, str], values: dict[str, Any], ctx: _RowContext, today: date) -> None:
     """An age instead of a birth date (common on consulate lists): an estimated birth year."""
     text = raw.get("age", "").strip()
     values["age"] = None
-    if not text or _is_placeholder(text):
+    if not text or is_placeholder(text):
         return
-    if months := _AGE_MONTHS.match(text):  # a baby: "8 bln", "6 BULAN"
-        values["age"] = 0
-        born = today - timedelta(days=round(int(months[1]) * 30.44))
-        if values.get("birth_date") is None:
-            values["birth_date"], values["birth_year_only"] = date(born.year, 1, 1), True
+    reading = age_read(text, today)
+    if reading is None:
+        ctx.warning("age", _("umur “%(value)s” tidak dapat dibaca.") % {"value": _shorten(text)})
+        return
+    age, year = reading
+    values["age"] = age
+    birth: date | None = values.get("birth_date")
+    if age == 0:  # a baby: "8 bln", "6 BULAN"
+        if birth is None:
+            values["birth_date"], values["birth_year_only"] = date(year, 1, 1), True
             ctx.warning(
                 "age",
                 _("tahun lahir diperkirakan dari umur “%(value)s” (sekitar %(year)d).")
-                % {"value": _shorten(text), "year": born.year},
+                % {"value": _shorten(text), "year": year},
             )
         return
-    match = _AGE.match(text)
-    if not match or not 0 < int(match.group(1)) <= MAX_AGE_YEARS:
-        ctx.warning("age", _("umur “%(value)s” tidak dapat dibaca.") % {"value": _shorten(text)})
-        return
-    age = int(match.group(1))
-    values["age"] = age
-    birth: date | None = values.get("birth_date")
     if birth is None:
-        values["birth_date"] = date(today.year - age, 1, 1)
+        values["birth_date"] = date(year, 1, 1)
         values["birth_year_only"] = True
         ctx.warning(
             "age",
             _("tahun lahir diperkirakan dari umur %(age)d (sekitar %(year)d).")
-            % {"age": age, "year": today.year - age},
+            % {"age": age, "year": year},
         )
     elif abs((today.year - birth.year) - age) > 1:
         ctx.warning(
@@ -2229,7 +2240,7 @@ def _from_age(raw: dict[str, str], values: dict[str, Any], ctx: _RowContext, tod
 
 
 def _parse_birth_date(text: str, ctx: _RowContext, today: date) -> tuple[date | None, bool]:
-    if not text or _is_placeholder(text):
+    if not text or is_placeholder(text):
         return None, False
     value = _TIME_SUFFIX.sub("", text.strip())
     value = unicodedata.normalize("NFKC", value).strip()
@@ -2465,7 +2476,7 @@ def _check_birth_date(
 
 
 def _parse_id_number(text: str, key: str, ctx: _RowContext, *, numeric: bool) -> str | None:
-    if not text or _is_placeholder(text):
+    if not text or is_placeholder(text):
         return None
     label = _("NIK") if key == "nik" else _("Nomor KK")
     value = unicodedata.normalize("NFKC", text).strip().lstrip(_LEADING_APOSTROPHES).strip()
@@ -2536,7 +2547,7 @@ def _parse_document_number(text: str) -> tuple[str, str | None, str]:
     """The number, the kind written before it, if any ("SPLP No. JHR0123456"), and what
     the cell says instead of a number ("Paspor ditahan majikan", "HILANG"), as written.
     A cell saying there is no document ("Tanpa dokumen") gives the kind "none"."""
-    if not text.strip() or _is_placeholder(text):
+    if not text.strip() or is_placeholder(text):
         return "", None, ""
     written = " ".join(unicodedata.normalize("NFKC", text).split())
     upper = written.upper()
@@ -2544,7 +2555,7 @@ def _parse_document_number(text: str) -> tuple[str, str | None, str]:
         if _letters_key(text) in _KIND_NONE:
             return "", "none", ""
         said = _KIND_BEFORE_NUMBER.fullmatch(upper)
-        if said is not None and _is_placeholder(said["number"]):  # "Paspor: -"
+        if said is not None and is_placeholder(said["number"]):  # "Paspor: -"
             return "", None, ""
         return "", None, written
     said = _KIND_BEFORE_NUMBER.fullmatch(upper)
@@ -2569,7 +2580,7 @@ def _parse_document_kind(text: str, number: str, ctx: _RowContext) -> str | None
     named = _kind_of_key(key)
     if named is not None:
         return named
-    if key in _KIND_NONE or _is_placeholder(text):
+    if key in _KIND_NONE or is_placeholder(text):
         if not number:
             return "none" if text.strip() else None  # an empty cell says nothing
         kind = "passport" if _PASSPORT_NUMBER.fullmatch(number) else "splp"
@@ -2594,17 +2605,14 @@ def _parse_document_kind(text: str, number: str, ctx: _RowContext) -> str | None
 
 
 def _parse_region_code(text: str, ctx: _RowContext, *, numeric: bool) -> str | None:
-    if not text or _is_placeholder(text):
+    if not text or is_placeholder(text):
         return None
-    value = re.sub(r"\s*[.\-/ ]\s*", ".", unicodedata.normalize("NFKC", text).strip())
+    value = unicodedata.normalize("NFKC", text).strip()
     if numeric and re.fullmatch(r"\d{2}\.\d", value):
         # Stored as a number, 31.70 became 31.7.
         value += "0"
-    if _REGION_DOTTED.fullmatch(value):
-        return value
-    if _REGION_DIGITS.fullmatch(value):
-        parts = [value[:2], value[2:4], value[4:6], value[6:]]
-        return ".".join(part for part in parts if part)
+    if code := region_code(value):
+        return code
     ctx.error(
         "region_code",
         _(
@@ -2736,7 +2744,7 @@ def _parse_phone(
 ) -> list[tuple[str, str]]:
     """Every number the cell holds (one, or several written apart), in E.164, each with the
     part of the cell it was read from."""
-    if not text or _is_placeholder(text):
+    if not text or is_placeholder(text):
         return []
     value = unicodedata.normalize("NFKC", text).strip().lstrip(_LEADING_APOSTROPHES).strip()
     if _SCIENTIFIC.fullmatch(value.replace(" ", "")):
@@ -2794,7 +2802,7 @@ def _parse_flag(text: str, key: str, ctx: _RowContext) -> tuple[bool, str]:
     word = "".join(text.casefold().split())
     if word in _TRUE_WORDS:
         return True, ""
-    if word in _FALSE_WORDS or _is_placeholder(text):
+    if word in _FALSE_WORDS or is_placeholder(text):
         return False, ""
     note = _clean_text(text, multiline=True)
     if key in ("illness", "disability") or (key == "pregnant" and _PREGNANCY_TEXT.search(text)):

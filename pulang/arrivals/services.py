@@ -7,7 +7,7 @@ every accepted person and case in one transaction, or nothing at all.
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -35,6 +35,7 @@ from pulang.matching.model import NAMES_DIFFER
 from pulang.matching.records import name_skeleton_word
 from pulang.people.models import Person, name_key, person_name_key
 from pulang.people.nik import nik_check
+from pulang.regions.lookup import RegionLookup, region_named
 from pulang.regions.models import Region
 from pulang.reports.rollup import figures_changed
 
@@ -336,7 +337,7 @@ def _json_value(value: Any) -> Any:
 def _preview_row(
     raw: ManifestRow,
     columns: dict[str, str],
-    regions: "RegionLookup | None" = None,
+    regions: RegionLookup | None = None,
     parsed: ParsedRow | None = None,
     *,
     today: date | None = None,
@@ -378,7 +379,7 @@ def _registry_checks(
     values: dict[str, Any],
     columns: dict[str, str],
     row: int,
-    regions: "RegionLookup",
+    regions: RegionLookup,
     *,
     today: date | None = None,
 ) -> list[dict[str, Any]]:
@@ -411,7 +412,7 @@ _PART_LEVELS = {
 
 
 def _origin_checks(
-    values: dict[str, Any], columns: dict[str, str], row: int, regions: "RegionLookup"
+    values: dict[str, Any], columns: dict[str, str], row: int, regions: RegionLookup
 ) -> tuple[Region | None, list[dict[str, Any]]]:
     """The home region a row names, and what to tell about it. A name not found below the
     region found ("LOTIM" under Nusa Tenggara Barat) is said, and kept as written in the
@@ -424,16 +425,11 @@ def _origin_checks(
         text = values.get(key)
         if not text or (region is not None and region.level != Region.Level.PROVINCE):
             continue
-        # "Jambi", "Prov. Bali" alone are the province, not a city of its name.
-        province = regions.provinces.get(_province_core(text))
-        found = None if province else _region_from_text(text, regions)
-        if found is not None:
+        found = region_named(text, regions, province_among_words=key == "origin")
+        if found is not None and found.level != Region.Level.PROVINCE:
             region, said = found, (key, text)
-        elif region is None and (province or key == "origin"):
-            # A home town column may say no more than the province ("Jawa Barat", "Lombok,
-            # NTB"): a coarse home, but a true one. Not an address: its streets are named
-            # after provinces.
-            region = regions.get(province or _province_in_text(text, regions) or "")
+        elif region is None:
+            region = found
     lost = [
         (key, name) for key, name in unknown if region is None or _PART_LEVELS[key] > region.level
     ]
@@ -491,7 +487,7 @@ def _namesake_issues(
     unknown: list[tuple[str, str]],
     columns: dict[str, str],
     row: int,
-    regions: "RegionLookup",
+    regions: RegionLookup,
 ) -> list[dict[str, Any]]:
     """A regency named without "Kabupaten" or "Kota" where both exist ("Kupang"): the
     regency was taken (`RegionLookup.by_name`), and the worker is told it may be the city."""
@@ -530,7 +526,7 @@ def _after_colon(sentence: str) -> str:
 
 
 def _resolve_region(
-    values: dict[str, Any], regions: "RegionLookup"
+    values: dict[str, Any], regions: RegionLookup
 ) -> tuple[Region | None, list[tuple[str, str]]]:
     """The most precise region the row names: its code, else its names from province down;
     and the names not found, (field, name as written), province first. A name below one not
@@ -553,209 +549,6 @@ def _resolve_region(
         else:
             region = found
     return region, unknown
-
-
-# "Kabupaten", "Kab.", "KAB.LOTIM", "Kota", "Kota Adm.", "Kodya" (the old "kotamadya") before
-# a name; never "Kota" run into one ("Kotabaru" is a regency's whole name).
-_REGION_PREFIX = re.compile(
-    r"^(?:kabupaten administrasi|kabupaten|kab|kota administrasi|kota adm|kotamadya|kodya|kota)"
-    r"(?:\.\s*|\s+)"
-)
-_CITY_PREFIX = re.compile(r"^(?:kota|kotamadya|kodya)\b")
-
-
-def _bare(name: str) -> str:
-    name = " ".join(name.lower().split())
-    return _REGION_PREFIX.sub("", name, count=1)
-
-
-def _says_city(name: str) -> bool:
-    return bool(_CITY_PREFIX.match(name.strip().lower()))
-
-
-# Regencies of the main migrant-sending areas by the short names their own people and the
-# consulates' lists use. Kept to names in wide, settled use, each of one regency only; the
-# codes are the interior ministry's, as `pulang load-regions` loads them, and a test checks
-# each code against the name written here. Not a guess at any other shortening.
-_REGENCY_SHORT: dict[str, tuple[str, str]] = {  # short name: (code, the regency's name)
-    # Nusa Tenggara Barat
-    "lobar": ("52.01", "Lombok Barat"),
-    "loteng": ("52.02", "Lombok Tengah"),
-    "lotim": ("52.03", "Lombok Timur"),
-    "ksb": ("52.07", "Sumbawa Barat"),
-    "klu": ("52.08", "Lombok Utara"),
-    # Nusa Tenggara Timur
-    "tts": ("53.02", "Timor Tengah Selatan"),
-    "ttu": ("53.03", "Timor Tengah Utara"),
-    "mabar": ("53.15", "Manggarai Barat"),
-    "sbd": ("53.18", "Sumba Barat Daya"),
-    "matim": ("53.19", "Manggarai Timur"),
-    # Sulawesi Selatan
-    "pangkep": ("73.10", "Pangkajene dan Kepulauan"),
-    "sidrap": ("73.14", "Sidenreng Rappang"),
-    # Sumatera Utara
-    "tapteng": ("12.01", "Tapanuli Tengah"),
-    "taput": ("12.02", "Tapanuli Utara"),
-    "tapsel": ("12.03", "Tapanuli Selatan"),
-    "madina": ("12.13", "Mandailing Natal"),
-}
-
-
-def _province_core(name: str) -> str:
-    """A province's name as the regions store it, lower-cased, from the way lists write it:
-    "Prov. Bali" → "bali", "DKI Jakarta" → "daerah khusus ibukota jakarta", "Jatim"."""
-    core = _PROVINCE_PREFIX.sub("", " ".join(name.lower().split()), count=1).strip(" .,")
-    return _PROVINCE_SHORT.get(re.sub(r"[^a-z]", "", core), core)
-
-
-_PROVINCE_PREFIX = re.compile(r"^(?:provinsi|propinsi|prov|prop)(?:\.\s*|\s+)")
-
-# Provinces as lists abbreviate them.
-_PROVINCE_SHORT = {
-    "aceh": "aceh", "nad": "aceh", "sumut": "sumatera utara", "sumbar": "sumatera barat",
-    "sumsel": "sumatera selatan", "babel": "kepulauan bangka belitung",
-    "kepri": "kepulauan riau", "dki": "daerah khusus ibukota jakarta",
-    "dkijakarta": "daerah khusus ibukota jakarta", "jakarta": "daerah khusus ibukota jakarta",
-    "jabar": "jawa barat", "jateng": "jawa tengah", "jatim": "jawa timur",
-    "diy": "daerah istimewa yogyakarta", "diyogyakarta": "daerah istimewa yogyakarta",
-    "yogyakarta": "daerah istimewa yogyakarta", "jogja": "daerah istimewa yogyakarta",
-    "ntb": "nusa tenggara barat", "ntt": "nusa tenggara timur", "kalbar": "kalimantan barat",
-    "kalteng": "kalimantan tengah", "kalsel": "kalimantan selatan",
-    "kaltim": "kalimantan timur", "kaltara": "kalimantan utara", "sulut": "sulawesi utara",
-    "sulteng": "sulawesi tengah", "sulsel": "sulawesi selatan",
-    "sultra": "sulawesi tenggara", "sulbar": "sulawesi barat", "malut": "maluku utara",
-    "pabar": "papua barat", "papbar": "papua barat",
-}  # fmt: skip
-
-
-@dataclass
-class RegionLookup:
-    """The regions a file's rows name, read once per file instead of once per row: a list of
-    ten thousand rows names a few hundred regencies, each looked up once."""
-
-    regencies: list[tuple[str, str, bool]]  # (bare name, code, is a city), longest first
-    districts: set[str]  # the codes a NIK's first six digits are checked against
-    has_villages: bool = True
-    short: dict[str, tuple[str, str]] = field(default_factory=dict)  # "lotim" -> (code, bare)
-    provinces: dict[str, str] = field(default_factory=dict)  # lower-cased name -> code
-    # Province names and abbreviations ("ntb") -> code, longest first, for free text.
-    province_words: list[tuple[str, str]] = field(default_factory=list)
-    # A regency's code -> the other regencies of its bare name ("Kupang": the city), for
-    # the rows that leave it to us which one they mean.
-    namesakes: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    by_code: dict[str, Region | None] = field(default_factory=dict)
-    children: dict[str, list[Region]] = field(default_factory=dict)  # parent code -> regions
-    named: dict[tuple[str, int, str], Region | None] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls) -> "RegionLookup":
-        rows = list(Region.objects.filter(level=Region.Level.REGENCY).values_list("code", "name"))
-        names = [(_bare(name), code, _says_city(name)) for code, name in rows]
-        districts = set(
-            Region.objects.filter(level=Region.Level.DISTRICT).values_list("code", flat=True)
-        )
-        has_villages = Region.objects.filter(level=Region.Level.VILLAGE).exists()
-        bare = {code: _bare(name) for code, name in rows}
-        alike: dict[str, list[tuple[str, str]]] = {}
-        for code, name in rows:
-            alike.setdefault(bare[code], []).append((code, name))
-        provinces = {
-            name.lower(): code
-            for name, code in Region.objects.filter(level=Region.Level.PROVINCE).values_list(
-                "name", "code"
-            )
-        }
-        words = {
-            word: provinces[name] for word, name in _PROVINCE_SHORT.items() if name in provinces
-        }
-        words.update(provinces)
-        return cls(
-            sorted(names, key=lambda item: -len(item[0])),
-            districts,
-            has_villages,
-            provinces=provinces,
-            province_words=sorted(words.items(), key=lambda item: -len(item[0])),
-            short={
-                word: (code, bare[code])
-                for word, (code, _name) in _REGENCY_SHORT.items()
-                if code in bare
-            },
-            namesakes={
-                code: [other for other in alike[bare[code]] if other[0] != code]
-                for code, _name in rows
-                if len(alike[bare[code]]) > 1
-            },
-        )
-
-    def prefetch(self, codes: Iterable[str | None]) -> None:
-        """Read the regions of these codes in one query, for `get`."""
-        wanted = {code for code in codes if code and code not in self.by_code}
-        found = {region.code: region for region in Region.objects.filter(pk__in=wanted)}
-        self.by_code.update((code, found.get(code)) for code in wanted)
-
-    def get(self, code: str) -> Region | None:
-        if code not in self.by_code:
-            self.by_code[code] = Region.objects.filter(pk=code).first()
-        return self.by_code[code]
-
-    def by_name(self, name: str, level: int, *, parent: Region | None) -> Region | None:
-        """A region by its name as people write it ("Kab. Lombok Timur", "lombok timur",
-        "Jatim"), unique within its parent; None when unknown or ambiguous."""
-        core = _bare(name)
-        if level == Region.Level.PROVINCE:
-            core = _province_core(name)
-        elif level == Region.Level.REGENCY and core in self.short:
-            core = self.short[core][1]  # "Lotim": Lombok Timur
-        typed_city = _says_city(name)
-        key = (core + (" (kota)" if typed_city else ""), level, parent.code if parent else "")
-        if key not in self.named:
-            if parent is not None or level == Region.Level.PROVINCE:
-                # The parent's regions (or the provinces) read once, then matched here.
-                home = parent.code if parent else ""
-                if home not in self.children:
-                    self.children[home] = list(
-                        Region.objects.filter(parent=parent)
-                        if parent
-                        else Region.objects.filter(level=Region.Level.PROVINCE)
-                    )
-                candidates = self.children[home]
-            else:  # a regency, district or village named with nothing above it
-                candidates = list(Region.objects.filter(level=level, name__icontains=core)[:50])
-            found = [r for r in candidates if r.level == level and _bare(r.name) == core]
-            if len(found) > 1:  # "Bogor": the regency and the city; the words typed decide
-                found = [r for r in found if r.name.lower().startswith("kota") == typed_city]
-            self.named[key] = found[0] if len(found) == 1 else None
-        return self.named[key]
-
-
-def _region_from_text(text: str, regions: RegionLookup) -> Region | None:
-    """The regency named in free text such as "Lombok Timur, NTB" or "Kab. Sampang Jatim":
-    the longest regency name found as whole words; a city only when the text says "kota"."""
-    lowered = " " + re.sub(r"[^a-z]+", " ", text.lower()) + " "
-    found = [item for item in regions.regencies if f" {item[0]} " in lowered]
-    if not found:  # "Lotim, NTB", "TTS": a short name, when it names one regency
-        codes = {regions.short[word][0] for word in lowered.split() if word in regions.short}
-        return regions.get(codes.pop()) if len(codes) == 1 else None
-    longest = [item for item in found if len(item[0]) == len(found[0][0])]
-    if len(longest) > 1:
-        wants_city = any(f" {word} " in lowered for word in ("kota", "kodya", "kotamadya"))
-        longest = [item for item in longest if item[2] == wants_city] or longest[:1]
-    return regions.get(longest[0][1])
-
-
-def _province_in_text(text: str, regions: RegionLookup) -> str | None:
-    """The code of the province named in free text ("Lombok, NTB", "Desa Sukamaju Jawa
-    Barat"): the longest province name or abbreviation found as whole words, not as a
-    street's name ("Jl. Bali")."""
-    lowered = " " + re.sub(r"[^a-z]+", " ", text.lower()) + " "
-    for name, code in regions.province_words:
-        at = lowered.find(f" {name} ")
-        if at >= 0 and not _STREET_BEFORE.search(lowered[:at]):
-            return code
-    return None
-
-
-_STREET_BEFORE = re.compile(r"\b(?:jl|jln|jalan|gg|gang)$")
 
 
 def _identity(values: dict[str, Any]) -> dict[str, str]:

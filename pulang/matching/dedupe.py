@@ -18,9 +18,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from django.db import DatabaseError
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pulang.core.exports import csv_safe
+from pulang.regions.lookup import RegionLookup, region_code, region_named
 
 from .model import (
     arrow_schema,
@@ -39,24 +43,48 @@ CHUNK_SIZE = 20_000
 TABLE = "match_input"
 REF_COLUMN = {"record_ref": "VARCHAR"}
 
-# The fields a CSV column can be mapped to.
-CSV_FIELDS = (
-    "id",
-    "full_name",
-    "aliases",
-    "sex",
-    "birth_date",
-    "birth_year_only",
-    "nik",
-    "family_card_number",
-    "travel_document_number",
-    "phone_id",
-    "phone_my",
-    "kin_phone",
-    "phones",
-    "origin_region_code",
+# The fields a CSV column can be mapped to, each with what it holds, in the order `pulang
+# match-persons --help` lists them.
+FIELD_MEANINGS = {
+    "id": gettext_lazy(
+        "kode data di berkas, unik; tanpa id, data dinamai menurut barisnya (“baris 5”)"
+    ),
+    "full_name": gettext_lazy("nama lengkap; dari dua kolom: full_name=given_name+surname"),
+    "aliases": gettext_lazy("nama lain; beberapa dipisah dengan ; / atau |"),
+    "sex": gettext_lazy("jenis kelamin: L/P, M/F, W, Pria, Wanita, Laki-laki, Perempuan"),
+    "birth_date": gettext_lazy(
+        "tanggal lahir: yyyy-mm-dd, dd/mm/yyyy, yyyymmdd, tanggal Excel, atau tahun saja"
+    ),
+    "birth_year_only": gettext_lazy(
+        "tanda bahwa dari tanggal lahir hanya tahunnya yang benar (1, ya, x)"
+    ),
+    "age": gettext_lazy(
+        "umur (27, 27 th, 8 bln) bila tanggal lahir tidak ada: tahun lahir diperkirakan"
+    ),
+    "nik": gettext_lazy("NIK, atau nomor identitas lain yang hanya dimiliki satu orang"),
+    "family_card_number": gettext_lazy("nomor kartu keluarga (KK)"),
+    "travel_document_number": gettext_lazy("nomor paspor atau SPLP"),
+    "phone_id": gettext_lazy("nomor telepon Indonesia orang itu"),
+    "phone_my": gettext_lazy("nomor telepon Malaysia orang itu"),
+    "kin_phone": gettext_lazy(
+        "nomor telepon keluarga; dihitung lebih lemah, karena keluarga berbagi nomor"
+    ),
+    "phones": gettext_lazy(
+        "nomor telepon orang itu, negara mana pun; beberapa dipisah dengan ; / atau |"
+    ),
+    "origin_region_code": gettext_lazy(
+        "daerah asal: kode Kemendagri (32.12) atau nama kabupaten/kota (Kab. Indramayu, "
+        "LOTIM, KOTA SURABAYA); nama provinsi juga dibaca, tetapi yang dibandingkan hanya "
+        "kabupaten/kota"
+    ),
+}
+CSV_FIELDS = tuple(FIELD_MEANINGS)
+# The mappings `--help` shows: an NGO's shelter list, and a record-linkage data set (FEBRL).
+MAPPING_EXAMPLES = (
+    "id=No,full_name=Nama,sex=L/P,age=Umur,origin_region_code=Asal",
+    "id=rec_id,full_name=given_name+surname,birth_date=date_of_birth,nik=soc_sec_id",
 )
-IDENTIFYING_FIELDS = frozenset(CSV_FIELDS) - {"id", "aliases", "sex", "birth_year_only"}
+IDENTIFYING_FIELDS = frozenset(CSV_FIELDS) - {"id", "aliases", "sex", "birth_year_only", "age"}
 # Fields holding a number that Excel shortens to "3.52501E+15" when the column is not text.
 NUMBER_FIELDS = frozenset(
     {"nik", "family_card_number", "travel_document_number", "phone_id", "phone_my",
@@ -69,6 +97,34 @@ _TRUE = {"1", "y", "ya", "yes", "true", "benar", "x", "v"}
 
 class InputError(ValueError):
     """The input cannot be read as asked; the message says what to fix."""
+
+
+@dataclass
+class LeftOut:
+    """What reading a CSV file left out, counted for the run's summary (each is also told
+    by line in a warning as it is read)."""
+
+    birth_dates: int = 0
+    ages: int = 0
+    numbers: int = 0
+    regions: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.birth_dates or self.ages or self.numbers or self.regions)
+
+    def summary(self) -> str:
+        """ "Tidak dipakai: 3 tanggal lahir, 2 daerah asal." """
+        parts = [
+            message % {"count": count}
+            for message, count in (
+                (_("%(count)d tanggal lahir"), self.birth_dates),
+                (_("%(count)d umur"), self.ages),
+                (_("%(count)d nomor yang disingkat Excel"), self.numbers),
+                (_("%(count)d daerah asal"), self.regions),
+            )
+            if count
+        ]
+        return _("Tidak dipakai: %(parts)s.") % {"parts": ", ".join(parts)}
 
 
 @dataclass(frozen=True)
@@ -135,7 +191,7 @@ def mapping_warnings(mapping: dict[str, str]) -> list[str]:
     numbers = fields & {"nik", "family_card_number", "travel_document_number", "phones",
                         "phone_id", "phone_my", "kin_phone"}  # fmt: skip
     warnings = []
-    if not numbers and "birth_date" not in fields:
+    if not numbers and not fields & {"birth_date", "age"}:
         warnings.append(
             _(
                 "Peringatan: tanpa tanggal lahir dan tanpa nomor identitas atau telepon, "
@@ -179,17 +235,30 @@ def _split(text: str) -> list[str]:
 
 
 def csv_records(
-    path: Path, mapping: dict[str, str], *, warn: Progress | None = None
+    path: Path,
+    mapping: dict[str, str],
+    *,
+    warn: Progress | None = None,
+    left_out: LeftOut | None = None,
 ) -> Iterator[tuple[str, MatchRecord]]:
     """(reference, record) for each data row; the reference is the id column, else "line N".
 
     Reads CSV as spreadsheets write it (UTF-8, UTF-16 or Windows-1252; comma, semicolon or
-    tab). Raises InputError, before anything is written, for a missing or unreadable file, a
-    mapped column the header lacks, or ids that are blank or repeated (all listed by line).
-    A birth date that cannot be read, or that no one living was born on, is left out and
-    counted in a warning: one bad date does not stop a registry's deduplication.
+    tab; a title above the header; "-" for unknown). Raises InputError, before anything is
+    written, for a missing or unreadable file, a mapped column the header lacks, or ids that
+    are blank or repeated (all listed by line). A birth date or an age that cannot be read,
+    or a birth date no one living was born on, is left out and counted in a warning: one bad
+    date does not stop a registry's deduplication. So is an origin that names no known
+    region (`_Origins`). What was left out is also counted in `left_out`, for the run's
+    summary.
     """
-    from pulang.arrivals.manifest import ManifestError, csv_text, plain_letters
+    from pulang.arrivals.manifest import (
+        ManifestError,
+        age_read,
+        csv_text,
+        is_placeholder,
+        plain_letters,
+    )
 
     if not path.is_file():
         raise InputError(_("Berkas masukan tidak ditemukan: %(path)s") % {"path": path})
@@ -210,13 +279,13 @@ def csv_records(
             _("%(name)s bukan berkas teks CSV: %(error)s") % {"name": path.name, "error": error}
         ) from error
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = next((row for row in reader if any(cell.strip() for cell in row)), None)
-    if header is None:
-        raise InputError(_("%(name)s kosong: tidak ada baris judul kolom.") % {"name": path.name})
-    positions = _header_positions(header)
     wanted = {
         field: [part.strip() for part in column.split("+")] for field, column in mapping.items()
     }
+    header = _header_row(reader, wanted)
+    if header is None:
+        raise InputError(_("%(name)s kosong: tidak ada baris judul kolom.") % {"name": path.name})
+    positions = _header_positions(header)
     _refuse_ambiguous_columns(header, wanted, path.name)
     missing = [part for parts in wanted.values() for part in parts if part not in positions]
     if missing:
@@ -234,15 +303,27 @@ def csv_records(
         )
     problems: list[str] = []
     bad_dates: list[str] = []
+    ages_in_dates = 0
+    bad_ages: list[str] = []
+    today = timezone.localdate()
     shortened: list[str] = []
     seen: dict[str, int] = {}
+    origins = _Origins()
     rows_read = 0
     for row in reader:
         line = reader.line_num
+        cells = {
+            part: row[index].strip() if (index := positions[part]) < len(row) else ""
+            for parts in wanted.values()
+            for part in parts
+        }
         values = {
+            # "-", "tidak diketahui": nothing is known, which is not a value to check
             field: " ".join(
-                row[positions[part]].strip() for part in parts if positions[part] < len(row)
-            ).strip()
+                cells[part]
+                for part in parts
+                if cells[part] and (field == "id" or not is_placeholder(cells[part]))
+            )
             for field, parts in wanted.items()
         }
         if not any(values.values()):
@@ -261,9 +342,15 @@ def csv_records(
             else f"baris {line}"  # an id in the output file: the same in every language
         )
         if not reference:
+            # what the line holds: often a total or a signature under the list ("Jumlah")
+            held = ", ".join(cell.strip() for cell in row if cell.strip())
             problems.append(
-                _("baris %(line)d: kolom id “%(column)s” kosong")
-                % {"line": line, "column": mapping["id"]}
+                _("baris %(line)d: kolom id “%(column)s” kosong (isi baris: “%(held)s”)")
+                % {
+                    "line": line,
+                    "column": mapping["id"],
+                    "held": held if len(held) <= 60 else held[:59] + "…",
+                }
             )
         elif reference in seen:
             problems.append(
@@ -278,11 +365,22 @@ def csv_records(
             bad_dates.append(
                 _("baris %(line)d: “%(value)s”") % {"line": line, "value": values["birth_date"]}
             )
+            ages_in_dates += age_read(values["birth_date"], today) is not None
             birth, year_only = None, False
+        if birth is None and values.get("age"):
+            # "27", "27 th", "8 bln": a birth year estimated as the manifest import does
+            if (reading := age_read(values["age"], today)) is not None:
+                birth, year_only = date(reading[1], 1, 1), True
+            else:
+                bad_ages.append(
+                    _("baris %(line)d: “%(value)s”") % {"line": line, "value": values["age"]}
+                )
         if values.get("birth_year_only", "").lower() in _TRUE:
             year_only = True
         phones = [values.get("phone_id", ""), values.get("phone_my", "")]
         phones += _split(values.get("phones", ""))
+        origin = values.get("origin_region_code", "")
+        origin_code = origins.code(origin, line) if origin else ""
         if not problems:  # streamed on while all is well; a problem stops it below
             yield (
                 reference,
@@ -300,7 +398,7 @@ def csv_records(
                     travel_document_number=values.get("travel_document_number", ""),
                     phones=tuple(phone for phone in phones if phone),
                     kin_phones=tuple(_split(values.get("kin_phone", ""))),
-                    origin_region_code=values.get("origin_region_code", ""),
+                    origin_region_code=origin_code,
                 ),
             )
     if not rows_read:
@@ -330,6 +428,13 @@ def csv_records(
             % {"count": len(shortened)}
             + _first(shortened, 10, "; ")
         )
+    if left_out is not None:
+        left_out.birth_dates += len(bad_dates)
+        left_out.ages += len(bad_ages)
+        left_out.numbers += len(shortened)
+        left_out.regions += sum(map(len, origins.unknown.values()))
+    if origins.unknown and warn is not None:
+        warn(origins.warning(mapping["origin_region_code"]))
     if bad_dates and warn is not None:
         warn(
             _(
@@ -339,7 +444,91 @@ def csv_records(
             )
             % {"count": len(bad_dates)}
             + _first(bad_dates, 10, "; ")
+            + (
+                _(
+                    ". %(count)d di antaranya tampak seperti umur: petakan kolom umur sebagai "
+                    "age=%(column)s."
+                )
+                % {"count": ages_in_dates, "column": mapping["birth_date"]}
+                if ages_in_dates and "age" not in mapping
+                else ""
+            )
         )
+    if bad_ages and warn is not None:
+        warn(
+            _(
+                "%(count)d umur tidak terbaca dan tidak dipakai (yang terbaca: 27, 27 th, "
+                "Umur 27, atau 8 bln untuk bayi): "
+            )
+            % {"count": len(bad_ages)}
+            + _first(bad_ages, 10, "; ")
+        )
+
+
+class _Origins:
+    """An origin column's values as region codes: a code as written, a name as the manifest
+    import reads a home town ("Kab. Indramayu", "LOTIM", "KOTA SURABAYA", "Jawa Barat":
+    `regions.lookup.region_named`). The regions are read once, at the first value. A value
+    that names no known region (a misspelling, a postcode, another country's state) is not
+    used, and is kept with its lines to be told."""
+
+    def __init__(self) -> None:
+        self.lookup: RegionLookup | None = None
+        self.codes: dict[str, str | None] = {}  # lists repeat their home towns
+        self.unknown: dict[str, list[int]] = {}
+
+    def code(self, text: str, line: int) -> str:
+        if text not in self.codes:
+            self.codes[text] = self._read(text)
+        code = self.codes[text]
+        if code is None:
+            self.unknown.setdefault(text, []).append(line)
+        return code or ""
+
+    def _read(self, text: str) -> str | None:
+        if self.lookup is None:
+            self.lookup = _region_lookup()
+        lookup = self.lookup
+        code = region_code(text)
+        if not lookup.loaded:  # a code is still a code; a name cannot be read
+            return code
+        if code is not None:
+            return code if lookup.knows(code) else None
+        region = region_named(text, lookup)
+        return region.code if region is not None else None
+
+    def warning(self, column: str) -> str:
+        """The values not used, most frequent first: “nsw” (4 baris, pertama baris 2)."""
+        count = sum(map(len, self.unknown.values()))
+        named = [
+            _("“%(value)s” (baris %(line)d)") % {"value": value, "line": lines[0]}
+            if len(lines) == 1
+            else _("“%(value)s” (%(count)d baris, pertama baris %(line)d)")
+            % {"value": value, "count": len(lines), "line": lines[0]}
+            for value, lines in sorted(self.unknown.items(), key=lambda item: -len(item[1]))
+        ]
+        if self.lookup is not None and not self.lookup.loaded:
+            message = _(
+                "Daftar wilayah belum dimuat, jadi %(count)d daerah asal di kolom “%(column)s” "
+                "yang bukan kode wilayah tidak dapat dibaca dan tidak dipakai. Muat daftarnya "
+                "dengan `pulang load-regions`, lalu jalankan lagi: "
+            )
+        else:
+            message = _(
+                "%(count)d daerah asal di kolom “%(column)s” tidak ditemukan dalam daftar "
+                "wilayah dan tidak dipakai; periksa ejaannya, atau tulis kode Kemendagri "
+                "(misalnya 32.12 untuk Kabupaten Indramayu): "
+            )
+        return message % {"count": count, "column": column} + _first(named, 10, "; ")
+
+
+def _region_lookup() -> RegionLookup:
+    """The regions, read once for the file; none when the database has no region table yet
+    (a fresh install reading someone's CSV before `pulang setup`)."""
+    try:
+        return RegionLookup.load()
+    except DatabaseError:
+        return RegionLookup(regencies=[], districts=set())
 
 
 def _first(items: list[str], limit: int, separator: str) -> str:
@@ -348,6 +537,25 @@ def _first(items: list[str], limit: int, separator: str) -> str:
     return separator.join(items[:limit]) + (
         _(" (dan %(count)d lainnya)") % {"count": more} if more > 0 else ""
     )
+
+
+def _header_row(reader: Iterator[list[str]], wanted: dict[str, list[str]]) -> list[str] | None:
+    """The header: the first row, among the first that hold anything, that names every
+    mapped column. A title and a period exported above it ("DAFTAR PENGHUNI SHELTER",
+    "Periode Januari 2025") are passed over, as the manifest import passes them. Without
+    such a row, the first row that holds anything (whose columns the error then lists)."""
+    from pulang.arrivals.manifest import HEADER_SEARCH_ROWS
+
+    parts = [part for columns in wanted.values() for part in columns]
+    first: list[str] | None = None
+    for searched, row in enumerate(row for row in reader if any(cell.strip() for cell in row)):
+        first = first or row
+        positions = _header_positions(row)
+        if all(part in positions for part in parts):
+            return row
+        if searched + 1 >= HEADER_SEARCH_ROWS:
+            break
+    return first
 
 
 def _header_positions(header: list[str]) -> dict[str, int]:

@@ -454,16 +454,6 @@ def test_a_short_regency_name_in_the_home_town_is_found(worker, origin, home):  
     assert record.preview["rows"][0]["values"]["origin_region"] == home
 
 
-def test_every_short_regency_name_is_the_regency_the_region_data_names():
-    from pulang.arrivals.services import _REGENCY_SHORT, _bare
-    from pulang.regions.loader import _rows, data_dir, format_code
-
-    names = {format_code(row["id"]): row["name"] for row in _rows(data_dir() / "regencies.csv.gz")}
-    for word, (code, name) in _REGENCY_SHORT.items():
-        assert names[code] == f"Kabupaten {name}", word
-        assert word not in {_bare(other) for other in names.values()}, word  # never a real name
-
-
 def test_a_name_both_a_regency_and_a_city_have_is_taken_as_the_regency_and_said(worker):  # noqa: F811
     nusa_tenggara()
     record, _ = preview(

@@ -1,6 +1,7 @@
 """`pulang match-persons`: pairs and clusters from a CSV file or the registry, clear errors."""
 
 import csv
+import re
 from datetime import date
 from pathlib import Path
 
@@ -9,6 +10,10 @@ from django.core.management import CommandError, call_command
 
 from pulang.audit.models import AuditEvent
 from pulang.people.tests.factories import PersonFactory
+from pulang.regions.tests.factories import regions
+
+# The origin column is read against the region list, from the database.
+pytestmark = pytest.mark.django_db
 
 # A manifest as a shelter might keep it: its own headers, ';' separated, dd/mm/yyyy dates.
 MANIFEST = """\
@@ -218,7 +223,6 @@ def test_a_missing_file_and_missing_columns_are_refused(tmp_path):
         run("--output", str(output), "--threshold", "80")
 
 
-@pytest.mark.django_db
 def test_the_registry_is_deduplicated_by_person_id_and_the_export_audited(tmp_path):
     first = PersonFactory(
         full_name="Siti Aminah binti Abdullah", sex="F", birth_date=date(1990, 3, 12),
@@ -328,3 +332,233 @@ def test_a_common_name_agrees_on_less_than_a_rare_one(tmp_path, monkeypatch):
     pairs = {(row["id_l"], row["id_r"]) for row in read(output)}
     assert ("K1", "K2") in pairs
     assert not [pair for pair in pairs if pair[0][0] in "RW"], sorted(pairs)[:5]
+
+
+# One person each, listed twice: once with the home town as a name, once as a code.
+HOME_TOWNS = """\
+No;Nama;JK;Tgl Lahir;Asal
+A1;Siti Aminah;P;12/03/1990;{a1}
+A2;Siti Aminah;P;1990;{a2}
+B1;Muhammad Rizki;L;05/11/1988;{b1}
+B2;Muhammad Rizky;L;1988;{b2}
+C1;Wayan Suparta;L;17/07/1984;{c1}
+C2;Wayan Suparta;L;1984;{c2}
+D1;Dewi Lestari;P;02/08/1995;{d1}
+D2;Dewi Lestari;P;1995;{d2}
+"""
+AS_CODES = {
+    "a1": "32.12", "a2": "32.12", "b1": "52.03", "b2": "52.03",
+    "c1": "35.78", "c2": "35.78", "d1": "32", "d2": "32",
+}  # fmt: skip
+AS_NAMES = {
+    "a1": "Kab. Indramayu", "a2": "32.12", "b1": "LOTIM", "b2": "Lombok Timur, NTB",
+    "c1": "KOTA SURABAYA", "c2": "3578", "d1": "Jawa Barat", "d2": "Prov. Jawa Barat",
+}  # fmt: skip
+
+
+def home_regions() -> None:
+    regions(
+        ("32", "Jawa Barat"),
+        ("32.12", "Kabupaten Indramayu"),
+        ("35", "Jawa Timur"),
+        ("35.78", "Kota Surabaya"),
+        ("52", "Nusa Tenggara Barat"),
+        ("52.03", "Kabupaten Lombok Timur"),
+    )
+
+
+def weights(tmp_path: Path, towns: dict[str, str], columns: str) -> dict[tuple[str, str], str]:
+    source = tmp_path / "towns.csv"
+    source.write_text(HOME_TOWNS.format(**towns), encoding="utf-8")
+    output = tmp_path / "pairs.csv"
+    run("--input", str(source), "--columns", columns, "--output", str(output),
+        "--threshold", "0.01")  # fmt: skip
+    return {(row["id_l"], row["id_r"]): row["match_weight"] for row in read(output)}
+
+
+def test_home_towns_written_as_names_count_as_their_region_codes(tmp_path, capsys):
+    """An NGO's list says "Kab. Indramayu", "LOTIM", "KOTA SURABAYA", "Jawa Barat" where a
+    registry has 32.12, 52.03, 35.78, 32: read as the manifest import reads them, each pair
+    agrees on its home region exactly as if both had the code, and a regency more than
+    without it (the model compares regencies: a province alone weighs nothing either way)."""
+    home_regions()
+    columns = "id=No,full_name=Nama,sex=JK,birth_date=Tgl Lahir"
+
+    by_code = weights(tmp_path, AS_CODES, columns + ",origin_region_code=Asal")
+    by_name = weights(tmp_path, AS_NAMES, columns + ",origin_region_code=Asal")
+    without = weights(tmp_path, AS_CODES, columns)
+
+    pairs = [("A1", "A2"), ("B1", "B2"), ("C1", "C2"), ("D1", "D2")]
+    assert [by_name[pair] for pair in pairs] == [by_code[pair] for pair in pairs]
+    assert all(float(by_name[pair]) > float(without[pair]) for pair in pairs[:3])
+    said = capsys.readouterr()
+    assert "daerah asal" not in said.err and "Tidak dipakai" not in said.out
+
+
+def test_home_towns_that_name_no_region_are_counted_and_told(tmp_path, capsys):
+    """A misspelt regency, an Australian postcode and state (FEBRL's columns) are not a
+    region: they are left out, and the run says which, where, and how many."""
+    home_regions()
+    towns = {**AS_NAMES, "a1": "Lombk Timur", "b1": "4223", "c1": "nsw", "d1": "nsw"}
+
+    by_name = weights(tmp_path, towns, "id=No,full_name=Nama,sex=JK,birth_date=Tgl Lahir,"
+                      "origin_region_code=Asal")  # fmt: skip
+
+    said = capsys.readouterr()
+    assert "4 daerah asal di kolom “Asal” tidak ditemukan dalam daftar wilayah" in said.err
+    assert "“nsw” (2 baris, pertama baris 6); “Lombk Timur” (baris 2); “4223” (baris 4)" in (
+        said.err
+    )
+    assert "Tidak dipakai: 4 daerah asal." in said.out
+    assert ("A1", "A2") in by_name, "the rest of the row is still matched"
+
+
+def test_without_the_region_list_codes_are_read_and_names_said_to_need_it(tmp_path, capsys):
+    by_name = weights(tmp_path, AS_NAMES, "id=No,full_name=Nama,sex=JK,birth_date=Tgl Lahir,"
+                      "origin_region_code=Asal")  # fmt: skip
+
+    said = capsys.readouterr()
+    assert "Daftar wilayah belum dimuat, jadi 6 daerah asal di kolom “Asal”" in said.err
+    assert "`pulang load-regions`" in said.err
+    assert "Tidak dipakai: 6 daerah asal." in said.out
+    assert ("A1", "A2") in by_name
+
+
+# An NGO's shelter list: age instead of birth date, home town as written, "-" for unknown.
+SHELTER = """\
+No,Nama,L/P,Umur,Asal
+1,Siti Aminah,P,27,Kab. Indramayu
+2,SITI AMINAH,P,27 th,Indramayu
+3,Nur Hasanah,P,19,Cianjur
+4,Nur Hasanah,P,45,Kab Cianjur
+5,Rina,P,dewasa,-
+6,Ahmad,L,-,Jawa Barat
+"""
+
+
+@pytest.fixture
+def shelter(tmp_path: Path) -> Path:
+    regions(
+        ("32", "Jawa Barat"),
+        ("32.03", "Kabupaten Cianjur"),
+        ("32.12", "Kabupaten Indramayu"),
+    )
+    path = tmp_path / "shelter.csv"
+    path.write_text(SHELTER, encoding="utf-8")
+    return path
+
+
+def test_an_age_column_is_read_as_an_estimated_birth_year(shelter, tmp_path, capsys):
+    """Nur Hasanah, 19, and Nur Hasanah, 45, from Cianjur are a daughter and her mother,
+    not one person listed twice; Siti Aminah, 27 and "27 th", is one. An age that says no
+    number is told; "-" is no age and no home town, and nothing to tell."""
+    output = tmp_path / "pairs.csv"
+    without_age = tmp_path / "without.csv"
+    columns = "id=No,full_name=Nama,sex=L/P,origin_region_code=Asal"
+
+    run("--input", str(shelter), "--columns", columns, "--output", str(without_age))
+    run("--input", str(shelter), "--columns", columns + ",age=Umur", "--output", str(output))
+
+    assert {(row["id_l"], row["id_r"]) for row in read(without_age)} == {("1", "2"), ("3", "4")}
+    assert [(row["id_l"], row["id_r"]) for row in read(output)] == [("1", "2")]
+    said = capsys.readouterr()
+    assert "1 umur tidak terbaca dan tidak dipakai" in said.err
+    assert "baris 6: “dewasa”" in said.err
+    assert "daerah asal" not in said.err and "“-”" not in said.err
+    assert "Tidak dipakai: 1 umur." in said.out
+
+
+def test_ages_in_the_birth_date_column_are_said_to_be_ages(shelter, tmp_path, capsys):
+    run("--input", str(shelter), "--columns", "id=No,full_name=Nama,birth_date=Umur",
+        "--output", str(tmp_path / "pairs.csv"))  # fmt: skip
+
+    said = capsys.readouterr().err
+    assert "5 tanggal lahir tidak terbaca" in said
+    assert "4 di antaranya tampak seperti umur: petakan kolom umur sebagai age=Umur." in said
+
+
+def test_a_title_above_the_header_is_passed_over_and_a_total_below_shown(tmp_path):
+    """Exported from a spreadsheet: a title and a period above the header, a total and a
+    signature under the people. The header is found; the lines without an id are refused
+    showing what they hold, so that one sees they are not people."""
+    source = tmp_path / "shelter.csv"
+    source.write_text(
+        "DAFTAR PENERIMA MANFAAT SHELTER,,,,\nPeriode Januari 2025,,,,\n,,,,\n"
+        + SHELTER
+        + ",Jumlah: 6 orang,,,\n,,,Petugas,\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "pairs.csv"
+
+    with pytest.raises(CommandError) as error:
+        run("--input", str(source), "--columns", "id=No,full_name=Nama,sex=L/P,age=Umur",
+            "--output", str(output))  # fmt: skip
+
+    assert "baris 11: kolom id “No” kosong (isi baris: “Jumlah: 6 orang”)" in str(error.value)
+    assert "baris 12: kolom id “No” kosong (isi baris: “Petugas”)" in str(error.value)
+    run("--input", str(source), "--columns", "full_name=Nama,sex=L/P,age=Umur",
+        "--output", str(output))  # fmt: skip
+    assert [(row["id_l"], row["id_r"]) for row in read(output)] == [("baris 5", "baris 6")]
+
+
+def help_text() -> str:
+    from pulang.matching.management.commands.match_persons import Command
+
+    return Command().create_parser("pulang", "match_persons").format_help()
+
+
+def test_the_help_says_what_each_field_holds_and_how_to_map_them():
+    """Someone with another organisation's list learns from --help alone which field a
+    column goes to: every field on a line of its own with what it holds, in Indonesian."""
+    from pulang.matching.dedupe import CSV_FIELDS
+
+    text = help_text()
+
+    for field in CSV_FIELDS:
+        assert re.search(rf"^  {field} +\w", text, re.MULTILINE), field
+    assert re.search(r"^  phone_id +nomor telepon Indonesia orang itu$", text, re.MULTILINE)
+    assert "phones                  nomor telepon orang itu, negara mana pun" in text
+    assert "Nama#1 untuk yang pertama,\nNama#2 untuk yang kedua" in text
+    assert "full_name=given_name+surname" in text
+    assert all(len(line) <= 79 for line in text.splitlines() if "--columns" not in line)
+
+
+def test_the_help_in_english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        text = help_text()
+
+    assert re.search(r"^  phone_id +the person's Indonesian phone number$", text, re.MULTILINE)
+    assert all(len(line) <= 79 for line in text.splitlines() if "--columns" not in line)
+
+
+@pytest.mark.parametrize(
+    ("header", "rows", "example"),
+    [
+        (
+            "No,Nama,L/P,Umur,Asal",
+            ["1,Siti Aminah,P,27,Indramayu", "2,SITI AMINAH,P,27 th,Kab. Indramayu"],
+            0,
+        ),
+        (
+            "rec_id, given_name, surname, date_of_birth, soc_sec_id",
+            ["rec-1-org, siti, aminah, 19900312, 5304218",
+             "rec-1-dup-0, siti, aminh, 19900312, 5304218"],
+            1,
+        ),
+    ],
+)  # fmt: skip
+def test_each_example_of_the_help_runs_on_a_list_of_its_shape(tmp_path, header, rows, example):
+    from pulang.matching.dedupe import MAPPING_EXAMPLES
+
+    mapping = MAPPING_EXAMPLES[example]
+    assert f'--columns "{mapping}"' in help_text()
+    regions(("32", "Jawa Barat"), ("32.12", "Kabupaten Indramayu"))
+    source = tmp_path / "list.csv"
+    source.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    output = tmp_path / "pairs.csv"
+
+    run("--input", str(source), "--columns", mapping, "--output", str(output))
+
+    assert len(read(output)) == 1

@@ -1,16 +1,25 @@
+import argparse
 import sys
+import textwrap
 import time
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import (
+    BaseCommand,
+    CommandError,
+    CommandParser,
+    DjangoHelpFormatter,
+)
 from django.utils.translation import gettext as _
 
 from pulang.audit.models import AuditEvent
 from pulang.audit.services import audit_record
 from pulang.matching.dedupe import (
-    CSV_FIELDS,
+    FIELD_MEANINGS,
+    MAPPING_EXAMPLES,
     InputError,
+    LeftOut,
     csv_records,
     dedupe,
     mapping_warnings,
@@ -19,6 +28,54 @@ from pulang.matching.dedupe import (
 )
 from pulang.matching.model import ModelMissing
 from pulang.matching.services import duplicate_candidates_store
+
+# Wide enough for the field list, narrow enough for an 80-column terminal.
+HELP_WIDTH = 79
+
+
+class _HelpFormatter(DjangoHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Django's order of options, with the description and the field list kept as laid out
+    here (argparse would run the list's lines together)."""
+
+
+def mapping_help() -> str:
+    """The fields a column can be mapped to, one a line with what it holds, and examples."""
+    indent = " " * (2 + max(map(len, FIELD_MEANINGS)) + 2)
+    lines = [_("Field untuk --columns (field=Kolom), dan isinya:")]
+    for field, meaning in FIELD_MEANINGS.items():
+        lines.append(
+            textwrap.fill(
+                str(meaning),
+                HELP_WIDTH,
+                initial_indent=f"  {field}".ljust(len(indent)),
+                subsequent_indent=indent,
+            )
+        )
+    lines += [
+        "",
+        textwrap.fill(
+            _(
+                "Beberapa kolom untuk satu field digabung dengan +, dibaca dengan spasi di "
+                "antaranya (full_name=given_name+surname). Nama kolom yang muncul lebih dari "
+                "sekali di baris judul disebut dengan urutannya: Nama#1 untuk yang pertama, "
+                "Nama#2 untuk yang kedua. Isian seperti “-” atau “tidak diketahui” dianggap "
+                "kosong."
+            ),
+            HELP_WIDTH,
+        ),
+    ]
+    shapes = (
+        ("penghuni.csv", _("Contoh, daftar penghuni LSM dengan kolom No, Nama, L/P, Umur, Asal:")),
+        ("febrl.csv", _("Contoh, data uji FEBRL (rec_id, given_name, surname, date_of_birth, …):")),
+    )
+    for (name, shape), mapping in zip(shapes, MAPPING_EXAMPLES, strict=True):
+        lines += [
+            "",
+            shape,
+            f"  pulang match-persons --input {name} --output pasangan.csv \\",
+            f'    --columns "{mapping}"',
+        ]
+    return "\n".join(lines)
 
 
 class Command(BaseCommand):
@@ -31,6 +88,14 @@ class Command(BaseCommand):
             "atau berkas CSV yang diberikan dengan --input dan --columns."
         )
 
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        # as it is typed: `pulang match-persons`
+        parser = super().create_parser(prog_name, subcommand.replace("_", "-"), **kwargs)
+        parser.description = textwrap.fill(self.help, HELP_WIDTH)
+        parser.epilog = mapping_help()
+        return parser
+
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--input", type=Path, help=_("Berkas CSV yang diperiksa, sebagai ganti registri")
@@ -39,14 +104,11 @@ class Command(BaseCommand):
             "--columns",
             help=_(
                 "Dengan --input: kolom CSV mana berisi field apa, sebagai pasangan field=Kolom "
-                "dipisah koma, misalnya 'id=No,full_name=Nama,birth_date=Tgl Lahir'. Field: "
-                "%(fields)s. Gabungkan kolom dengan +, misalnya 'full_name=given_name+surname'. "
-                "Tanggal: yyyy-mm-dd, dd/mm/yyyy, yyyymmdd, angka tanggal Excel atau tahun; "
-                "selain itu tidak dipakai, dengan peringatan. Daftar (telepon, alias) dipisah "
-                "dengan ; / atau |. Berkas boleh UTF-8, UTF-16 atau Windows-1252, dengan koma, "
-                "titik koma atau tab di antara kolom."
-            )
-            % {"fields": ", ".join(CSV_FIELDS)},
+                "dipisah koma, misalnya 'id=No,full_name=Nama,birth_date=Tgl Lahir'; field dan "
+                "isinya ada di bawah. Isian yang tidak terbaca tidak dipakai, dengan peringatan. "
+                "Berkas boleh UTF-8, UTF-16 atau Windows-1252, dengan koma, titik koma atau tab "
+                "di antara kolom."
+            ),
         )
         parser.add_argument(
             "--output", type=Path, required=True, help=_("Berkas CSV pasangan yang ditulis")
@@ -68,6 +130,7 @@ class Command(BaseCommand):
         output: Path = options["output"]
         started = time.monotonic()
         self.verbosity = options["verbosity"]
+        left_out = LeftOut()
         if output.is_dir():
             raise CommandError(
                 _("--output %(path)s adalah folder; sebutkan berkas, misalnya pasangan.csv.")
@@ -94,7 +157,7 @@ class Command(BaseCommand):
                     )
                 for warning in mapping_warnings(mapping):
                     self._say(warning)
-                records = csv_records(source, mapping, warn=self._say)
+                records = csv_records(source, mapping, warn=self._say, left_out=left_out)
             else:
                 if options["columns"]:
                     raise InputError(_("--columns hanya berlaku dengan --input."))
@@ -126,6 +189,8 @@ class Command(BaseCommand):
                 "output": summary.output,
                 "seconds": time.monotonic() - started,
             }
+            # said here too: the warnings that list them by line may have scrolled away
+            + (" " + left_out.summary() if left_out else "")
         )
 
     def _say(self, message: str) -> None:
