@@ -3,6 +3,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pulang.core.widgets import DateInput
+
 from .models import Case, NeedsAssessment, Screening
 
 
@@ -74,7 +76,7 @@ class NoteForm(forms.Form):
 class TaskForm(forms.Form):
     goal = forms.CharField(label=_("Tujuan"), required=False, max_length=200)
     title = forms.CharField(label=_("Tugas"), max_length=200)
-    due_on = forms.DateField(label=_("Tenggat"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("Tenggat"), widget=DateInput())
 
 
 class CloseForm(forms.Form):
@@ -106,15 +108,9 @@ class CaseFilterForm(forms.Form):
     )
     rombongan = forms.CharField(label=_("Nomor rombongan"), required=False, max_length=40)
     peristiwa = forms.ChoiceField(label=_("Peristiwa"), required=False, choices=EVENTS)
-    dari = forms.DateField(
-        label=_("Dari"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    sampai = forms.DateField(
-        label=_("Sampai"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    per = forms.DateField(
-        label=_("Pada tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    dari = forms.DateField(label=_("Dari"), required=False, widget=DateInput())
+    sampai = forms.DateField(label=_("Sampai"), required=False, widget=DateInput())
+    per = forms.DateField(label=_("Pada tanggal"), required=False, widget=DateInput())
     kembali = forms.ChoiceField(
         label=_("Pernah dideportasi sebelumnya"), required=False, choices=YES_NO
     )
