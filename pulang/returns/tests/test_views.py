@@ -7,6 +7,8 @@ import pytest
 from django.utils import timezone
 
 from pulang.cases.tests.factories import CaseFactory
+from pulang.returns.models import Handover
+from pulang.returns.services import trip_depart, trip_plan
 from pulang.shelters.services import stay_admit
 
 from .helpers import residents_going_home, return_world
@@ -35,3 +37,84 @@ def test_the_dashboard_period_shows_in_its_date_pickers(client, login_verified):
     login_verified(client, world.head)
     page = client.get("/laporan/").text
     assert f'name="dari" value="{date(timezone.localdate().year, 1, 1):%Y-%m-%d}"' in page
+
+
+def departed_trip(world, cases):
+    trip = trip_plan(
+        actor=world.head,
+        shelter=world.shelter,
+        cases=cases,
+        destination="Lombok",
+        transport="ship",
+        escort="Pak Darto",
+        planned_departure=timezone.now(),
+    )
+    return trip_depart(actor=world.head, trip=trip)
+
+
+def test_a_handover_refused_comes_back_with_everything_typed(client, login_verified):
+    """The handover form is the longest on the way home; a refusal used to redirect to an
+    empty one."""
+    world = return_world()
+    first, second = residents_going_home(world, {"52.03": 2})
+    trip = departed_trip(world, [first, second])
+    login_verified(client, world.head)
+    tomorrow = timezone.localtime() + timedelta(days=1)
+
+    response = client.post(
+        f"/pulang/perjalanan/{trip.pk}/serah-terima/",
+        {
+            "group": "g0",
+            "g0-case": [first.pk],
+            "g0-receiver_kind": "regional_social_office",
+            "g0-receiver_name": "Lalu Ahmad",
+            "g0-receiver_relation": "Kepala Seksi",
+            "g0-receiver_document": "KTP 5203000000000001",
+            "g0-witness_name": "Baiq Nurul",
+            "g0-place": "Kantor Dinas Sosial Lombok Timur",
+            "g0-handed_at": f"{tomorrow:%Y-%m-%dT%H:%M}",
+        },
+    )
+    page = response.text
+    assert "Waktu serah terima tidak boleh di masa depan." in page
+    for typed in ("Lalu Ahmad", "Kepala Seksi", "KTP 5203000000000001", "Baiq Nurul"):
+        assert f'value="{typed}"' in page
+    assert 'value="Kantor Dinas Sosial Lombok Timur"' in page
+    assert f'value="{tomorrow:%Y-%m-%dT%H:%M}"' in page
+    assert f'value="{first.pk}" checked' in page
+    assert f'value="{second.pk}">' in page, "the person left out stays left out"
+    assert not Handover.objects.exists()
+
+    response = client.post(
+        f"/pulang/perjalanan/{trip.pk}/serah-terima/",
+        {"group": "g0", "g0-case": [first.pk], "g0-receiver_name": "Lalu Ahmad"},
+    )
+    assert "Lengkapi data penerima" in response.text
+    assert 'value="Lalu Ahmad"' in response.text
+
+
+def test_a_leg_without_its_start_keeps_where_it_goes(client, login_verified):
+    world = return_world()
+    cases = residents_going_home(world, {"52.03": 1})
+    trip = trip_plan(
+        actor=world.head,
+        shelter=world.shelter,
+        cases=cases,
+        destination="Lombok",
+        transport="ship",
+        escort="Pak Darto",
+        planned_departure=timezone.now(),
+    )
+    login_verified(client, world.head)
+    page = client.post(
+        f"/pulang/perjalanan/{trip.pk}/ruas/", {"destination": "Lembar", "transport": "ship"}
+    ).text
+    assert "Isi asal, tujuan dan moda ruas perjalanan." in page
+    assert 'value="Lembar"' in page
+    response = client.post(
+        f"/pulang/perjalanan/{trip.pk}/ruas/",
+        {"origin": "Tanjung Priok", "destination": "Lembar", "transport": "ship"},
+        follow=True,
+    )
+    assert "Ruas perjalanan ditambahkan." in response.text
+    assert "Tanjung Priok → Lembar" in response.text
