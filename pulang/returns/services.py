@@ -298,6 +298,11 @@ def handover_record(
         raise CaseError(_("Pilih orang yang diserahterimakan."))
     if handed_at > timezone.now() + timedelta(minutes=5):
         raise CaseError(_("Waktu serah terima tidak boleh di masa depan."))
+    if trip is not None and trip.departed_at is not None and handed_at < trip.departed_at:
+        raise CaseError(
+            _("Waktu serah terima tidak boleh sebelum perjalanan berangkat (%(when)s).")
+            % {"when": f"{timezone.localtime(trip.departed_at):%d/%m/%Y %H:%M}"}
+        )
     with transaction.atomic():
         Shelter.objects.select_for_update().get(pk=shelter.pk)  # orders the numbering
         cases = list(

@@ -223,3 +223,17 @@ def test_handover_needs_its_parties():
             witness_name=" ",
         )
     assert not Handover.objects.exists()
+
+
+def test_a_handover_cannot_be_dated_before_its_trip_left():
+    """A handover typed as 24/12/2019 for a trip that left today was accepted, numbered in
+    2019's series, and the receiving office's follow-ups were all years overdue."""
+    world = return_world()
+    cases = residents_going_home(world, {"52.03": 1})
+    trip = trip_depart(actor=world.head, trip=plan_trip(world, cases))
+    assert trip.departed_at is not None
+    with pytest.raises(CaseError, match="sebelum perjalanan berangkat"):
+        hand_over(world, cases, trip=trip, handed_at=trip.departed_at - timedelta(days=3))
+    assert not Handover.objects.exists()
+    handover = hand_over(world, cases, trip=trip)
+    assert handover.handed_at >= trip.departed_at
