@@ -9,9 +9,17 @@ from .models import Case, NeedsAssessment, Screening
 
 
 class ScreeningForm(forms.Form):
-    recruitment = forms.ChoiceField(label=_("Cara direkrut"), choices=Screening.Recruitment.choices)
+    # An untouched question records "not known", never the first answer in the list; and
+    # the determination is always a choice made, never a default.
+    recruitment = forms.ChoiceField(
+        label=_("Cara direkrut"),
+        choices=Screening.Recruitment.choices,
+        initial=Screening.Recruitment.UNKNOWN,
+    )
     recruiter_relation = forms.ChoiceField(
-        label=_("Hubungan dengan perekrut"), choices=Screening.RecruiterRelation.choices
+        label=_("Hubungan dengan perekrut"),
+        choices=Screening.RecruiterRelation.choices,
+        initial=Screening.RecruiterRelation.UNKNOWN,
     )
     means_of_control = forms.MultipleChoiceField(
         label=_("Cara pengendalian"),
@@ -25,11 +33,19 @@ class ScreeningForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    sector = forms.ChoiceField(label=_("Sektor pekerjaan"), choices=Screening.Sector.choices)
+    sector = forms.ChoiceField(
+        label=_("Sektor pekerjaan"),
+        choices=Screening.Sector.choices,
+        initial=Screening.Sector.UNKNOWN,
+    )
     country_of_exploitation = forms.CharField(
         label=_("Negara tempat eksploitasi (kode dua huruf)"), max_length=2, initial="MY"
     )
-    determination = forms.ChoiceField(label=_("Penetapan"), choices=Screening.Determination.choices)
+    determination = forms.ChoiceField(
+        label=_("Penetapan"),
+        choices=[("", "—"), *Screening.Determination.choices],
+        error_messages={"required": _("Pilih penetapannya.")},
+    )
     account = forms.CharField(
         label=_("Keterangan"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )

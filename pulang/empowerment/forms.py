@@ -29,7 +29,11 @@ class EnrolForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    reached = forms.ChoiceField(label=_("Berhasil dihubungi?"), choices=YES_NO[1:])
+    reached = forms.ChoiceField(
+        label=_("Berhasil dihubungi?"),
+        choices=YES_NO,
+        error_messages={"required": _("Pilih ya atau tidak.")},
+    )
     monthly_income = forms.DecimalField(
         label=_("Penghasilan sebulan (Rp)"), required=False, min_value=0, decimal_places=0
     )
