@@ -39,3 +39,26 @@ def test_whether_the_person_was_reached_is_asked_not_assumed(client, login_verif
     assert response.status_code == 302
     followup.refresh_from_db()
     assert followup.done_at is not None and followup.reached is False
+
+
+def test_the_officer_records_what_became_of_the_person_on_the_case_page(client, login_verified):
+    """The outcome had a page to receive it and no form that sent it: nobody could record
+    that a person had become economically independent."""
+    world = sharing_world()
+    accepted(world)
+    login_verified(client, world.officer)
+    url = f"/kasus/{world.case.pk}/"
+    page = client.get(url).text
+    assert 'data-testid="outcome-form"' in page
+
+    response = client.post(
+        f"/tindak-lanjut/kasus/{world.case.pk}/hasil/",
+        {"outcome": "independent", "evidence": "Warung kelontong berjalan, 3 bulan"},
+        follow=True,
+    )
+    assert "Hasil akhir dicatat." in response.text
+    assert "Mandiri secara ekonomi" in response.text
+    assert 'value="Warung kelontong berjalan, 3 bulan"' in response.text, "shown to correct"
+
+    login_verified(client, world.worker)
+    assert 'data-testid="outcome-form"' not in client.get(url).text, "the shelter does not"
