@@ -69,3 +69,32 @@ def test_the_same_consent_twice_is_refused_so_one_withdrawal_ends_it(client, log
     assert not Consent.objects.live().exists(), "one withdrawal ends it"
     assert client.post(url, given).status_code == 302, "given again after a withdrawal"
     assert Consent.objects.live().count() == 1
+
+
+def test_a_grant_reads_with_its_thousands_grouped(client, login_verified):
+    from decimal import Decimal
+
+    from pulang.empowerment.services import enrol
+    from pulang.sharing.services import referral_accept
+
+    world = sharing_world()
+    consent_record(
+        actor=world.worker,
+        person=world.case.person,
+        purpose="empowerment",
+        basis="consent",
+        given_by="Siti",
+    )
+    referral = referral_send(
+        actor=world.worker, case=world.case, to_agency=world.unit, purpose="empowerment"
+    )
+    referral_accept(actor=world.officer, referral=referral)
+    enrol(
+        actor=world.officer,
+        programme=world.programme,
+        case=world.case,
+        referral=referral,
+        amount=Decimal("5000000"),
+    )
+    login_verified(client, world.officer)
+    assert "Rp 5.000.000" in client.get(f"/rujukan/{referral.pk}/").text
