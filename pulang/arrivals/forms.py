@@ -3,6 +3,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pulang.core.widgets import DateTimeInput
+
 from .manifest import MAX_FILE_BYTES, TEMPLATE_COLUMNS, column_hint
 from .models import ArrivalBatch
 
@@ -37,7 +39,7 @@ class BatchForm(forms.ModelForm):
             "escort",
             "expected_count",
         ]
-        widgets = {"arrived_at": forms.DateTimeInput(attrs={"type": "datetime-local"})}
+        widgets = {"arrived_at": DateTimeInput()}
 
     deporting_country = forms.CharField(
         label=_("Negara yang mendeportasi"),

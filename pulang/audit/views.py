@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pulang.access.http import declare
 from pulang.access.roles import Capability
+from pulang.core.widgets import DateInput
 
 from .models import AuditEvent
 from .selectors import audit_event_search
@@ -21,12 +22,8 @@ class AuditSearchForm(forms.Form):
     )
     object_type = forms.CharField(label=_("Jenis data"), required=False, max_length=60)
     object_id = forms.CharField(label=_("ID data"), required=False, max_length=64)
-    date_from = forms.DateField(
-        label=_("Dari tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("Sampai tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("Dari tanggal"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Sampai tanggal"), required=False, widget=DateInput())
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}

@@ -3,13 +3,23 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pulang.core.widgets import DateInput
+
 from .models import Case, NeedsAssessment, Screening
 
 
 class ScreeningForm(forms.Form):
-    recruitment = forms.ChoiceField(label=_("Cara direkrut"), choices=Screening.Recruitment.choices)
+    # An untouched question records "not known", never the first answer in the list; and
+    # the determination is always a choice made, never a default.
+    recruitment = forms.ChoiceField(
+        label=_("Cara direkrut"),
+        choices=Screening.Recruitment.choices,
+        initial=Screening.Recruitment.UNKNOWN,
+    )
     recruiter_relation = forms.ChoiceField(
-        label=_("Hubungan dengan perekrut"), choices=Screening.RecruiterRelation.choices
+        label=_("Hubungan dengan perekrut"),
+        choices=Screening.RecruiterRelation.choices,
+        initial=Screening.RecruiterRelation.UNKNOWN,
     )
     means_of_control = forms.MultipleChoiceField(
         label=_("Cara pengendalian"),
@@ -23,11 +33,19 @@ class ScreeningForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    sector = forms.ChoiceField(label=_("Sektor pekerjaan"), choices=Screening.Sector.choices)
+    sector = forms.ChoiceField(
+        label=_("Sektor pekerjaan"),
+        choices=Screening.Sector.choices,
+        initial=Screening.Sector.UNKNOWN,
+    )
     country_of_exploitation = forms.CharField(
         label=_("Negara tempat eksploitasi (kode dua huruf)"), max_length=2, initial="MY"
     )
-    determination = forms.ChoiceField(label=_("Penetapan"), choices=Screening.Determination.choices)
+    determination = forms.ChoiceField(
+        label=_("Penetapan"),
+        choices=[("", "—"), *Screening.Determination.choices],
+        error_messages={"required": _("Pilih penetapannya.")},
+    )
     account = forms.CharField(
         label=_("Keterangan"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -74,7 +92,7 @@ class NoteForm(forms.Form):
 class TaskForm(forms.Form):
     goal = forms.CharField(label=_("Tujuan"), required=False, max_length=200)
     title = forms.CharField(label=_("Tugas"), max_length=200)
-    due_on = forms.DateField(label=_("Tenggat"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("Tenggat"), widget=DateInput())
 
 
 class CloseForm(forms.Form):
@@ -106,15 +124,9 @@ class CaseFilterForm(forms.Form):
     )
     rombongan = forms.CharField(label=_("Nomor rombongan"), required=False, max_length=40)
     peristiwa = forms.ChoiceField(label=_("Peristiwa"), required=False, choices=EVENTS)
-    dari = forms.DateField(
-        label=_("Dari"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    sampai = forms.DateField(
-        label=_("Sampai"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    per = forms.DateField(
-        label=_("Pada tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    dari = forms.DateField(label=_("Dari"), required=False, widget=DateInput())
+    sampai = forms.DateField(label=_("Sampai"), required=False, widget=DateInput())
+    per = forms.DateField(label=_("Pada tanggal"), required=False, widget=DateInput())
     kembali = forms.ChoiceField(
         label=_("Pernah dideportasi sebelumnya"), required=False, choices=YES_NO
     )

@@ -82,6 +82,7 @@ def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
     screenings = list(case.screenings.select_related("screened_by", "reviewed_by"))
     user: Any = request.user
     can_sensitive = user.has_capability(Capability.SENSITIVE_VIEW)
+    from pulang.empowerment.forms import OutcomeForm
     from pulang.returns.models import HandoverMember, ReturnPlan
     from pulang.returns.services import waiting_too_long
 
@@ -108,6 +109,9 @@ def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
             "open_tasks": case.tasks.filter(done_at__isnull=True),
             "note_form": NoteForm(),
             "task_form": TaskForm(),
+            "outcome_form": OutcomeForm(
+                initial={"outcome": case.outcome, "evidence": case.outcome_evidence}
+            ),
             "closable": case.status in CLOSABLE,
         },
     )

@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from faker import Faker
 
 from pulang.agencies.models import Agency, Shelter
@@ -344,12 +344,14 @@ def _events(
             groups.setdefault((home.code, _local_day(gone), province), []).append(index)
         else:
             to = "referred" if reason == "referred_hospital" else "left"
+            with translation.override("id"):  # as a discharge writes it (the reason's label)
+                label = str(Stay.DischargeReason(reason).label)
             changes.append(
                 StatusChange(
                     case=case,
                     from_status="in_shelter",
                     to_status=to,
-                    reason=reason,
+                    reason=label,
                     changed_at=gone,
                 )
             )

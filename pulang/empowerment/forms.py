@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pulang.cases.models import Case
+from pulang.core.widgets import DateInput
 
 from .models import FollowUp, Programme
 
@@ -19,9 +20,7 @@ class EnrolForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Jumlah (Rp)"), required=False, min_value=0, max_digits=14, decimal_places=0
     )
-    enrolled_on = forms.DateField(
-        label=_("Tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    enrolled_on = forms.DateField(label=_("Tanggal"), required=False, widget=DateInput())
     note = forms.CharField(label=_("Catatan"), required=False, max_length=300)
 
     def __init__(self, *args: Any, programmes: Any, **kwargs: Any) -> None:
@@ -30,7 +29,11 @@ class EnrolForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    reached = forms.ChoiceField(label=_("Berhasil dihubungi?"), choices=YES_NO[1:])
+    reached = forms.ChoiceField(
+        label=_("Berhasil dihubungi?"),
+        choices=YES_NO,
+        error_messages={"required": _("Pilih ya atau tidak.")},
+    )
     monthly_income = forms.DecimalField(
         label=_("Penghasilan sebulan (Rp)"), required=False, min_value=0, decimal_places=0
     )

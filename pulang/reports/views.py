@@ -19,6 +19,7 @@ from pulang.access.roles import Capability
 from pulang.agencies.models import Shelter
 from pulang.audit.models import AuditEvent
 from pulang.audit.services import audit_record
+from pulang.core.widgets import DateInput
 
 from .documents import monthly_pdf
 from .figures import figure_dates, figures, report_shelters, small_cell_threshold, suppressed
@@ -27,12 +28,12 @@ from .tasks import figures_rollup_task
 
 
 class PeriodForm(forms.Form):
-    dari = forms.DateField(label=_("Dari"), widget=forms.DateInput(attrs={"type": "date"}))
-    sampai = forms.DateField(label=_("Sampai"), widget=forms.DateInput(attrs={"type": "date"}))
+    dari = forms.DateField(label=_("Dari"), widget=DateInput())
+    sampai = forms.DateField(label=_("Sampai"), widget=DateInput())
     per = forms.DateField(
         label=_("Penghuni per tanggal"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     shelter: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Shelter"), required=False, queryset=None, empty_label=_("Semua")

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pulang.core.widgets import DateInput, DateTimeInput
 from pulang.regions.models import Region
 
 from .models import Handover, ReturnPlan, Transport
@@ -31,9 +32,7 @@ class ReturnPlanForm(forms.Form):
     receiver = forms.ChoiceField(label=_("Diterima oleh"), choices=ReturnPlan.Receiver.choices)
     transport = forms.ChoiceField(label=_("Moda transportasi"), choices=Transport.choices)
     escort = forms.CharField(label=_("Pendamping"), required=False, max_length=200)
-    planned_date = forms.DateField(
-        label=_("Rencana tanggal berangkat"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    planned_date = forms.DateField(label=_("Rencana tanggal berangkat"), widget=DateInput())
     fit_to_travel = forms.BooleanField(
         label=_("Layak bepergian (dikonfirmasi petugas kesehatan)"), required=False
     )
@@ -54,9 +53,7 @@ class TripForm(forms.Form):
     )
     transport = forms.ChoiceField(label=_("Moda transportasi"), choices=Transport.choices)
     escort = forms.CharField(label=_("Pendamping"), max_length=200)
-    planned_departure = forms.DateTimeField(
-        label=_("Rencana berangkat"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    planned_departure = forms.DateTimeField(label=_("Rencana berangkat"), widget=DateTimeInput())
 
 
 class LegForm(forms.Form):
@@ -66,7 +63,7 @@ class LegForm(forms.Form):
     departs_at = forms.DateTimeField(
         label=_("Berangkat"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=DateTimeInput(),
     )
 
 
@@ -88,7 +85,7 @@ class HandoverForm(forms.Form):
     handed_at = forms.DateTimeField(
         label=_("Waktu serah terima"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=DateTimeInput(),
         help_text=_("Kosongkan untuk sekarang."),
     )
 

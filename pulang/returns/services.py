@@ -77,6 +77,12 @@ def return_plan_save(
         raise CaseError(_("Pilih daerah tujuan sampai kabupaten/kota atau lebih rinci."))
     if case.status in (S.RETURNED, S.CLOSED, S.DIED):
         raise CaseError(_("Kasus ini sudah selesai; rencana kepulangan tidak dapat diubah."))
+    arrived = timezone.localtime(case.opened_at).date()
+    if planned_date < arrived:
+        raise CaseError(
+            _("Rencana tanggal berangkat tidak boleh sebelum orang ini tiba (%(when)s).")
+            % {"when": f"{arrived:%d/%m/%Y}"}
+        )
     with transaction.atomic():
         plan = ReturnPlan.objects.select_for_update().filter(case=case).first()
         created = plan is None
@@ -150,6 +156,22 @@ def trip_plan(
             problems.append(_("%(name)s tidak tinggal di shelter ini") % {"name": name})
     if problems:
         raise CaseError("; ".join(problems[:10]) + ".")
+    leaves = timezone.localtime(planned_departure).date()
+    late = [
+        stay
+        for stay in Stay.objects.filter(case__in=cases, shelter=shelter, discharged_at__isnull=True)
+        .select_related("case__person")
+        .order_by("case__person__full_name")
+        if timezone.localtime(stay.admitted_at).date() > leaves
+    ]
+    if late:
+        raise CaseError(
+            _("Rencana berangkat %(when)s sebelum diterima di shelter: %(names)s.")
+            % {
+                "when": f"{leaves:%d/%m/%Y}",
+                "names": ", ".join(stay.case.person.full_name for stay in late[:10]),
+            }
+        )
     with transaction.atomic():
         Shelter.objects.select_for_update().get(pk=shelter.pk)  # orders the numbering
         day = timezone.localtime(planned_departure).date()
@@ -298,6 +320,11 @@ def handover_record(
         raise CaseError(_("Pilih orang yang diserahterimakan."))
     if handed_at > timezone.now() + timedelta(minutes=5):
         raise CaseError(_("Waktu serah terima tidak boleh di masa depan."))
+    if trip is not None and trip.departed_at is not None and handed_at < trip.departed_at:
+        raise CaseError(
+            _("Waktu serah terima tidak boleh sebelum perjalanan berangkat (%(when)s).")
+            % {"when": f"{timezone.localtime(trip.departed_at):%d/%m/%Y %H:%M}"}
+        )
     with transaction.atomic():
         Shelter.objects.select_for_update().get(pk=shelter.pk)  # orders the numbering
         cases = list(

@@ -132,7 +132,20 @@ def trip_plan_view(request: HttpRequest, shelter_id: int) -> HttpResponse:
 
 @declare(Capability.PERSON_VIEW)
 def trip_detail_view(request: HttpRequest, trip_id: int) -> HttpResponse:
-    trip = trip_get(request=request, trip_id=trip_id)
+    return _trip_page(request, trip_get(request=request, trip_id=trip_id))
+
+
+def _trip_page(
+    request: HttpRequest,
+    trip: Any,
+    *,
+    leg_form: LegForm | None = None,
+    handover_form: HandoverForm | None = None,
+    chosen: set[str] | None = None,
+) -> HttpResponse:
+    """The trip, its legs and a handover form per destination regency. A form that came back
+    with an error is shown as it was sent (`leg_form`, `handover_form` and the people
+    `chosen` in it), so nothing typed is lost."""
     members = trip_members(trip=trip, user=request.user)
     groups = awaiting_handover(user=request.user, trip=trip) if trip.departed_at else []
     page_disclosure_record(
@@ -141,19 +154,19 @@ def trip_detail_view(request: HttpRequest, trip_id: int) -> HttpResponse:
         summary=f"trip {trip.reference}",
         target=trip,
     )
-    forms = [
-        (
-            group,
-            HandoverForm(
-                prefix=f"g{index}",
-                initial={
-                    "receiver_kind": "regional_social_office" if group.office else "family",
-                    "place": group.office.name if group.office else "",
-                },
-            ),
+    forms = []
+    for index, group in enumerate(groups):
+        form = HandoverForm(
+            prefix=f"g{index}",
+            initial={
+                "receiver_kind": "regional_social_office" if group.office else "family",
+                "place": group.office.name if group.office else "",
+            },
         )
-        for index, group in enumerate(groups)
-    ]
+        if handover_form is not None and handover_form.prefix == form.prefix:
+            form = handover_form
+        picked = chosen if form is handover_form else None
+        forms.append((group, form, picked))
     return render(
         request,
         "returns/trip.html",
@@ -163,7 +176,7 @@ def trip_detail_view(request: HttpRequest, trip_id: int) -> HttpResponse:
             "handover_forms": forms,
             "handovers": handover_list(user=request.user).filter(trip=trip).order_by("handed_at"),
             "members_unseen": trip.members.count() - len(members),
-            "leg_form": LegForm(),
+            "leg_form": leg_form or LegForm(),
         },
     )
 
@@ -177,9 +190,12 @@ def trip_leg_view(request: HttpRequest, trip_id: int) -> HttpResponse:
             trip_leg_add(actor=request.user, trip=trip, **form.cleaned_data)
         except CaseError as error:
             messages.error(request, str(error))
+        else:
+            messages.success(request, _("Ruas perjalanan ditambahkan."))
+            return redirect("returns:trip", trip_id=trip.pk)
     else:
         messages.error(request, _("Isi asal, tujuan dan moda ruas perjalanan."))
-    return redirect("returns:trip", trip_id=trip.pk)
+    return _trip_page(request, trip, leg_form=form)
 
 
 @declare(Capability.STAY_DISCHARGE, methods=("POST",))
@@ -205,7 +221,7 @@ def trip_handover_view(request: HttpRequest, trip_id: int) -> HttpResponse:
     )
     if not form.is_valid():
         messages.error(request, _("Lengkapi data penerima, saksi dan tempat serah terima."))
-        return redirect("returns:trip", trip_id=trip.pk)
+        return _trip_page(request, trip, handover_form=form, chosen=wanted)
     try:
         handover = handover_record(
             actor=request.user,
@@ -216,12 +232,12 @@ def trip_handover_view(request: HttpRequest, trip_id: int) -> HttpResponse:
         )
     except CaseError as error:
         messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("Serah terima %(number)s dicatat untuk %(count)s orang.")
-            % {"number": handover.number, "count": len(cases)},
-        )
+        return _trip_page(request, trip, handover_form=form, chosen=wanted)
+    messages.success(
+        request,
+        _("Serah terima %(number)s dicatat untuk %(count)s orang.")
+        % {"number": handover.number, "count": len(cases)},
+    )
     return redirect("returns:trip", trip_id=trip.pk)
 
 

@@ -66,6 +66,23 @@ def consent_record(
     if not (given_by or "").strip():
         raise CaseError(_("Tuliskan siapa yang memberikan persetujuan."))
     with transaction.atomic():
+        # A second live consent for the same thing let a withdrawal look done while the
+        # other one still allowed referrals; the person's row orders two saves at once.
+        Person.objects.select_for_update().filter(pk=person.pk).first()
+        given = (
+            Consent.objects.live()
+            .filter(person=person, purpose=purpose, basis=basis)
+            .order_by("given_at")
+            .first()
+        )
+        if given is not None:
+            raise CaseError(
+                _("Persetujuan ini sudah tercatat sejak %(when)s, diberikan oleh %(who)s.")
+                % {
+                    "when": f"{timezone.localtime(given.given_at):%d/%m/%Y}",
+                    "who": given.given_by,
+                }
+            )
         consent = Consent.objects.create(
             person=person,
             purpose=purpose,

@@ -6,14 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pulang.agencies.models import Shelter
+from pulang.core.widgets import DateInput, DateTimeInput
 
 from .models import ActivityKind, Provision, Stay
 
 
 class BoardFilterForm(forms.Form):
-    tanggal = forms.DateField(
-        label=_("Tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    tanggal = forms.DateField(label=_("Tanggal"), required=False, widget=DateInput())
     q = forms.CharField(label=_("Cari nama"), required=False, max_length=100)
     tanda = forms.ChoiceField(
         label=_("Tanda"),
@@ -51,7 +50,7 @@ class AdmitForm(forms.Form):
 
 
 class MealRollCallForm(forms.Form):
-    day = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("Tanggal"), widget=DateInput())
     meal = forms.ChoiceField(
         label=_("Makan"),
         choices=[(m.value, m.label) for m in Provision.MEALS],
@@ -66,16 +65,14 @@ class ProvisionForm(forms.Form):
     )
     quantity = forms.IntegerField(label=_("Jumlah"), min_value=1, max_value=1000, initial=1)
     description = forms.CharField(label=_("Keterangan"), required=False, max_length=200)
-    day = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("Tanggal"), widget=DateInput())
 
 
 class SessionForm(forms.Form):
     kind = forms.ModelChoiceField(
         label=_("Kegiatan"), queryset=ActivityKind.objects.filter(is_active=True)
     )
-    starts_at = forms.DateTimeField(
-        label=_("Waktu"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    starts_at = forms.DateTimeField(label=_("Waktu"), widget=DateTimeInput())
     facilitator = forms.CharField(label=_("Fasilitator"), max_length=200)
     note = forms.CharField(label=_("Catatan"), required=False, max_length=500)
 
@@ -99,7 +96,7 @@ class DischargeForm(forms.Form):
     at = forms.DateTimeField(
         label=_("Waktu keluar"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=DateTimeInput(),
         help_text=_("Kosongkan untuk sekarang."),
     )
 

@@ -6,7 +6,7 @@ Each service is atomic and records its audit event. A case's status moves throug
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -186,6 +186,8 @@ def stay_close(
         raise CaseError(_("Orang ini sudah keluar dari shelter."))
     if at < stay.admitted_at:
         raise CaseError(_("Waktu keluar tidak boleh sebelum waktu masuk."))
+    if at > timezone.now() + timedelta(minutes=5):
+        raise CaseError(_("Waktu keluar tidak boleh di masa depan."))
     stay.discharged_at = at
     stay.discharged_by = acting_user(actor)
     stay.discharge_reason = reason

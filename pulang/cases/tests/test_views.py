@@ -154,3 +154,36 @@ def test_a_case_of_another_agency_is_not_exported_even_by_its_id(client, head):
     other = CaseFactory(person__full_name="Rahasia Sekali")
     rows = rows_of_csv(client.get("/kasus/ekspor/", {"format": "csv", "q": "Rahasia"}))
     assert rows[1:] == [] and str(other.pk) not in {row[0] for row in rows}
+
+
+def test_an_untouched_screening_asserts_nothing_and_asks_for_the_determination(
+    client, login_verified
+):
+    """The form used to open on "recruited by an unlicensed agent … confirmed victim": the
+    first answer of each list, saved as the finding by a worker who only clicked save."""
+    from pulang.cases.models import Screening
+
+    worker = UserFactory(roles=["shelter_social_worker"])
+    case = CaseFactory(owning_agency=worker.agency)
+    login_verified(client, worker)
+    url = f"/kasus/{case.pk}/skrining/"
+    form = client.get(url).text
+    for field in ("recruitment", "recruiter_relation", "sector"):
+        assert 'value="unknown" selected' in form.split(f'name="{field}"')[1].split("</select>")[0]
+    assert '<option value="" selected>—</option>' in form.split('name="determination"')[1]
+
+    page = client.post(
+        url,
+        {
+            "recruitment": "unknown",
+            "recruiter_relation": "unknown",
+            "sector": "unknown",
+            "means_of_control": ["withholds_documents"],
+            "country_of_exploitation": "MY",
+            "account": "Paspor ditahan majikan.",
+        },
+    ).text
+    assert "Pilih penetapannya." in page
+    assert 'value="withholds_documents" id="id_means_of_control_2" checked' in page
+    assert "Paspor ditahan majikan." in page
+    assert not Screening.objects.exists()

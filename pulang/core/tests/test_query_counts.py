@@ -61,7 +61,12 @@ from pulang.returns.services import (
     trip_leg_add,
     trip_plan,
 )
-from pulang.sharing.services import consent_record, referral_accept, referral_send
+from pulang.sharing.services import (
+    consent_record,
+    consent_withdraw,
+    referral_accept,
+    referral_send,
+)
 from pulang.shelters.models import ActivityKind, Provision
 from pulang.shelters.services import (
     attendance_mark,
@@ -413,14 +418,17 @@ def more_enrolments(s: Scene, n: int) -> dict[str, Any]:
 
 
 def more_consents(s: Scene, n: int) -> dict[str, Any]:
+    """Consent to follow-up given and withdrawn n times: the page lists the whole history
+    (only one consent for a purpose is live at a time)."""
     for _ in range(n):
-        consent_record(
+        consent = consent_record(
             actor=s.head,
             person=s.case.person,
-            purpose="empowerment",
+            purpose="follow_up",
             basis="consent",
             given_by="Diri",
         )
+        consent_withdraw(actor=s.head, consent=consent)
     return {"case_id": s.case.pk}
 
 
@@ -589,7 +597,7 @@ LISTS: dict[str, Recipe] = {
     "returns:document": Recipe(a_handover, pdf_shows("Uji Baris"), first_download=True),
     "sharing:inbox": Recipe(more_referrals, found(r'<a href="/rujukan/\d+/"'), caller="partner"),
     "sharing:referral": Recipe(more_enrolments, found(r"Program Uji \d+"), caller="partner"),
-    "sharing:consent": Recipe(more_consents, found(r"/rujukan/persetujuan/\d+/tarik/")),
+    "sharing:consent": Recipe(more_consents, found(r"<tr><td>")),
     "empowerment:followups": Recipe(more_followups, found(r'<a href="/tindak-lanjut/\d+/"')),
     "reports:dashboard": Recipe(more_screened, figure("received")),
     "reports:export": Recipe(

@@ -1,5 +1,6 @@
 import json
 import logging
+import re
 
 import pytest
 from django.urls import reverse
@@ -92,3 +93,17 @@ def test_the_home_page_offers_each_role_its_next_steps(client, login_verified):
     body = client.get(reverse("core:home")).text
     assert 'href="/laporan/"' in body
     assert 'href="/kedatangan/baru/"' not in body and 'action="/orang/"' not in body
+
+
+def test_an_office_that_follows_people_up_starts_from_its_follow_ups(client, login_verified):
+    """A regional social office's home page led with "record a batch that just arrived",
+    which it never does; its follow-ups were the last button."""
+    from pulang.access.roles import Role
+
+    for role in (Role.REGIONAL_SOCIAL_OFFICER, Role.MIGRANT_PROTECTION_OFFICER):
+        login_verified(client, UserFactory(roles=[role]))
+        steps = client.get(reverse("core:home")).text.split('data-testid="next-steps"')[1]
+        first = re.search(r'<a class="([^"]*)" href="([^"]*)"', steps)
+        assert first is not None and first.groups() == ("button-link primary", "/tindak-lanjut/")
+        assert 'href="/rujukan/"' in steps
+        assert 'href="/kedatangan/baru/"' not in steps

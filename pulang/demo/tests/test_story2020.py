@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db.models import Q
 
 from pulang.arrivals.models import ArrivalBatch
+from pulang.cases.models import StatusChange
 from pulang.demo.services import demo_load
 from pulang.demo.story2020 import story_2020_load
 from pulang.returns.models import HandoverMember
@@ -40,3 +41,10 @@ def test_4340_handed_over_by_2_july_and_157_still_in_the_four_shelters(capsys):
     # Batches are recorded as a worker's form would record them: every choice a real one.
     transports = set(ArrivalBatch.objects.values_list("transport", flat=True))
     assert transports <= set(ArrivalBatch.Transport.values), transports
+    # A case's history read "Dirujuk — referred_hospital": a code where a worker writes why.
+    reasons = set(
+        StatusChange.objects.filter(to_status__in=["referred", "left"]).values_list(
+            "reason", flat=True
+        )
+    )
+    assert reasons == {"Dirujuk ke rumah sakit", "Melarikan diri"}, reasons

@@ -91,3 +91,55 @@ def test_a_shelter_head_sends_25_people_home_to_three_regencies(page, tmp_path):
     page.get_by_label("Kode verifikasi").fill(altered)
     page.get_by_role("button", name="Periksa").click()
     assert "Kode tidak dikenal" in page.get_by_test_id("verify-result").inner_text()
+
+
+def test_a_plan_shows_its_date_and_a_refused_handover_keeps_what_was_typed(page):
+    """Found walking the way home in Indonesian: the return plan's date picker was empty when
+    the plan was opened again, and a refused handover came back as an empty form."""
+    from datetime import timedelta
+
+    from pulang.returns.services import trip_depart, trip_plan
+
+    world = return_world()
+    first, second = residents_going_home(world, {"52.03": 2})
+    trip = trip_plan(
+        actor=world.head,
+        shelter=world.shelter,
+        cases=[first, second],
+        destination="Lombok",
+        transport="ship",
+        escort="Pak Darto",
+        planned_departure=timezone.now(),
+    )
+    trip_depart(actor=world.head, trip=trip)
+    device = TOTPDevice.objects.create(user=world.head, name="phone", confirmed=True)
+
+    page.goto(f"/pulang/rencana/{first.pk}/")
+    page.get_by_label("Nama pengguna").fill("kepala")
+    page.get_by_label("Sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_label("Kode 6 angka").fill(f"{totp(device.bin_key):06d}")
+    page.get_by_role("button", name="Lanjutkan").click()
+    expect(page.get_by_label("Rencana tanggal berangkat")).to_have_value("2026-12-01")
+
+    page.goto(f"/pulang/perjalanan/{trip.pk}/")
+    group = page.get_by_test_id("handover-group")
+    group.get_by_label(second.person.full_name).uncheck()
+    group.get_by_label("Nama penerima").fill("Lalu Ahmad")
+    group.get_by_label("Hubungan keluarga atau jabatan penerima").fill("Kepala Seksi")
+    group.get_by_label("Nama saksi").fill("Baiq Nurul")
+    tomorrow = timezone.localtime() + timedelta(days=1)
+    group.get_by_label("Waktu serah terima").fill(f"{tomorrow:%Y-%m-%dT%H:%M}")
+    group.get_by_role("button", name="Catat serah terima").click()
+    expect(page.locator(".messages")).to_contain_text("tidak boleh di masa depan")
+    group = page.get_by_test_id("handover-group")
+    expect(group.get_by_label("Nama penerima")).to_have_value("Lalu Ahmad")
+    expect(group.get_by_label("Nama saksi")).to_have_value("Baiq Nurul")
+    expect(group.get_by_label(second.person.full_name)).not_to_be_checked()
+    expect(group.get_by_label(first.person.full_name)).to_be_checked()
+
+    group.get_by_label("Waktu serah terima").fill("")
+    group.get_by_role("button", name="Catat serah terima").click()
+    expect(page.locator(".messages")).to_contain_text("dicatat untuk 1 orang")
+    handover = Handover.objects.get()
+    assert [m.case for m in handover.members.all()] == [first]

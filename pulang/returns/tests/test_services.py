@@ -1,7 +1,7 @@
 """Trips, departure and handover: what a shelter head records and what follows from it."""
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -223,3 +223,43 @@ def test_handover_needs_its_parties():
             witness_name=" ",
         )
     assert not Handover.objects.exists()
+
+
+def test_a_handover_cannot_be_dated_before_its_trip_left():
+    """A handover typed as 24/12/2019 for a trip that left today was accepted, numbered in
+    2019's series, and the receiving office's follow-ups were all years overdue."""
+    world = return_world()
+    cases = residents_going_home(world, {"52.03": 1})
+    trip = trip_depart(actor=world.head, trip=plan_trip(world, cases))
+    assert trip.departed_at is not None
+    with pytest.raises(CaseError, match="sebelum perjalanan berangkat"):
+        hand_over(world, cases, trip=trip, handed_at=trip.departed_at - timedelta(days=3))
+    assert not Handover.objects.exists()
+    handover = hand_over(world, cases, trip=trip)
+    assert handover.handed_at >= trip.departed_at
+
+
+def test_no_plan_or_trip_home_dated_before_the_person_arrived():
+    """A return plan for 01/01/2020 and a trip leaving 03/12/2019, for someone admitted this
+    week, were both accepted; the trip took its reference from 2019."""
+    world = return_world()
+    [case] = residents_going_home(world, {"52.03": 1})
+    with pytest.raises(CaseError, match="sebelum orang ini tiba"):
+        return_plan_save(
+            actor=world.head,
+            case=case,
+            destination=world.regencies["52.03"],
+            transport="ship",
+            planned_date=date(2020, 1, 1),
+        )
+    with pytest.raises(CaseError, match=f"sebelum diterima di shelter: {case.person.full_name}"):
+        trip_plan(
+            actor=world.head,
+            shelter=world.shelter,
+            cases=[case],
+            destination="NTB",
+            transport="ship",
+            escort="Pak Darto",
+            planned_departure=timezone.now() - timedelta(days=2000),
+        )
+    assert plan_trip(world, [case]).reference.startswith("PLG-")

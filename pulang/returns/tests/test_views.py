@@ -1,69 +1,120 @@
-"""What a shelter still shows of the people it sent home once its read access has ended."""
+"""The way-home pages as a shelter head uses them: what the forms show and keep."""
 
-import io
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
-from pypdf import PdfReader
 
-from pulang.access.models import AccessGrant
-from pulang.accounts.tests.factories import UserFactory
-from pulang.audit.models import AuditEvent
-from pulang.returns.services import handover_record, trip_depart, trip_plan
+from pulang.cases.tests.factories import CaseFactory
+from pulang.returns.models import Handover
+from pulang.returns.services import trip_depart, trip_plan
+from pulang.shelters.services import stay_admit
 
 from .helpers import residents_going_home, return_world
 
 pytestmark = pytest.mark.django_db
 
 
-def test_after_its_read_access_ends_a_shelter_keeps_the_trip_but_not_the_names(
-    client, login_verified
-):
+def test_the_return_plan_form_shows_its_dates_in_indonesian(client, login_verified):
+    """A date picker reads only 2026-12-01; the Indonesian 01-12-2026 left it empty, so the
+    saved date vanished from the form and the browser refused to save it again."""
     world = return_world()
-    cases = residents_going_home(world, {"52.03": 2})
+    [planned] = residents_going_home(world, {"52.03": 1})
+    login_verified(client, world.head)
+
+    page = client.get(f"/pulang/rencana/{planned.pk}/").text
+    assert 'value="2026-12-01"' in page
+
+    fresh: Any = CaseFactory(owning_agency=world.shelter.agency)
+    stay_admit(actor=world.head, shelter=world.shelter, cases=[fresh])
+    page = client.get(f"/pulang/rencana/{fresh.pk}/").text
+    assert f'value="{timezone.localdate() + timedelta(days=3):%Y-%m-%d}"' in page
+
+
+def test_the_dashboard_period_shows_in_its_date_pickers(client, login_verified):
+    world = return_world()
+    login_verified(client, world.head)
+    page = client.get("/laporan/").text
+    assert f'name="dari" value="{date(timezone.localdate().year, 1, 1):%Y-%m-%d}"' in page
+
+
+def departed_trip(world, cases):
     trip = trip_plan(
         actor=world.head,
         shelter=world.shelter,
         cases=cases,
-        destination="Nusa Tenggara Barat",
+        destination="Lombok",
         transport="ship",
         escort="Pak Darto",
         planned_departure=timezone.now(),
     )
-    trip_depart(actor=world.head, trip=trip)
-    handover = handover_record(
+    return trip_depart(actor=world.head, trip=trip)
+
+
+def test_a_handover_refused_comes_back_with_everything_typed(client, login_verified):
+    """The handover form is the longest on the way home; a refusal used to redirect to an
+    empty one."""
+    world = return_world()
+    first, second = residents_going_home(world, {"52.03": 2})
+    trip = departed_trip(world, [first, second])
+    login_verified(client, world.head)
+    tomorrow = timezone.localtime() + timedelta(days=1)
+
+    response = client.post(
+        f"/pulang/perjalanan/{trip.pk}/serah-terima/",
+        {
+            "group": "g0",
+            "g0-case": [first.pk],
+            "g0-receiver_kind": "regional_social_office",
+            "g0-receiver_name": "Lalu Ahmad",
+            "g0-receiver_relation": "Kepala Seksi",
+            "g0-receiver_document": "KTP 5203000000000001",
+            "g0-witness_name": "Baiq Nurul",
+            "g0-place": "Kantor Dinas Sosial Lombok Timur",
+            "g0-handed_at": f"{tomorrow:%Y-%m-%dT%H:%M}",
+        },
+    )
+    page = response.text
+    assert "Waktu serah terima tidak boleh di masa depan." in page
+    for typed in ("Lalu Ahmad", "Kepala Seksi", "KTP 5203000000000001", "Baiq Nurul"):
+        assert f'value="{typed}"' in page
+    assert 'value="Kantor Dinas Sosial Lombok Timur"' in page
+    assert f'value="{tomorrow:%Y-%m-%dT%H:%M}"' in page
+    assert f'value="{first.pk}" checked' in page
+    assert f'value="{second.pk}">' in page, "the person left out stays left out"
+    assert not Handover.objects.exists()
+
+    response = client.post(
+        f"/pulang/perjalanan/{trip.pk}/serah-terima/",
+        {"group": "g0", "g0-case": [first.pk], "g0-receiver_name": "Lalu Ahmad"},
+    )
+    assert "Lengkapi data penerima" in response.text
+    assert 'value="Lalu Ahmad"' in response.text
+
+
+def test_a_leg_without_its_start_keeps_where_it_goes(client, login_verified):
+    world = return_world()
+    cases = residents_going_home(world, {"52.03": 1})
+    trip = trip_plan(
         actor=world.head,
         shelter=world.shelter,
         cases=cases,
-        trip=trip,
-        place="Kantor Dinas Sosial Lombok Timur",
-        receiver_kind="regional_social_office",
-        receiver_name="Lalu Pratama",
-        receiver_relation="Kepala Bidang",
-        witness_name="Baiq Nurul",
-        witness_role="Pekerja sosial",
+        destination="Lombok",
+        transport="ship",
+        escort="Pak Darto",
+        planned_departure=timezone.now(),
     )
-    names = [case.person.full_name for case in cases]
     login_verified(client, world.head)
-    page = client.get(f"/pulang/perjalanan/{trip.pk}/")
-    assert all(name in page.text for name in names), "within the retention period"
-    assert client.get(f"/pulang/serah-terima/{handover.pk}.pdf").status_code == 200
-
-    AccessGrant.objects.filter(basis="shelter_retention").update(
-        ends_at=timezone.now() - timedelta(seconds=1)
+    page = client.post(
+        f"/pulang/perjalanan/{trip.pk}/ruas/", {"destination": "Lembar", "transport": "ship"}
+    ).text
+    assert "Isi asal, tujuan dan moda ruas perjalanan." in page
+    assert 'value="Lembar"' in page
+    response = client.post(
+        f"/pulang/perjalanan/{trip.pk}/ruas/",
+        {"origin": "Tanjung Priok", "destination": "Lembar", "transport": "ship"},
+        follow=True,
     )
-    page = client.get(f"/pulang/perjalanan/{trip.pk}/")
-    assert page.status_code == 200 and trip.reference in page.text
-    assert not any(name in page.text for name in names)
-    assert 'data-testid="members-unseen"' in page.text and "dan 2 orang" in page.text
-    assert f"/pulang/serah-terima/{handover.pk}.pdf" not in page.text
-    assert client.get(f"/pulang/serah-terima/{handover.pk}.pdf").status_code == 404
-    assert AuditEvent.objects.filter(action="denied", object_id=str(handover.pk)).exists()
-    manifest = client.get(f"/pulang/perjalanan/{trip.pk}/manifest.pdf")
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(manifest.content)).pages)
-    assert trip.reference in text and not any(name in text for name in names)
-
-    office = UserFactory(agency=world.offices["52.03"], roles=["regional_social_officer"])
-    login_verified(client, office)
-    assert client.get(f"/pulang/serah-terima/{handover.pk}.pdf").status_code == 200
+    assert "Ruas perjalanan ditambahkan." in response.text
+    assert "Tanjung Priok → Lembar" in response.text

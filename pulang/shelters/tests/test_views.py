@@ -1,5 +1,6 @@
 """The shelter pages as a worker uses them: refusals come back as messages, not errors."""
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -61,6 +62,24 @@ def test_going_home_is_not_offered_as_a_discharge(client, head, shelter):
     assert "bukan salah satu dari pilihan" in body
     case.refresh_from_db()
     assert case.status == Case.Status.IN_SHELTER, "readmitted, and not sent home by a discharge"
+
+
+def test_a_discharge_dated_in_the_future_is_refused_and_the_form_kept(client, head, shelter):
+    """Someone recorded as absconding next June stayed on the board as a resident until then
+    while their case already said they had left."""
+    case: Any = CaseFactory(owning_agency=head.agency, person__sex="F")
+    [stay] = stay_admit(actor=head, shelter=shelter, cases=[case])
+    later = timezone.localtime() + timedelta(days=180)
+    response = client.post(
+        f"/shelter/tinggal/{stay.pk}/keluar/",
+        {"reason": "absconded", "note": "pergi malam", "at": f"{later:%Y-%m-%dT%H:%M}"},
+    )
+    assert response.status_code == 200
+    assert "Waktu keluar tidak boleh di masa depan." in response.text
+    assert 'value="pergi malam"' in response.text
+    stay.refresh_from_db()
+    case.refresh_from_db()
+    assert stay.discharged_at is None and case.status == Case.Status.IN_SHELTER
 
 
 def test_board_on_a_past_date_and_in_the_future(client, head, shelter):
