@@ -5,12 +5,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.utils import timezone
+
 from pulang.accounts.tests.factories import UserFactory
 from pulang.agencies.models import Agency
 from pulang.agencies.tests.factories import AgencyFactory, ShelterFactory
 from pulang.cases.tests.factories import CaseFactory
 from pulang.regions.tests.factories import regions
-from pulang.returns.services import return_plan_save
+from pulang.returns.services import handover_record, return_plan_save, trip_plan
 from pulang.shelters.services import stay_admit
 
 REGENCIES = [
@@ -82,3 +84,31 @@ def residents_going_home(world: ReturnWorld, counts: dict[str, int], **plan: Any
             receiver="regional_social_office",
         )
     return cases
+
+
+def plan_trip(world, cases, destination="Nusa Tenggara Barat"):
+    return trip_plan(
+        actor=world.head,
+        shelter=world.shelter,
+        cases=cases,
+        destination=destination,
+        transport="ship",
+        escort="Pak Darto",
+        planned_departure=timezone.now(),
+    )
+
+
+def hand_over(world, cases, trip=None, **extra):
+    return handover_record(
+        actor=world.head,
+        shelter=world.shelter,
+        cases=cases,
+        trip=trip,
+        place=extra.pop("place", "Kantor Dinas Sosial Lombok Timur"),
+        receiver_kind=extra.pop("receiver_kind", "regional_social_office"),
+        receiver_name=extra.pop("receiver_name", "Lalu Pratama"),
+        receiver_relation="Kepala Bidang Rehabilitasi Sosial",
+        witness_name="Baiq Nurul",
+        witness_role="Pekerja sosial",
+        **extra,
+    )

@@ -10,9 +10,9 @@ from pypdf import PdfReader
 from pulang.access.models import AccessGrant
 from pulang.accounts.tests.factories import UserFactory
 from pulang.audit.models import AuditEvent
-from pulang.returns.services import handover_record, trip_depart, trip_plan
+from pulang.returns.services import trip_depart
 
-from .helpers import residents_going_home, return_world
+from .helpers import hand_over, plan_trip, residents_going_home, return_world
 
 pytestmark = pytest.mark.django_db
 
@@ -22,28 +22,9 @@ def test_after_its_read_access_ends_a_shelter_keeps_the_trip_but_not_the_names(
 ):
     world = return_world()
     cases = residents_going_home(world, {"52.03": 2})
-    trip = trip_plan(
-        actor=world.head,
-        shelter=world.shelter,
-        cases=cases,
-        destination="Nusa Tenggara Barat",
-        transport="ship",
-        escort="Pak Darto",
-        planned_departure=timezone.now(),
-    )
+    trip = plan_trip(world, cases)
     trip_depart(actor=world.head, trip=trip)
-    handover = handover_record(
-        actor=world.head,
-        shelter=world.shelter,
-        cases=cases,
-        trip=trip,
-        place="Kantor Dinas Sosial Lombok Timur",
-        receiver_kind="regional_social_office",
-        receiver_name="Lalu Pratama",
-        receiver_relation="Kepala Bidang",
-        witness_name="Baiq Nurul",
-        witness_role="Pekerja sosial",
-    )
+    handover = hand_over(world, cases, trip=trip)
     names = [case.person.full_name for case in cases]
     login_verified(client, world.head)
     page = client.get(f"/pulang/perjalanan/{trip.pk}/")

@@ -24,38 +24,10 @@ from pulang.returns.services import (
 )
 from pulang.shelters.models import Stay
 
-from .helpers import residents_going_home, return_world
+from .helpers import hand_over, plan_trip, residents_going_home, return_world
 
 pytestmark = pytest.mark.django_db
 VERIFY = "https://pulang.example/verifikasi/"
-
-
-def plan_trip(world, cases):
-    return trip_plan(
-        actor=world.head,
-        shelter=world.shelter,
-        cases=cases,
-        destination="Nusa Tenggara Barat",
-        transport="ship",
-        escort="Pak Darto",
-        planned_departure=timezone.now(),
-    )
-
-
-def hand_over(world, cases, trip=None, **extra):
-    return handover_record(
-        actor=world.head,
-        shelter=world.shelter,
-        cases=cases,
-        trip=trip,
-        place=extra.pop("place", "Kantor Dinas Sosial Lombok Timur"),
-        receiver_kind=extra.pop("receiver_kind", "regional_social_office"),
-        receiver_name=extra.pop("receiver_name", "Lalu Pratama"),
-        receiver_relation="Kepala Bidang Rehabilitasi Sosial",
-        witness_name="Baiq Nurul",
-        witness_role="Pekerja sosial",
-        **extra,
-    )
 
 
 def test_departure_closes_the_stays_and_puts_everyone_in_transit():

@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from pulang.cases.tests.factories import CaseFactory
 from pulang.returns.models import Handover
-from pulang.returns.services import trip_depart, trip_plan
+from pulang.returns.services import trip_depart
 from pulang.shelters.services import stay_admit
 
-from .helpers import residents_going_home, return_world
+from .helpers import plan_trip, residents_going_home, return_world
 
 pytestmark = pytest.mark.django_db
 
@@ -40,15 +40,7 @@ def test_the_dashboard_period_shows_in_its_date_pickers(client, login_verified):
 
 
 def departed_trip(world, cases):
-    trip = trip_plan(
-        actor=world.head,
-        shelter=world.shelter,
-        cases=cases,
-        destination="Lombok",
-        transport="ship",
-        escort="Pak Darto",
-        planned_departure=timezone.now(),
-    )
+    trip = plan_trip(world, cases, destination="Lombok")
     return trip_depart(actor=world.head, trip=trip)
 
 
@@ -96,15 +88,7 @@ def test_a_handover_refused_comes_back_with_everything_typed(client, login_verif
 def test_a_leg_without_its_start_keeps_where_it_goes(client, login_verified):
     world = return_world()
     cases = residents_going_home(world, {"52.03": 1})
-    trip = trip_plan(
-        actor=world.head,
-        shelter=world.shelter,
-        cases=cases,
-        destination="Lombok",
-        transport="ship",
-        escort="Pak Darto",
-        planned_departure=timezone.now(),
-    )
+    trip = plan_trip(world, cases, destination="Lombok")
     login_verified(client, world.head)
     page = client.post(
         f"/pulang/perjalanan/{trip.pk}/ruas/", {"destination": "Lembar", "transport": "ship"}
