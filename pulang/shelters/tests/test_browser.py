@@ -12,7 +12,7 @@ from pulang.agencies.tests.factories import ShelterFactory
 from pulang.arrivals.tests.factories import BatchFactory
 from pulang.cases.models import Case, Screening
 from pulang.cases.tests.factories import CaseFactory
-from pulang.shelters.models import ActivityKind, Attendance, Provision
+from pulang.shelters.models import ActivityKind, ActivitySession, Attendance, Provision
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -70,7 +70,18 @@ def test_a_day_in_the_shelter(page):
     page.get_by_label("Kegiatan:", exact=True).select_option(label="Futsal")
     page.get_by_label("Waktu").fill(timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Fasilitator").fill("Pak Darto")
-    page.get_by_role("button", name="Buat sesi").click()
+    # On a slow line a worker clicks again while the first click is on its way: the form is
+    # sent once, and one session is made, not two.
+    sent = []  # held until both clicks are done
+    page.route("**/kegiatan/baru/", lambda route: sent.append(route))
+    box = page.get_by_role("button", name="Buat sesi").bounding_box()
+    for _ in range(2):
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(300)
+    assert len(sent) == 1
+    sent[0].continue_()
+    page.wait_for_url("**/shelter/kegiatan/*/")
+    assert ActivitySession.objects.count() == 1
     for name in ("Penghuni A Uji", "Penghuni D Uji", "Penghuni E Uji"):
         page.get_by_label(name).check()
     page.get_by_role("button", name="Simpan kehadiran").click()
