@@ -89,11 +89,53 @@ def bulk_insert_values(
     db = router.db_for_write(model)
     connection = connections[db]
     if connection.vendor != "postgresql" or len(rows) < COPY_FROM:
-        model._default_manager.bulk_create(
-            [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=5000
-        )
+        _insert_many(connection, model, columns, rows)
         return
     _copy(connection, model._meta.db_table, columns, rows)
+
+
+def _insert_many(
+    connection: Any,
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[object]],
+) -> None:
+    """One INSERT executed for many rows: what `bulk_create` sends, without making an
+    instance of each row first (on SQLite that was most of the time of loading the demo's
+    300,000 meals). Values of fields that are not plain go through the field's conversion."""
+    meta = model._meta
+    fields = [meta.get_field(column) for column in columns]
+    convert = [None if type(field) in _PLAIN_FIELDS else field for field in fields]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(field.column) for field in fields)  # type: ignore[union-attr]
+    marks = ", ".join(["%s"] * len(fields))
+    # Table and column names from the model, values as parameters.
+    sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
+    converted: list[dict[Any, Any]] = [{} for _ in fields]  # a stamp shared by every row
+
+    def prepared(value: Any, field: Any, seen: dict[Any, Any]) -> Any:
+        if field is None:
+            return value
+        try:
+            return seen[value]
+        except KeyError:
+            seen[value] = field.get_db_prep_save(value, connection)
+            return seen[value]
+        except TypeError:  # unhashable: a JSON value
+            return field.get_db_prep_save(value, connection)
+
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(
+                sql,
+                [
+                    [
+                        prepared(value, field, seen)
+                        for value, field, seen in zip(row, convert, converted, strict=True)
+                    ]
+                    for row in rows[start : start + 5000]
+                ],
+            )
 
 
 def _copy(

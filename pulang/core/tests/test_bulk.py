@@ -146,3 +146,32 @@ def test_changed_fields_are_saved_and_nothing_else(count):
         assert stored.birth_date == date(1990, 1, n + 1)
         assert stored.birth_place == "Sampang"
     assert Person.objects.get(pk=untouched.pk).aliases == []
+
+
+@pytest.mark.parametrize("count", [3, 30])  # SQLite and PostgreSQL's INSERT; COPY from 20
+def test_plain_values_of_dates_and_times_round_trip(count):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from pulang.agencies.tests.factories import ShelterFactory
+    from pulang.cases.tests.factories import CaseFactory
+    from pulang.core.bulk import bulk_insert_values
+    from pulang.shelters.models import Provision, Stay
+
+    shelter = ShelterFactory()
+    case = CaseFactory(owning_agency=shelter.agency)
+    stay = Stay.objects.create(case=case, shelter=shelter, admitted_at=timezone.now())
+    # Two in the evening in Jakarta is the same day in UTC; nine at night is the next day.
+    served = datetime(2020, 3, 1, 21, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+    rows = [
+        (stay.pk, shelter.pk, "dinner", date(2020, 3, 1) + timedelta(days=n), served, 1, "")
+        for n in range(count)
+    ]
+    bulk_insert_values(
+        Provision,
+        ("stay_id", "shelter_id", "kind", "provided_on", "recorded_at", "quantity", "description"),
+        rows,
+    )
+    stored = list(Provision.objects.filter(stay=stay).order_by("provided_on"))
+    assert [p.provided_on for p in stored] == [row[3] for row in rows]
+    assert {p.recorded_at for p in stored} == {served}
