@@ -84,6 +84,13 @@ class Trip(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    # A trip that will not leave (the ship was cancelled, the money did not come): its people
+    # are free for another trip, and the record stays with why.
+    cancelled_at = models.DateTimeField(_("dibatalkan pada"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancel_reason = models.CharField(_("alasan pembatalan"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("perjalanan pulang")
@@ -92,6 +99,16 @@ class Trip(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        """Planned and still going to leave: people may join, leave it, or see it cancelled."""
+        return self.departed_at is None and self.cancelled_at is None
+
+
+# Trips still to leave, as a filter on trips (`OPEN_TRIP`) or on their members.
+OPEN_TRIP = models.Q(departed_at__isnull=True, cancelled_at__isnull=True)
+OPEN_TRIP_MEMBER = models.Q(trip__departed_at__isnull=True, trip__cancelled_at__isnull=True)
 
 
 class TripLeg(models.Model):

@@ -11,7 +11,7 @@ from pulang.agencies.models import Agency, Shelter
 from pulang.cases.models import Case
 from pulang.regions.models import Region
 
-from .models import Handover, HandoverMember, ReturnPlan, Trip, TripMember
+from .models import OPEN_TRIP_MEMBER, Handover, HandoverMember, ReturnPlan, Trip, TripMember
 
 
 def trip_list(*, user: Any) -> QuerySet[Trip]:
@@ -73,7 +73,7 @@ def ready_to_travel(*, user: Any, shelter: Shelter) -> list[Group]:
             stays__discharged_at__isnull=True,
             return_plan__isnull=False,
         )
-        .exclude(pk__in=TripMember.objects.filter(trip__departed_at__isnull=True).values("case_id"))
+        .exclude(pk__in=TripMember.objects.filter(OPEN_TRIP_MEMBER).values("case_id"))
         .select_related("person", "return_plan__destination__parent")
         .order_by("return_plan__destination__name", "person__full_name")
     )

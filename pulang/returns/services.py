@@ -30,7 +30,15 @@ from pulang.shelters.models import Stay
 from pulang.shelters.services import stay_close
 
 from .documents import handover_pdf
-from .models import Handover, HandoverMember, ReturnPlan, Trip, TripLeg, TripMember
+from .models import (
+    OPEN_TRIP_MEMBER,
+    Handover,
+    HandoverMember,
+    ReturnPlan,
+    Trip,
+    TripLeg,
+    TripMember,
+)
 
 S = Case.Status
 
@@ -113,11 +121,7 @@ def return_plan_save(
 
 
 def _open_trip_of(case: Case) -> Trip | None:
-    entry = (
-        TripMember.objects.filter(case=case, trip__departed_at__isnull=True)
-        .select_related("trip")
-        .first()
-    )
+    entry = TripMember.objects.filter(OPEN_TRIP_MEMBER, case=case).select_related("trip").first()
     return entry.trip if entry else None
 
 
@@ -210,6 +214,7 @@ def trip_leg_add(
     if not (origin or "").strip() or not (destination or "").strip():
         raise CaseError(_("Tuliskan asal dan tujuan ruas perjalanan."))
     with transaction.atomic():
+        trip = _open_trip_locked(trip)
         sequence = trip.legs.count() + 1
         leg = TripLeg.objects.create(
             trip=trip,
@@ -228,13 +233,24 @@ def trip_depart(*, actor: Any, trip: Trip, at: datetime | None = None) -> Trip:
     All of them or none, with the names of those who cannot leave yet."""
     at = at or timezone.now()
     with transaction.atomic():
-        trip = Trip.objects.select_for_update().get(pk=trip.pk)
-        if trip.departed_at is not None:
-            raise CaseError(_("Keberangkatan perjalanan ini sudah dicatat."))
+        trip = _open_trip_locked(trip)
         cases = [
             member.case
             for member in trip.members.select_related("case__person", "case__return_plan")
         ]
+        gone = [
+            case.person.full_name
+            for case in cases
+            if case.status not in (S.IN_SHELTER, S.REGISTERED)
+        ]
+        if gone:
+            raise CaseError(
+                _(
+                    "Tidak lagi menunggu pulang: %(names)s. Keluarkan dari perjalanan ini "
+                    "sebelum mencatat keberangkatan."
+                )
+                % {"names": ", ".join(gone[:10])}
+            )
         unfit = [
             case.person.full_name
             for case in cases
@@ -267,6 +283,68 @@ def trip_depart(*, actor: Any, trip: Trip, at: datetime | None = None) -> Trip:
         trip.save(update_fields=["departed_at", "departed_by"])
         audit_record(actor=actor, action=AuditEvent.Action.CHANGE, target=trip, summary="departed")
     return trip
+
+
+def _open_trip_locked(trip: Trip) -> Trip:
+    """The trip, locked, or CaseError if it has left or was cancelled."""
+    trip = Trip.objects.select_for_update().get(pk=trip.pk)
+    if trip.departed_at is not None:
+        raise CaseError(_("Keberangkatan perjalanan ini sudah dicatat."))
+    if trip.cancelled_at is not None:
+        raise CaseError(_("Perjalanan ini sudah dibatalkan."))
+    return trip
+
+
+def trip_cancel(*, actor: Any, trip: Trip, reason: str) -> Trip:
+    """A trip that will not leave. Its people stay where they are and may join another trip;
+    the trip stays on record with why it was cancelled."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CaseError(_("Tuliskan alasan pembatalan."))
+    with transaction.atomic():
+        trip = _open_trip_locked(trip)
+        trip.cancelled_at = timezone.now()
+        trip.cancelled_by = acting_user(actor)
+        trip.cancel_reason = reason[:500]
+        trip.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CHANGE,
+            target=trip,
+            summary=f"cancelled: {reason[:200]}",
+            changes={"cases": list(trip.members.values_list("case_id", flat=True))},
+        )
+    return trip
+
+
+def trip_member_remove(*, actor: Any, trip: Trip, case: Case, reason: str) -> None:
+    """Take one person off a trip still to leave (fell ill, left the shelter, goes another
+    way). The last one cannot be taken off: that is cancelling the trip."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CaseError(
+            _("Tuliskan alasan %(name)s keluar dari perjalanan.") % {"name": case.person.full_name}
+        )
+    with transaction.atomic():
+        trip = _open_trip_locked(trip)
+        members = trip.members.all()
+        if not members.filter(case=case).exists():
+            raise CaseError(
+                _("%(name)s tidak ikut perjalanan ini.") % {"name": case.person.full_name}
+            )
+        if members.count() == 1:
+            raise CaseError(
+                _("%(name)s satu-satunya peserta: batalkan perjalanannya saja.")
+                % {"name": case.person.full_name}
+            )
+        members.filter(case=case).delete()
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CHANGE,
+            target=trip,
+            summary=f"case {case.pk} taken off: {reason[:200]}",
+            changes={"removed_case": case.pk, "reason": reason[:500]},
+        )
 
 
 def _code_key() -> bytes:

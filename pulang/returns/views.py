@@ -36,8 +36,10 @@ from .services import (
     handover_record,
     handover_verify,
     return_plan_save,
+    trip_cancel,
     trip_depart,
     trip_leg_add,
+    trip_member_remove,
     trip_plan,
 )
 
@@ -207,6 +209,38 @@ def trip_depart_view(request: HttpRequest, trip_id: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Keberangkatan dicatat; masa tinggal di shelter ditutup."))
+    return redirect("returns:trip", trip_id=trip.pk)
+
+
+@declare(Capability.CARE_RECORD, methods=("POST",))
+def trip_cancel_view(request: HttpRequest, trip_id: int) -> HttpResponse:
+    trip = trip_get(request=request, trip_id=trip_id)
+    try:
+        trip_cancel(actor=request.user, trip=trip, reason=request.POST.get("reason", ""))
+    except CaseError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Perjalanan dibatalkan; pesertanya dapat ikut perjalanan lain.")
+        )
+    return redirect("returns:trip", trip_id=trip.pk)
+
+
+@declare(Capability.CARE_RECORD, methods=("POST",))
+def trip_member_remove_view(request: HttpRequest, trip_id: int, case_id: int) -> HttpResponse:
+    trip = trip_get(request=request, trip_id=trip_id)
+    case = case_get(request=request, case_id=case_id)
+    try:
+        trip_member_remove(
+            actor=request.user, trip=trip, case=case, reason=request.POST.get("reason", "")
+        )
+    except CaseError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(name)s dikeluarkan dari perjalanan ini.") % {"name": case.person.full_name},
+        )
     return redirect("returns:trip", trip_id=trip.pk)
 
 

@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from pulang.access.models import AccessGrant
 from pulang.accounts.tests.factories import UserFactory
+from pulang.audit.models import AuditEvent
 from pulang.cases.models import Case
 from pulang.cases.services import CaseError
 from pulang.returns.models import Handover
@@ -18,7 +19,10 @@ from pulang.returns.services import (
     handover_verify,
     normalize_code,
     return_plan_save,
+    trip_cancel,
     trip_depart,
+    trip_leg_add,
+    trip_member_remove,
     trip_plan,
     waiting_too_long,
 )
@@ -235,3 +239,57 @@ def test_no_plan_or_trip_home_dated_before_the_person_arrived():
             planned_departure=timezone.now() - timedelta(days=2000),
         )
     assert plan_trip(world, [case]).reference.startswith("PLG-")
+
+
+def test_a_cancelled_trip_frees_its_people_for_another_and_keeps_why():
+    world = return_world()
+    cases = residents_going_home(world, {"52.03": 2})
+    trip = plan_trip(world, cases)
+    with pytest.raises(CaseError, match="alasan pembatalan"):
+        trip_cancel(actor=world.head, trip=trip, reason=" ")
+    trip_cancel(actor=world.head, trip=trip, reason="Kapal Kelud batal berlayar")
+    trip.refresh_from_db()
+    assert trip.cancel_reason == "Kapal Kelud batal berlayar" and trip.cancelled_by == world.head
+    for refused in (
+        lambda: trip_depart(actor=world.head, trip=trip),
+        lambda: trip_leg_add(
+            actor=world.head, trip=trip, origin="Kijang", destination="Lembar", transport="ship"
+        ),
+        lambda: trip_cancel(actor=world.head, trip=trip, reason="lagi"),
+    ):
+        with pytest.raises(CaseError, match="sudah dibatalkan"):
+            refused()
+    assert Stay.objects.filter(discharged_at__isnull=True).count() == 2, "both still in"
+    again = plan_trip(world, cases)
+    trip_depart(actor=world.head, trip=again)
+    assert AuditEvent.objects.filter(
+        object_id=str(trip.pk), summary__startswith="cancelled: Kapal Kelud"
+    ).exists()
+
+
+def test_someone_who_left_the_shelter_is_taken_off_the_trip_before_it_leaves():
+    world = return_world()
+    cases = residents_going_home(world, {"52.03": 3})
+    trip = plan_trip(world, cases)
+    gone = cases[1]
+    Case.objects.filter(pk=gone.pk).update(status=Case.Status.LEFT)
+    with pytest.raises(CaseError, match=f"Tidak lagi menunggu pulang: {gone.person.full_name}"):
+        trip_depart(actor=world.head, trip=trip)
+    with pytest.raises(CaseError, match="alasan"):
+        trip_member_remove(actor=world.head, trip=trip, case=gone, reason="")
+    trip_member_remove(actor=world.head, trip=trip, case=gone, reason="Meninggalkan shelter")
+    trip_depart(actor=world.head, trip=trip)
+    assert sorted(trip.members.values_list("case_id", flat=True)) == sorted(
+        [cases[0].pk, cases[2].pk]
+    )
+    assert AuditEvent.objects.filter(object_id=str(trip.pk), changes__removed_case=gone.pk).exists()
+
+
+def test_the_last_person_on_a_trip_is_not_taken_off_but_the_trip_cancelled():
+    world = return_world()
+    cases = residents_going_home(world, {"52.03": 2})
+    trip = plan_trip(world, cases[:1])
+    with pytest.raises(CaseError, match="satu-satunya peserta"):
+        trip_member_remove(actor=world.head, trip=trip, case=cases[0], reason="sakit")
+    with pytest.raises(CaseError, match="tidak ikut perjalanan ini"):
+        trip_member_remove(actor=world.head, trip=trip, case=cases[1], reason="sakit")

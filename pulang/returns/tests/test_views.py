@@ -102,3 +102,37 @@ def test_a_leg_without_its_start_keeps_where_it_goes(client, login_verified):
     )
     assert "Ruas perjalanan ditambahkan." in response.text
     assert "Tanjung Priok → Lembar" in response.text
+
+
+def test_a_head_takes_one_person_off_a_trip_then_cancels_it(client, login_verified):
+    world = return_world()
+    cases = residents_going_home(world, {"52.03": 2})
+    trip = plan_trip(world, cases, destination="Lombok")
+    login_verified(client, world.head)
+    page = client.get(f"/pulang/perjalanan/{trip.pk}/").text
+    assert "Batalkan perjalanan" in page and page.count("Keluarkan</button>") == 2
+
+    leaving = cases[0].person.full_name
+    response = client.post(
+        f"/pulang/perjalanan/{trip.pk}/keluar/{cases[0].pk}/", {"reason": ""}, follow=True
+    )
+    assert f"Tuliskan alasan {leaving} keluar dari perjalanan." in response.text
+    response = client.post(
+        f"/pulang/perjalanan/{trip.pk}/keluar/{cases[0].pk}/",
+        {"reason": "Dirawat di RSUD"},
+        follow=True,
+    )
+    assert f"{leaving} dikeluarkan dari perjalanan ini." in response.text
+    assert 'data-testid="member-count">1<' in response.text
+    assert "Keluarkan</button>" not in response.text, "the last one is not taken off"
+
+    response = client.post(
+        f"/pulang/perjalanan/{trip.pk}/batal/", {"reason": "Kapal batal berlayar"}, follow=True
+    )
+    assert "Perjalanan dibatalkan; pesertanya dapat ikut perjalanan lain." in response.text
+    assert "Kapal batal berlayar" in response.text
+    assert "Catat keberangkatan" not in response.text
+    assert "dibatalkan" in client.get("/pulang/").text
+    # Both may be planned again from the shelter.
+    page = client.get(f"/pulang/shelter/{world.shelter.pk}/perjalanan-baru/").text
+    assert all(case.person.full_name in page for case in cases)
