@@ -1,12 +1,15 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from pulang.access.models import AccessGrant
 from pulang.access.roles import Role
 from pulang.accounts.tests.factories import UserFactory
 from pulang.agencies.tests.factories import AgencyFactory
+from pulang.api.services import api_token_create
+from pulang.audit.models import AuditEvent
 from pulang.people.models import Person
 from pulang.people.tests.factories import PersonFactory
 
@@ -80,3 +83,47 @@ def test_the_people_an_agency_has_cases_of_are_read_from_an_index_alone():
     sql, params = _owned_case_people(1).query.sql_with_params()
     plan = query_plan(sql, params, bitmap_scans=False)
     assert "case_agency_person" in plan, plan
+
+
+@pytest.mark.parametrize("route", ["cases:detail", "api:case-detail"])
+def test_after_a_handover_the_destinations_office_sees_the_case_and_another_does_not(
+    route, client, login_verified
+):
+    """The regional social office of the destination, and only that one, gains the case."""
+    from pulang.returns.services import handover_record
+    from pulang.returns.tests.helpers import residents_going_home, return_world
+
+    world = return_world()
+    [case] = residents_going_home(world, {"52.03": 1})
+    handover_record(
+        actor=world.head,
+        shelter=world.shelter,
+        cases=[case],
+        place="Selong",
+        receiver_kind="regional_social_office",
+        receiver_name="Lalu Pratama",
+        receiver_relation="Kepala Seksi",
+        witness_name="Baiq Nurul",
+    )
+    for code, expected in (("52.03", 200), ("35.27", 404)):
+        officer = UserFactory(
+            agency=world.offices[code],
+            roles=[Role.REGIONAL_SOCIAL_OFFICER],
+            is_service_account=route.startswith("api"),
+        )
+        url = reverse(route, kwargs={"case_id": case.pk})
+        headers = {}
+        if route.startswith("api"):
+            headers["Authorization"] = "Bearer " + api_token_create(
+                actor=None, user=officer, name="t"
+            )
+        else:
+            login_verified(client, officer)
+        denied = AuditEvent.objects.filter(action=AuditEvent.Action.DENIED)
+        before = denied.count()
+        response = client.get(url, headers=headers)
+        assert response.status_code == expected, (code, route)
+        if expected == 200:
+            assert case.person.full_name in response.content.decode()
+        else:
+            assert denied.count() == before + 1, "the other office's attempt is recorded"
