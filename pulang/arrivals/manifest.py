@@ -1878,6 +1878,7 @@ def manifest_parse_row(
         remarks.append((ctx.column("pregnant"), _clean_text(raw["pregnant"])))
     for key in _TEXT_FIELDS:
         values[key] = _clean_text(raw[key], multiline=key in _MULTILINE_FIELDS)
+    _flags_from_notes(raw, values, ctx)
     if kin_relation and not values.get("kin_relation"):
         values["kin_relation"] = kin_relation
     # What a list says of the person beyond the registry's fields, under its own heading.
@@ -2817,6 +2818,65 @@ def _parse_flag(text: str, key: str, ctx: _RowContext) -> tuple[bool, str]:
         % {"value": _shorten(text)},
     )
     return False, ""
+
+
+# Words in a remarks column that say what a flag column would: "HAMIL 5 BULAN", "SAKIT TBC",
+# "TUNA RUNGU". Lists from depots and consulates rarely have the flag columns, and a pregnancy
+# left unread means a trip home without a fit-to-travel check.
+_NOTE_FLAGS = {
+    "pregnant": re.compile(r"\b(?:hamil|mengandung|pregnan(?:t|cy)|bunting)\b", re.IGNORECASE),
+    "illness": re.compile(
+        r"\b(?:sakit|dirawat|opname|tbc|hiv|malaria|demam|sick|ill|illness)\b", re.IGNORECASE
+    ),
+    "disability": re.compile(
+        r"\b(?:disabilitas|difabel|cacat|lumpuh|tuna\s*(?:netra|rungu|wicara|daksa|grahita)|"
+        r"kursi\s+roda|disabled|disability|amputasi|diamputasi)\b",
+        re.IGNORECASE,
+    ),
+}
+# "tidak hamil", "bukan sakit", "not sick", and "rumah sakit" (a place, not an illness).
+_NOTE_FLAG_DENIED = re.compile(
+    r"\b(?:tidak|tdk|tak|bukan|belum|not|no|non|rumah)\s+(?:\w+\s+)?$", re.IGNORECASE
+)
+_NOTE_CLAUSES = re.compile(r"\s*(?:[,;/\n]|\.(?:\s|$))\s*")
+
+
+def _flags_from_notes(raw: dict[str, str], values: dict[str, Any], ctx: _RowContext) -> None:
+    """A flag whose own column is empty is set from a remark that says it, with that remark
+    as its note and a warning that names it, so the worker checks the person: marking
+    someone pregnant or ill for nothing costs a question, missing it can cost a life."""
+    notes = raw["notes"]
+    if not notes:
+        return
+    clauses = [clause for clause in _NOTE_CLAUSES.split(notes) if clause.strip()]
+    labels = {"pregnant": _("hamil"), "illness": _("sakit"), "disability": _("disabilitas")}
+    for key, pattern in _NOTE_FLAGS.items():
+        if raw[key].strip() or values[key]:
+            continue  # the list's own column says
+        if key == "pregnant" and values["sex"] == "M":
+            continue  # the remark stays in the notes for the worker to read
+        said = next(
+            (
+                clause.strip()
+                for clause in clauses
+                for found in pattern.finditer(clause)
+                if not _NOTE_FLAG_DENIED.search(clause[: found.start()])
+            ),
+            None,
+        )
+        if said is None:
+            continue
+        values[key] = True
+        if key != "pregnant":  # the case keeps the remark in its notes; no second copy
+            values[f"{key}_note"] = _shorten(said, 200)
+        ctx.warning(
+            "notes",
+            _(
+                "“%(value)s” dibaca sebagai %(flag)s; periksa orangnya (tanda ini dapat diubah "
+                "di penilaian kebutuhan kasusnya)."
+            )
+            % {"value": _shorten(said), "flag": labels[key]},
+        )
 
 
 # --------------------------------------------------------------------------------------------

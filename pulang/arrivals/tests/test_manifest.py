@@ -928,6 +928,51 @@ def test_pregnant_man_is_questioned_and_not_recorded_pregnant():
     assert parsed.values["notes"] == "Hamil: 7 minggu"
 
 
+@pytest.mark.parametrize(
+    ("remark", "flag", "note"),
+    [
+        ("HAMIL 5 BULAN", "pregnant", "HAMIL 5 BULAN"),
+        ("Overstay, sedang hamil", "pregnant", "sedang hamil"),
+        ("SAKIT TBC; dirujuk puskesmas", "illness", "SAKIT TBC"),
+        ("Tuna rungu", "disability", "Tuna rungu"),
+        ("pakai kursi roda", "disability", "pakai kursi roda"),
+    ],
+)
+def test_a_remark_that_says_pregnant_ill_or_disabled_sets_the_flag_and_says_so(remark, flag, note):
+    """Depot lists rarely have the flag columns; what their remarks say is read, and the
+    worker is told, so a pregnancy is not missed before the trip home."""
+    parsed = parse(notes=remark)
+    assert parsed.values[flag] is True
+    assert parsed.values[f"{flag}_note"] == ("" if flag == "pregnant" else note)
+    [warning] = parsed.warnings
+    assert warning.column == "Catatan" and f"“{note}” dibaca sebagai" in warning.message
+    assert parsed.values["notes"] == remark, "the remark itself stays in the notes"
+
+
+@pytest.mark.parametrize(
+    "remark",
+    [
+        "Tidak hamil",
+        "tdk sakit",
+        "Dirujuk ke rumah sakit",
+        "Sehat",
+        "bukan penyandang disabilitas",
+        "TB 160 cm",  # tinggi badan, the height
+    ],
+)
+def test_a_remark_that_denies_or_only_names_a_hospital_sets_nothing(remark):
+    parsed = parse(notes=remark)
+    assert not any(parsed.values[flag] for flag in ("pregnant", "illness", "disability"))
+    assert parsed.issues == []
+
+
+def test_the_flag_column_says_before_the_remark_and_a_man_is_not_read_pregnant():
+    parsed = parse(pregnant="Tidak", notes="hamil?")
+    assert parsed.values["pregnant"] is False and parsed.issues == []
+    parsed = parse(sex="L", notes="istri hamil, ikut dideportasi")
+    assert parsed.values["pregnant"] is False and parsed.issues == []
+
+
 # --- lists, region, text ---------------------------------------------------------------------
 
 

@@ -564,6 +564,16 @@ def test_the_remarks_and_pregnancy_of_a_list_are_on_the_case_page(client, login_
     assert "7 minggu" in page
 
 
+def test_a_pregnancy_written_in_the_remarks_is_saved_on_the_case(worker):  # noqa: F811
+    record, _ = preview(
+        worker, "NAMA;L/P;KETERANGAN\nNUR HAYATI;P;HAMIL 5 BULAN\nANDI;L;TIDAK HAMIL\n"
+    )
+    manifest_commit(actor=worker, manifest_import=record)
+    nur, andi = Case.objects.order_by("person__full_name").reverse()
+    assert nur.is_pregnant and nur.notes == "HAMIL 5 BULAN"
+    assert not andi.is_pregnant
+
+
 def test_the_dry_run_reports_what_the_import_would_skip(tmp_path):
     path = tmp_path / "daftar.csv"
     path.write_text(
