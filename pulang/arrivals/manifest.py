@@ -1820,7 +1820,11 @@ def manifest_parse_row(
     # "(ANAK)", "(istri)" after a name says who the person is to the row above, not a name.
     relations = [other for other in also_known_as if _letters_key(other) in _RELATION_WORDS]
     also_known_as = [other for other in also_known_as if other not in relations]
-    values["sex"] = _parse_sex(raw["sex"], ctx)
+    name_text, title_sex = _without_title(name_text)
+    if title_sex and not raw["sex"].strip():
+        values["sex"] = title_sex  # "NY. SITI AMINAH" with the sex left empty
+    else:
+        values["sex"] = _parse_sex(raw["sex"], ctx)
     values["father_name"], name_text = _with_father(
         name_text, raw["father_name"], values["sex"], ctx
     )
@@ -1964,6 +1968,30 @@ def _capitalize(part: str) -> str:
         if char.isalpha():
             return part[:index] + char.upper() + part[index + 1 :].lower()
     return part
+
+
+# A form of address before a name ("NY. SITI AMINAH", "Tn Ahmad", "Encik Rosli"): not part of
+# the name, which the next list writes without it; it says the sex. Short forms that could
+# begin a name are taken only with their dot. "By." (bayi, a baby named after its mother,
+# "By. Ny. Siti") is not among them: without it the row would name the mother.
+_TITLES = {
+    **dict.fromkeys(("ny", "nyonya", "nn", "nona", "sdri", "saudari", "ibu", "puan"), "F"),
+    **dict.fromkeys(("tn", "tuan", "sdr", "saudara", "bpk", "bapak", "encik"), "M"),
+}
+_DOTTED_TITLES = {"ib": "F", "pn": "F", "bp": "M", "en": "M"}
+_TITLE = re.compile(
+    r"(?P<title>[a-z]+)(?:(?P<dot>\.)\s*|\s+)(?P<rest>\S.*)", re.IGNORECASE | re.DOTALL
+)
+
+
+def _without_title(name: str) -> tuple[str, str | None]:
+    """The name without a form of address before it, and the sex that form says."""
+    found = _TITLE.fullmatch(name.strip())
+    if not found or not any(ch.isalpha() for ch in found["rest"]):
+        return name, None
+    title = found["title"].casefold()
+    sex = _TITLES.get(title) or (_DOTTED_TITLES.get(title) if found["dot"] else None)
+    return (found["rest"], sex) if sex else (name, None)
 
 
 def _parse_full_name(text: str, ctx: _RowContext) -> str:

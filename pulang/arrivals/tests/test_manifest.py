@@ -973,6 +973,40 @@ def test_the_flag_column_says_before_the_remark_and_a_man_is_not_read_pregnant()
     assert parsed.values["pregnant"] is False and parsed.issues == []
 
 
+@pytest.mark.parametrize(
+    ("written", "name", "sex"),
+    [
+        ("NY. SITI AMINAH", "Siti Aminah", "F"),
+        ("Tn Ahmad Fauzi", "Ahmad Fauzi", "M"),
+        ("SDRI. NUR HAYATI", "Nur Hayati", "F"),
+        ("Encik Rosli bin Hamid", "Rosli bin Hamid", "M"),
+        ("BP. SUPARMAN", "Suparman", "M"),
+    ],
+)
+def test_a_form_of_address_before_the_name_is_not_kept_and_gives_a_missing_sex(written, name, sex):
+    parsed = parse(full_name=written, sex="")
+    assert (parsed.values["full_name"], parsed.values["sex"]) == (name, sex)
+    assert parsed.issues == []
+
+
+@pytest.mark.parametrize(
+    ("written", "kept"),
+    [
+        ("By. Ny. Siti", "By. Ny. Siti"),  # a baby named after its mother, not the mother
+        ("Nyoman Sukarta", "Nyoman Sukarta"),
+        ("Bp Sarimin", "Bp Sarimin"),  # a short form without its dot may begin a name
+        ("IBU", "Ibu"),  # nothing after it
+    ],
+)
+def test_names_that_only_look_like_a_form_of_address_are_kept(written, kept):
+    assert parse(full_name=written).values["full_name"] == kept
+
+
+def test_the_sex_column_is_believed_over_the_form_of_address():
+    parsed = parse(full_name="Ny. Siti", sex="L")
+    assert (parsed.values["full_name"], parsed.values["sex"]) == ("Siti", "M")
+
+
 # --- lists, region, text ---------------------------------------------------------------------
 
 
