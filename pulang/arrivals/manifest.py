@@ -1185,6 +1185,13 @@ def _find_header(buffer: list[_RawRow], sheet_name: str = "") -> _Header | None:
                 found = _with_row_below(header, buffer[position], buffer[position + 1]) or header
             else:
                 found = header
+            if found is header and position > 0 and _groups(buffer[position - 1]):
+                # "DOKUMEN" merged over "JENIS" and "NOMOR": the groups are the row above.
+                found = _with_row_below(
+                    mapped[position - 1], buffer[position - 1], buffer[position]
+                )
+                if found is None or found.columns_read <= header.columns_read:
+                    found = header
             break
     else:
         found = mapped[0] if mapped and mapped[0].indexes else None
@@ -1224,11 +1231,18 @@ def _whole_list_sex(sheet_name: str, titles: list[str]) -> tuple[str, str, bool]
     return found[0]
 
 
+def _groups(row: _RawRow) -> bool:
+    """Whether a row above the header may be the titles of groups of its columns, not the
+    list's title: two short cells or more."""
+    cells = [text for text in row.cells if text.strip()]
+    return len(cells) >= 2 and all(len(text) <= 40 for text in cells)
+
+
 def _with_row_below(header: _Header, top: _RawRow, below: _RawRow) -> _Header | None:
     """A header of two rows: "TEMPAT / TGL LAHIR" over "TEMPAT" and "TANGGAL", "ALAMAT" over
     "DESA", "KECAMATAN" and "KABUPATEN", "JENIS KELAMIN" over "L" and "P". The row below
-    belongs to the header when every cell of it is a header word (alone, or with the last
-    word of the group above it, as "TANGGAL" under "... LAHIR") and together they name more
+    belongs to the header when every cell of it is a header word (with the last word of the
+    group above it, as "TANGGAL" under "... LAHIR", or alone) and together they name more
     columns than the top row."""
     width = max(len(top.cells), len(below.cells))
     above = top.cells + [""] * (width - len(top.cells))
@@ -1243,7 +1257,8 @@ def _with_row_below(header: _Header, top: _RawRow, below: _RawRow) -> _Header | 
         named = next(
             (
                 written
-                for written in (text, f"{text} {words[-1]}" if words else text)
+                # "NAMA" under "KELUARGA" is the next of kin's name, not the person's.
+                for written in (f"{text} {words[-1]}" if words else text, text)
                 if header_field(written)
                 or header_key(written) in _ROW_NUMBER_KEYS
                 or (_tick_header(written) and header_field(group) == "sex")

@@ -782,6 +782,41 @@ def test_a_header_of_two_rows_names_the_columns_it_groups():
     assert table.unknown_headers == []
 
 
+def test_groups_above_a_header_that_names_enough_columns_by_itself():
+    """A depot's sheet: "IDENTITAS", "DOKUMEN" and "DAERAH ASAL" merged over the columns they
+    group. The second row alone names the name and sex, so it was taken for the header, and
+    "NOMOR" under "DOKUMEN" was an unknown column whose passport numbers were not read."""
+
+    def build(sheet):
+        sheet.append(["DATA PMI DEPORTASI DARI DEPOT IMIGRESEN PEKAN NENAS"])
+        sheet.append([])
+        sheet.append(["NO", "IDENTITAS", None, None, "DOKUMEN", None, "DAERAH ASAL", None])
+        sheet.append([None, "NAMA", "JK", "UMUR", "JENIS", "NOMOR", "KAB/KOTA", "PROVINSI"])
+        sheet.append([1, "RUSMINI BINTI KASIM", "P", 34, "PASPOR", "C1234567", "LOTENG", "NTB"])
+        for cells in ("B3:D3", "E3:F3", "G3:H3"):
+            sheet.merge_cells(cells)
+
+    table = manifest_read(workbook_bytes(build), filename="depot.xlsx")
+    assert table.unknown_headers == []
+    [row] = table.rows
+    assert (row.values["document_kind"], row.values["document_number"]) == ("PASPOR", "C1234567")
+    assert (row.values["full_name"], row.values["regency"]) == ("RUSMINI BINTI KASIM", "LOTENG")
+
+
+def test_a_name_under_the_family_group_is_the_next_of_kin():
+    def build(sheet):
+        sheet.append(["NO", "NAMA", "L/P", "KELUARGA", None])
+        sheet.append([None, None, None, "NAMA", "NO HP"])
+        sheet.append([1, "Siti Aminah", "P", "Ahmad (ayah)", "0812 3456 7890"])
+        for cells in ("A1:A2", "B1:B2", "C1:C2", "D1:E1"):
+            sheet.merge_cells(cells)
+
+    table = manifest_read(workbook_bytes(build), filename="daftar.xlsx")
+    [row] = table.rows
+    assert row.values["full_name"] == "Siti Aminah"
+    assert (row.values["kin_name"], row.values["kin_phone"]) == ("Ahmad (ayah)", "0812 3456 7890")
+
+
 def test_sex_ticked_in_l_and_p_columns_under_a_merged_header(worker):  # noqa: F811
     """ "JENIS KELAMIN" merged over "L" and "P", the other headers merged down over both
     rows: the second row is no person, each row's sex is the column it ticks, and a row
