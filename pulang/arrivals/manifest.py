@@ -369,7 +369,23 @@ MANIFEST_COLUMNS: tuple[ManifestColumn, ...] = (
     ManifestColumn(
         "depot",
         "Depo",
-        ("Depot", "PTS", "Depo Imigrasi", "Depo Imigresen", "Depot Imigresen", "Asal Depo"),
+        (
+            "Depot",
+            "Depoh",  # Malay
+            "PTS",
+            "Depo Imigrasi",
+            "Depo Imigresen",
+            "Depot Imigresen",
+            "Depoh Imigresen",
+            "Asal Depo",
+        ),
+        in_template=False,
+    ),
+    # A depot's list may hold other nationals deported with them: said, and kept in the notes.
+    ManifestColumn(
+        "nationality",
+        "Kewarganegaraan",
+        ("Warganegara", "Warga Negara", "Kewarganegaraan", "Nationality", "Citizenship", "WN"),
         in_template=False,
     ),
     ManifestColumn(
@@ -1656,6 +1672,7 @@ _PLACEHOLDERS = frozenset(
 _TEXT_FIELDS = (
     "offence",
     "depot",
+    "nationality",
     "origin",
     "birth_place",
     "document_issuer",
@@ -1901,11 +1918,12 @@ def manifest_parse_row(
     if kin_relation and not values.get("kin_relation"):
         values["kin_relation"] = kin_relation
     # What a list says of the person beyond the registry's fields, under its own heading.
+    foreign = _foreign(values.pop("nationality"), ctx)
     labelled = [
         f"{ctx.column(key)}: {text}"
         for key, text in (("offence", values["offence"]), ("depot", values["depot"]))
         if text
-    ] + [f"{column}: {text}" for column, text in remarks]
+    ] + [f"{column}: {text}" for column, text in (*remarks, *foreign)]
     labelled += [f"{ctx.column('full_name')}: ({text})" for text in relations]
     values["notes"] = "\n".join(note for note in (values["notes"], *labelled) if note)
     place = values["birth_place"]
@@ -2124,7 +2142,13 @@ def _aliases_in_name(text: str) -> tuple[str, list[str]]:
     if match:
         others.insert(0, match[1])
         name = name[: match.start()]
-    return name, [" ".join(other.split()) for other in others if other.strip()]
+    others = [" ".join(other.split()) for other in others if other.strip()]
+    # "SITI @ CICI BINTI HASAN": the father's name written once, after the last alias, is
+    # hers under both names.
+    father = _FATHER_IN_NAME.search(f" {others[-1]}") if others else None
+    if father and name.strip() and not _FATHER_IN_NAME.search(f" {name.strip()}"):
+        name = f"{name.strip()} {father[0].strip()}"
+    return name, others
 
 
 def _split_list(text: str, separators: str) -> list[str]:
@@ -2882,6 +2906,33 @@ _NOTE_FLAG_DENIED = re.compile(
     r"\b(?:tidak|tdk|tak|bukan|belum|not|no|non|rumah)\s+(?:\w+\s+)?$", re.IGNORECASE
 )
 _NOTE_CLAUSES = re.compile(r"\s*(?:[,;/\n]|\.(?:\s|$))\s*")
+
+
+# What lists write for an Indonesian citizen; anything else is said on the row.
+_INDONESIAN = frozenset(
+    {"indonesia", "indonesian", "wni", "idn", "ina", "id", "ri", "indon", "warganegaraindonesia"}
+)
+
+
+def _foreign(text: str, ctx: _RowContext) -> list[tuple[str, str]]:
+    """A nationality other than Indonesian, as a warning and a line for the case's notes
+    (column, text); nothing for an Indonesian or an empty cell. A child born abroad may have
+    none ("TIADA"): that is said too, and the worker decides."""
+    if (
+        not text
+        or is_placeholder(text)
+        or plain_letters(text).casefold().replace(" ", "") in _INDONESIAN
+    ):
+        return []
+    ctx.warning(
+        "nationality",
+        _(
+            "kewarganegaraan tertulis “%(value)s”, bukan Indonesia. Pastikan orang ini memang "
+            "dipulangkan ke Indonesia; bila tidak, lewati barisnya."
+        )
+        % {"value": _shorten(text)},
+    )
+    return [(ctx.column("nationality"), text)]
 
 
 def _flags_from_notes(raw: dict[str, str], values: dict[str, Any], ctx: _RowContext) -> None:

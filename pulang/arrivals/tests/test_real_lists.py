@@ -817,6 +817,28 @@ def test_a_name_under_the_family_group_is_the_next_of_kin():
     assert (row.values["kin_name"], row.values["kin_phone"]) == ("Ahmad (ayah)", "0812 3456 7890")
 
 
+def test_a_malaysian_depot_list_with_another_national_and_an_alias():
+    """BIL, JANTINA, TARIKH LAHIR, KESALAHAN, DEPOH and WARGANEGARA, as a Johor depot writes
+    them: a Chinese national deported with the Indonesians is pointed out, and "SITI @ CICI
+    BINTI HASAN" keeps her father's name under both her names."""
+    table, rows = read(
+        "BIL,NAMA,JANTINA,TARIKH LAHIR,WARGANEGARA,KESALAHAN,DEPOH\n"
+        "1,SITI @ CICI BINTI HASAN,PEREMPUAN,03/04/1988,INDONESIA,SEK. 6(1)(C),DEPOH TENGGARA\n"
+        "2,LI MEI,PEREMPUAN,01/01/1995,CHINA,SEK 6(1)(C),DEPOH PEKAN NENAS\n"
+        "3,ANDI,LELAKI,2015,-,SEK 6(1)(C),DEPOH PEKAN NENAS\n"
+    )
+    assert table.unknown_headers == []
+    siti, li, andi = rows
+    assert siti.values["full_name"] == "Siti binti Hasan"
+    assert siti.values["aliases"] == ["Cici binti Hasan"]
+    assert siti.warnings == [] and "WARGANEGARA" not in siti.values["notes"]
+    assert siti.values["notes"] == "KESALAHAN: SEK. 6(1)(C)\nDEPOH: DEPOH TENGGARA"
+    [warning] = li.warnings
+    assert warning.column == "WARGANEGARA" and "“CHINA”, bukan Indonesia" in warning.message
+    assert li.values["notes"].endswith("WARGANEGARA: CHINA")
+    assert andi.warnings == [], "a dash says nothing"
+
+
 def test_sex_ticked_in_l_and_p_columns_under_a_merged_header(worker):  # noqa: F811
     """ "JENIS KELAMIN" merged over "L" and "P", the other headers merged down over both
     rows: the second row is no person, each row's sex is the column it ticks, and a row
