@@ -12,7 +12,13 @@ from pulang.people.services import page_disclosure_record, person_disclosure_rec
 from pulang.sharing.selectors import referral_get
 
 from .forms import EnrolForm, FollowUpForm, OutcomeForm
-from .selectors import followup_get, followups_due, programmes_for
+from .selectors import (
+    RECENTLY_RECEIVED_DAYS,
+    followup_get,
+    followups_due,
+    programmes_for,
+    recently_received,
+)
 from .services import enrol, followup_record, outcome_set
 
 
@@ -44,13 +50,19 @@ def enrol_view(request: HttpRequest, referral_id: int) -> HttpResponse:
 @declare(Capability.PERSON_VIEW)
 def followups_view(request: HttpRequest) -> HttpResponse:
     due = followups_due(user=request.user)
+    received = recently_received(user=request.user)
     page_disclosure_record(
         actor=request.user,
-        people=[f.case.person for f in due["overdue"] + due["due"]],
+        people=[f.case.person for f in due["overdue"] + due["due"]]
+        + [row["case"].person for row in received],
         summary="follow-ups due",
         target=request.user,
     )
-    return render(request, "empowerment/followups.html", due)
+    return render(
+        request,
+        "empowerment/followups.html",
+        {**due, "received": received, "received_days": RECENTLY_RECEIVED_DAYS},
+    )
 
 
 @declare(Capability.EMPOWERMENT_RECORD, methods=("GET", "POST"))

@@ -62,3 +62,29 @@ def test_the_officer_records_what_became_of_the_person_on_the_case_page(client, 
 
     login_verified(client, world.worker)
     assert 'data-testid="outcome-form"' not in client.get(url).text, "the shelter does not"
+
+
+def test_the_office_sees_whom_it_just_received_before_any_follow_up_is_due(client, login_verified):
+    """Twenty-five people handed over to the regional office showed nowhere on its
+    follow-up page until the first visit fell due a month later."""
+    from pulang.accounts.tests.factories import UserFactory
+    from pulang.returns.tests.helpers import hand_over, residents_going_home, return_world
+
+    world = return_world()
+    cases = residents_going_home(world, {"52.03": 2, "35.27": 1})
+    hand_over(world, cases[:2])
+    lombok = UserFactory(agency=world.offices["52.03"], roles=["regional_social_officer"])
+    sampang = UserFactory(agency=world.offices["35.27"], roles=["regional_social_officer"])
+
+    login_verified(client, lombok)
+    page = client.get("/tindak-lanjut/").text
+    received = page.split('data-testid="received"')[1].split("</ul>")[0]
+    for case in cases[:2]:
+        assert case.person.full_name in received
+    assert "dari RPTC Tanjung Pinang" in received and "tindak lanjut pertama" in received
+    assert cases[2].person.full_name not in page
+
+    login_verified(client, sampang)
+    page = client.get("/tindak-lanjut/").text
+    assert "Tidak ada orang yang baru diserahkan ke lembaga Anda." in page
+    assert cases[0].person.full_name not in page
