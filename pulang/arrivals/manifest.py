@@ -73,6 +73,9 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 # A ship brings a few hundred; a whole depot's clearance or a national re-import may list
 # thousands. Issue 4 measures 10,000, so that is what a file may hold.
 MAX_ROWS = 10_000
+# Lines below the people that are read as rows until the footer is known (a total, a
+# signature block): a list of exactly MAX_ROWS people with them is not refused.
+FOOTER_ROWS = 50
 # An XLSX is a zip; its sheets may unpack to far more than the upload. A real 10,000-row manifest
 # unpacks to a few tens of megabytes; anything past this is refused before openpyxl reads it.
 MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -1291,6 +1294,16 @@ def _with_row_below(header: _Header, top: _RawRow, below: _RawRow) -> _Header | 
     return joined
 
 
+def _too_many_rows() -> ManifestError:
+    return ManifestError(
+        _(
+            "File ini berisi lebih dari %(limit)s baris data. Bagi daftar menjadi beberapa "
+            "file, masing-masing paling banyak %(limit)s orang."
+        )
+        % {"limit": f"{MAX_ROWS:,}".replace(",", ".")}
+    )
+
+
 def _missing_required(header: _Header) -> list[str]:
     said = {"sex"} if header.whole_list_sex else set()
     return [
@@ -1416,17 +1429,13 @@ def _build_table(
         result.append(ManifestRow(raw.number, values, numeric, extra))
         if _closes_list(raw.cells, values["full_name"], birth_columns):
             closing[raw.number] = " ".join(text for text in raw.cells if text)
-        if len(result) > MAX_ROWS:
-            raise ManifestError(
-                _(
-                    "File ini berisi lebih dari %(limit)s baris data. Bagi daftar menjadi "
-                    "beberapa file, masing-masing paling banyak %(limit)s orang."
-                )
-                % {"limit": f"{MAX_ROWS:,}".replace(",", ".")}
-            )
+        if len(result) > MAX_ROWS + FOOTER_ROWS:  # stop reading a file far too long
+            raise _too_many_rows()
 
     footer = _footer(result, closing, header.columns)
     result = [row for row in result if row.number not in footer]
+    if len(result) > MAX_ROWS:  # the limit counts people, not a total or signature below
+        raise _too_many_rows()
     if header.whole_list_sex and result:
         # Filled in once the rows that are no people are known: a total is not a woman.
         sex, word, from_sheet = header.whole_list_sex

@@ -509,6 +509,9 @@ def test_too_many_rows(monkeypatch):
     assert len(manifest_read(csv_bytes(rows)).rows) == 3
     message = read_error(csv_bytes([*rows, ["Orang 4", "P"]]))
     assert "lebih dari 3 baris" in message
+    # The limit counts people: a total and a signature below three people are no more.
+    footer = [["JUMLAH: 3 ORANG", ""], ["Dikeluarkan di Johor Bahru", ""]]
+    assert len(manifest_read(csv_bytes([*rows, *footer])).rows) == 3
 
 
 def test_unclosed_quote_is_reported():
