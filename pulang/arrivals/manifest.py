@@ -2268,6 +2268,18 @@ _AGE_IN_DATE = re.compile(
 )
 
 
+def birth_date_read(text: str, today: date) -> tuple[date | None, bool]:
+    """A birth date as a manifest's cell is read (dd/mm/yyyy and its variants, month names in
+    Indonesian, English and Malay, "12hb", Excel's numbers, a year alone, "± 1990"), for
+    readers of other files: (date, year only), (None, False) for an empty cell. ValueError
+    where a manifest row would have an error."""
+    ctx = _RowContext(ManifestRow(0, {}), {})
+    found = _parse_birth_date(text, ctx, today)
+    if any(issue.level == "error" for issue in ctx.issues):
+        raise ValueError(text)
+    return found
+
+
 def age_read(text: str, today: date) -> tuple[int, int] | None:
     """An age as lists write it ("34", "34 thn", "Umur 34", "± 34 tahun", a baby's "8 bln")
     as (whole years, the estimated birth year); None when it is no age someone has."""

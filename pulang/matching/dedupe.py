@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +53,8 @@ FIELD_MEANINGS = {
     "aliases": gettext_lazy("nama lain; beberapa dipisah dengan ; / atau |"),
     "sex": gettext_lazy("jenis kelamin: L/P, M/F, W, Pria, Wanita, Laki-laki, Perempuan"),
     "birth_date": gettext_lazy(
-        "tanggal lahir: yyyy-mm-dd, dd/mm/yyyy, yyyymmdd, tanggal Excel, atau tahun saja"
+        "tanggal lahir: dd/mm/yyyy, yyyy-mm-dd, 12 Agustus 1990, yyyymmdd, tanggal Excel, "
+        "atau tahun saja"
     ),
     "birth_year_only": gettext_lazy(
         "tanda bahwa dari tanggal lahir hanya tahunnya yang benar (1, ya, x)"
@@ -203,25 +204,27 @@ def mapping_warnings(mapping: dict[str, str]) -> list[str]:
 
 
 def parse_date(text: str) -> tuple[date | None, bool]:
-    """yyyy-mm-dd, dd/mm/yyyy (also with - or .), yyyymmdd, an Excel date number or a year
-    alone -> (date, year only). ValueError for anything else, or a date no one was born on."""
+    """A birth date read as a manifest reads it (`birth_date_read`: dd/mm/yyyy and its
+    variants, yyyy-mm-dd, month names, Excel's numbers, a year alone), or yyyymmdd as FEBRL
+    and many registries keep them -> (date, year only). ValueError for anything else, or a
+    date no one was born on."""
+    from pulang.arrivals.manifest import age_read, birth_date_read
+
     value = text.strip()
     if not value:
         return None, False
-    try:
-        if re.fullmatch(r"\d{4}", value):
-            return _born(date(int(value), 1, 1)), True
-        if iso := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value):
-            return _born(date(int(iso[1]), int(iso[2]), int(iso[3]))), False
-        if dmy := re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", value):
-            return _born(date(int(dmy[3]), int(dmy[2]), int(dmy[1]))), False
-        if re.fullmatch(r"\d{8}", value):  # 19900312, as FEBRL and many registries keep them
+    if re.fullmatch(r"\d{8}", value):  # 19900312
+        try:
             return _born(date(int(value[:4]), int(value[4:6]), int(value[6:]))), False
-        if re.fullmatch(r"\d{5}", value):  # a date Excel wrote as its number
-            return _born(date(1899, 12, 30) + timedelta(days=int(value))), False
-    except ValueError:
-        pass
-    raise ValueError(value)
+        except ValueError:
+            raise ValueError(value) from None
+    today = timezone.localdate()
+    if age_read(value, today) is not None:  # "34 tahun": an age, for the age field
+        raise ValueError(value)
+    found = birth_date_read(value, today)
+    if found[0] is None:
+        raise ValueError(value)
+    return _born(found[0]), found[1]
 
 
 def _born(value: date) -> date:
@@ -439,8 +442,8 @@ def csv_records(
         warn(
             _(
                 "%(count)d tanggal lahir tidak terbaca, atau sebelum 1900 atau di masa depan, dan "
-                "tidak dipakai (yang terbaca: yyyy-mm-dd, dd/mm/yyyy, yyyymmdd, tanggal Excel atau "
-                "tahun saja): "
+                "tidak dipakai (yang terbaca: dd/mm/yyyy, yyyy-mm-dd, 12 Agustus 1990, yyyymmdd, "
+                "tanggal Excel atau tahun saja): "
             )
             % {"count": len(bad_dates)}
             + _first(bad_dates, 10, "; ")

@@ -562,3 +562,25 @@ def test_each_example_of_the_help_runs_on_a_list_of_its_shape(tmp_path, header, 
     run("--input", str(source), "--columns", mapping, "--output", str(output))
 
     assert len(read(output)) == 1
+
+
+def test_birth_dates_are_read_as_the_manifest_reads_them(tmp_path):
+    """A registry exported by another office writes its dates in words, in Malay, or with
+    a two-digit year; they were unreadable here though a manifest reads them."""
+    source = tmp_path / "daftar.csv"
+    source.write_text(
+        "id,Nama,Tgl Lahir\n"
+        "1,Siti Aminah,12 Agustus 1990\n"
+        "2,Siti Aminah,12 Ogos 1990\n"
+        "3,Siti Aminah,12/08/1990\n"
+        "4,Rahmat,31/02/1990\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "pairs.csv"
+    run("--input", str(source), "--columns", "id=id,full_name=Nama,birth_date=Tgl Lahir",
+        "--output", str(output))  # fmt: skip
+    pairs = {
+        tuple(sorted((row["id_l"], row["id_r"])))
+        for row in csv.DictReader(output.open(encoding="utf-8"))
+    }
+    assert {("1", "2"), ("1", "3"), ("2", "3")} <= pairs
