@@ -465,7 +465,26 @@ def header_field(text: str) -> str | None:
             return None
         if named and None not in parts:
             return named.pop()
-    return HEADER_LOOKUP.get(header_key(text))
+    return HEADER_LOOKUP.get(header_key(text)) or _without_filler(text)
+
+
+# Words a header adds that name no field: who the list is of ("Nama TKI", "Nama PMI") and
+# where ("No Telp Keluarga di Indonesia").
+_FILLER_WORDS = frozenset({"pmi", "cpmi", "wni", "tki", "tkw", "bmi", "di", "indonesia"})
+
+
+def _without_filler(text: str) -> str | None:
+    """The field a header names once its filler words are left out, or with its two words
+    the other way round ("Asal Provinsi" as "Provinsi Asal"); None if still none."""
+    words = re.findall(r"[a-z0-9]+", plain_letters(re.sub(r"\([^)]*\)", " ", text)).casefold())
+    kept = [word for word in words if word not in _FILLER_WORDS]
+    candidates = [kept] if kept != words else []
+    if len(kept) == 2:
+        candidates.append(kept[::-1])
+    for candidate in candidates:
+        if candidate and (found := HEADER_LOOKUP.get(header_key(" ".join(candidate)))):
+            return found
+    return None
 
 
 def _header_lookup() -> dict[str, str]:

@@ -249,6 +249,23 @@ def test_header_variants_are_recognised(written, field):
     assert manifest.HEADER_LOOKUP[header_key(written)] == field
 
 
+@pytest.mark.parametrize(
+    ("written", "field"),
+    [
+        ("Nama TKI", "full_name"),  # the older word for a migrant worker, on older lists
+        ("NAMA TKW", "full_name"),
+        ("NO TELP KELUARGA DI INDONESIA", "kin_phone"),
+        ("Alamat TKI di Indonesia", "address"),
+        ("ASAL PROVINSI", "province"),
+        ("Asal Kabupaten", "regency"),
+        ("NAMA MAJIKAN", None),  # the employer: no field, reported as unknown
+        ("WNI", None),
+    ],
+)
+def test_words_that_name_no_field_are_left_out_of_a_header(written, field):
+    assert manifest.header_field(written) == field
+
+
 def test_every_template_header_and_alias_names_its_own_column():
     for column in MANIFEST_COLUMNS:
         for name in (column.header, *column.aliases):
