@@ -1750,8 +1750,8 @@ _AGE_BESIDE = re.compile(
 )
 # Under a header naming the age too ("Tgl Lahir / Umur"), the age needs no unit.
 _BARE_AGE_BESIDE = re.compile(r"\s+/\s*\d{1,3}$")
-# Malay dates mark the day: "12hb Januari 1990" (hari bulan).
-_DAY_MARK = re.compile(r"^(\d{1,2})\s*hb\b\.?", re.IGNORECASE)
+# Malay dates mark the day, "12hb Januari 1990" (hari bulan), and English ones "12th".
+_DAY_MARK = re.compile(r"^(\d{1,2})\s*(?:hb\b\.?|(?:st|nd|rd|th)\b)", re.IGNORECASE)
 # "12-01-1990.": a full stop typed after the year.
 _STOP_AFTER_YEAR = re.compile(r"(\d{4})\s*[.,;]$")
 # What lists write before a date: a weekday ("Sabtu, 12 Maret 1990"), or "about" before a

@@ -322,6 +322,8 @@ def test_a_list_without_a_document_type_column_is_not_warned_on_every_row():
         ("5 JULAI 1991", "1991-07-05", False),
         ("9-Dis-1988", "1988-12-09", False),
         ("12hb Januari 1990", "1990-01-12", False),
+        ("12th August 1990", "1990-08-12", False),  # a Malaysian list in English
+        ("1st Jan 1985", "1985-01-01", False),
         ("12-01-1990.", "1990-01-12", False),  # a full stop after the year
     ],
 )
