@@ -422,13 +422,18 @@ def header_key(text: str, *, keep_hint: bool = False) -> str:
     brackets goes ("Tanggal Lahir (dd/mm/yyyy)") unless `keep_hint`, and
     "nomor"/"number"/"no." become "no".
     """
+    return "".join(_header_words(text, keep_hint=keep_hint))
+
+
+def _header_words(text: str, *, keep_hint: bool = False) -> list[str]:
+    """The words `header_key` joins: ["no", "paspor"] for "Nomor Paspor"."""
 
     def words(value: str) -> list[str]:
         return ["no" if w in _NUMBER_WORDS else w for w in re.findall(r"[a-z0-9]+", value)]
 
     text = plain_letters(text).casefold()
     without_hint = text if keep_hint else re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", text)
-    return "".join(words(without_hint)) or "".join(words(text))
+    return words(without_hint) or words(text)
 
 
 # The columns a home address is written in, from the province down.
@@ -476,7 +481,7 @@ _FILLER_WORDS = frozenset({"pmi", "cpmi", "wni", "tki", "tkw", "bmi", "di", "ind
 def _without_filler(text: str) -> str | None:
     """The field a header names once its filler words are left out, or with its two words
     the other way round ("Asal Provinsi" as "Provinsi Asal"); None if still none."""
-    words = re.findall(r"[a-z0-9]+", plain_letters(re.sub(r"\([^)]*\)", " ", text)).casefold())
+    words = _header_words(text)
     kept = [word for word in words if word not in _FILLER_WORDS]
     candidates = [kept] if kept != words else []
     if len(kept) == 2:
@@ -2948,37 +2953,11 @@ _NOTE_FLAG_DENIED = re.compile(
 _NOTE_CLAUSES = re.compile(r"\s*(?:[,;/\n]|\.(?:\s|$))\s*")
 
 
-# What lists write for an Indonesian citizen; anything else is said on the row.
-_INDONESIAN = frozenset(
-    {"indonesia", "indonesian", "wni", "idn", "ina", "id", "ri", "indon", "warganegaraindonesia"}
-)
-
-
-def _foreign(text: str, ctx: _RowContext) -> list[tuple[str, str]]:
-    """A nationality other than Indonesian, as a warning and a line for the case's notes
-    (column, text); nothing for an Indonesian or an empty cell. A child born abroad may have
-    none ("TIADA"): that is said too, and the worker decides."""
-    if (
-        not text
-        or is_placeholder(text)
-        or plain_letters(text).casefold().replace(" ", "") in _INDONESIAN
-    ):
-        return []
-    ctx.warning(
-        "nationality",
-        _(
-            "kewarganegaraan tertulis “%(value)s”, bukan Indonesia. Pastikan orang ini memang "
-            "dipulangkan ke Indonesia; bila tidak, lewati barisnya."
-        )
-        % {"value": _shorten(text)},
-    )
-    return [(ctx.column("nationality"), text)]
-
-
 def _flags_from_notes(raw: dict[str, str], values: dict[str, Any], ctx: _RowContext) -> None:
-    """A flag whose own column is empty is set from a remark that says it, with that remark
-    as its note and a warning that names it, so the worker checks the person: marking
-    someone pregnant or ill for nothing costs a question, missing it can cost a life."""
+    """A flag whose own column is empty is set from a remark that says it, with a warning
+    that names the remark, so the worker checks the person: marking someone pregnant or ill
+    for nothing costs a question, missing it can cost a life. The remark is the illness's or
+    disability's note; a pregnancy's stays in the case's notes only."""
     notes = raw["notes"]
     if not notes:
         return
@@ -3011,6 +2990,33 @@ def _flags_from_notes(raw: dict[str, str], values: dict[str, Any], ctx: _RowCont
             )
             % {"value": _shorten(said), "flag": labels[key]},
         )
+
+
+# What lists write for an Indonesian citizen; anything else is said on the row.
+_INDONESIAN = frozenset(
+    {"indonesia", "indonesian", "wni", "idn", "ina", "id", "ri", "indon", "warganegaraindonesia"}
+)
+
+
+def _foreign(text: str, ctx: _RowContext) -> list[tuple[str, str]]:
+    """A nationality other than Indonesian, as a warning and a line for the case's notes
+    (column, text); nothing for an Indonesian or an empty cell. A child born abroad may have
+    none ("TIADA"): that is said too, and the worker decides."""
+    if (
+        not text
+        or is_placeholder(text)
+        or plain_letters(text).casefold().replace(" ", "") in _INDONESIAN
+    ):
+        return []
+    ctx.warning(
+        "nationality",
+        _(
+            "kewarganegaraan tertulis “%(value)s”, bukan Indonesia. Pastikan orang ini memang "
+            "dipulangkan ke Indonesia; bila tidak, lewati barisnya."
+        )
+        % {"value": _shorten(text)},
+    )
+    return [(ctx.column("nationality"), text)]
 
 
 # --------------------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ rows with COPY (from `COPY_FROM` rows; fewer go in one INSERT); the instances ge
 with `bulk_create`. Elsewhere (SQLite) it is `bulk_create`. Like `bulk_create`, it sends no
 signals and calls no `save()`. `bulk_insert_rows` and `bulk_insert_values` do the same from
 plain values, for rows made by the ten thousand, where building instances costs more than
-writing them. `bulk_change` is `bulk_update` with the same shape: the new values streamed
+writing them (`bulk_insert_values` makes none on SQLite either: one INSERT executed for
+all its rows). `bulk_change` is `bulk_update` with the same shape: the new values streamed
 into a scratch table, then one UPDATE joined to it.
 """
 
@@ -83,7 +84,7 @@ def bulk_insert_values(
     """Insert plain rows (values of these columns, already as the database stores them) of a
     model whose other columns have defaults, such as its generated id: for derived rows made
     by the ten thousand, where building model instances costs more than writing them. COPY on
-    PostgreSQL, `bulk_create` elsewhere."""
+    PostgreSQL, one INSERT executed for all the rows elsewhere (`_insert_many`)."""
     if not rows:
         return
     db = router.db_for_write(model)

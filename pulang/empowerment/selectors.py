@@ -9,6 +9,7 @@ from django.utils import timezone
 from pulang.access.http import visible_or_404
 from pulang.access.scope import naming_agency
 from pulang.cases.models import Case
+from pulang.returns.models import HandoverMember
 
 from .models import FollowUp, Programme
 
@@ -47,8 +48,6 @@ def recently_received(*, user: Any) -> list[dict[str, Any]]:
     agency = naming_agency(user)
     if agency is None:
         return []
-    from pulang.returns.models import HandoverMember
-
     since = timezone.now() - timedelta(days=RECENTLY_RECEIVED_DAYS)
     members = list(
         HandoverMember.objects.filter(

@@ -106,8 +106,7 @@ class Trip(models.Model):
         return self.departed_at is None and self.cancelled_at is None
 
 
-# Trips still to leave, as a filter on trips (`OPEN_TRIP`) or on their members.
-OPEN_TRIP = models.Q(departed_at__isnull=True, cancelled_at__isnull=True)
+# Members of trips still to leave (`Trip.is_open`), as a filter on trip members.
 OPEN_TRIP_MEMBER = models.Q(trip__departed_at__isnull=True, trip__cancelled_at__isnull=True)
 
 

@@ -41,6 +41,8 @@ from .models import (
 )
 
 S = Case.Status
+# A case that may be put on a trip, and must still be so when it leaves.
+WAITING_TO_GO_HOME = (S.IN_SHELTER, S.REGISTERED)
 
 
 def regional_office_for(region: Region | None) -> Agency | None:
@@ -145,7 +147,7 @@ def trip_plan(
         name = case.person.full_name
         if not ReturnPlan.objects.filter(case=case).exists():
             problems.append(_("%(name)s belum punya rencana kepulangan") % {"name": name})
-        elif case.status not in (S.IN_SHELTER, S.REGISTERED):
+        elif case.status not in WAITING_TO_GO_HOME:
             problems.append(_("%(name)s tidak sedang menunggu pulang") % {"name": name})
         elif (trip := _open_trip_of(case)) is not None:
             problems.append(
@@ -238,11 +240,7 @@ def trip_depart(*, actor: Any, trip: Trip, at: datetime | None = None) -> Trip:
             member.case
             for member in trip.members.select_related("case__person", "case__return_plan")
         ]
-        gone = [
-            case.person.full_name
-            for case in cases
-            if case.status not in (S.IN_SHELTER, S.REGISTERED)
-        ]
+        gone = [case.person.full_name for case in cases if case.status not in WAITING_TO_GO_HOME]
         if gone:
             raise CaseError(
                 _(
