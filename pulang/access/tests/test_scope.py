@@ -90,21 +90,11 @@ def test_after_a_handover_the_destinations_office_sees_the_case_and_another_does
     route, client, login_verified
 ):
     """The regional social office of the destination, and only that one, gains the case."""
-    from pulang.returns.services import handover_record
-    from pulang.returns.tests.helpers import residents_going_home, return_world
+    from pulang.returns.tests.helpers import hand_over, residents_going_home, return_world
 
     world = return_world()
     [case] = residents_going_home(world, {"52.03": 1})
-    handover_record(
-        actor=world.head,
-        shelter=world.shelter,
-        cases=[case],
-        place="Selong",
-        receiver_kind="regional_social_office",
-        receiver_name="Lalu Pratama",
-        receiver_relation="Kepala Seksi",
-        witness_name="Baiq Nurul",
-    )
+    hand_over(world, [case])
     for code, expected in (("52.03", 200), ("35.27", 404)):
         officer = UserFactory(
             agency=world.offices[code],

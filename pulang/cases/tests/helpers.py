@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from pulang.agencies.tests.factories import AgencyFactory, ShelterFactory
 from pulang.cases.models import Case
-from pulang.returns.services import handover_record
-from pulang.returns.tests.helpers import residents_going_home, return_world
+from pulang.returns.tests.helpers import hand_over, residents_going_home, return_world
 from pulang.shelters.models import Stay
 from pulang.shelters.services import stay_admit, stay_discharge
 
@@ -53,17 +52,7 @@ def recent_history(seed: int = 1) -> History:
         leave = stay.admitted_at + timedelta(days=rng.randint(1, 4), hours=rng.randint(0, 10))
         fate = rng.random()
         if fate < 0.5:
-            handover_record(
-                actor=world.head,
-                shelter=world.shelter,
-                cases=[case],
-                place="Selong",
-                receiver_kind="family",
-                receiver_name="Keluarga",
-                receiver_relation="Ibu",
-                witness_name="Saksi",
-                handed_at=leave,
-            )
+            hand_over(world, [case], receiver_kind="family", handed_at=leave)
         elif fate < 0.65:
             stay_discharge(actor=world.head, stay=stay, reason="referred_hospital", at=leave)
     elsewhere = AgencyFactory(code="rptc-lain", name="RPTC Lain")

@@ -116,21 +116,11 @@ def test_deported_again_is_the_earlier_episodes_outcome():
 
 
 def test_a_handover_to_the_regional_office_plans_its_follow_ups():
-    from pulang.returns.services import handover_record
-    from pulang.returns.tests.helpers import residents_going_home, return_world
+    from pulang.returns.tests.helpers import hand_over, residents_going_home, return_world
 
     world = return_world()
     [case] = residents_going_home(world, {"52.03": 1})
-    handover = handover_record(
-        actor=world.head,
-        shelter=world.shelter,
-        cases=[case],
-        place="Selong",
-        receiver_kind="regional_social_office",
-        receiver_name="Lalu",
-        receiver_relation="Kasi",
-        witness_name="Baiq",
-    )
+    handover = hand_over(world, [case])
     planned = FollowUp.objects.filter(case=case)
     assert sorted(planned.values_list("months_after", flat=True)) == [1, 3, 6, 12]
     assert {f.agency for f in planned} == {world.offices["52.03"]}

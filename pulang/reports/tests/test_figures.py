@@ -16,8 +16,7 @@ from pulang.agencies.models import Agency, Shelter
 from pulang.cases.tests.helpers import at
 from pulang.reports.figures import AGE_GROUPS, figures, suppressed
 from pulang.returns.models import HandoverMember
-from pulang.returns.services import handover_record
-from pulang.returns.tests.helpers import residents_going_home, return_world
+from pulang.returns.tests.helpers import hand_over, residents_going_home, return_world
 from pulang.shelters.models import Stay
 from pulang.shelters.selectors import age_on
 from pulang.shelters.services import stay_discharge
@@ -41,17 +40,7 @@ def history(seed: int):
         fate = rng.random()
         leave = stay.admitted_at + timedelta(days=rng.randint(1, 25), hours=rng.randint(0, 12))
         if fate < 0.6:
-            handover_record(
-                actor=world.head,
-                shelter=world.shelter,
-                cases=[case],
-                place="Selong",
-                receiver_kind="family",
-                receiver_name="Keluarga",
-                receiver_relation="Ibu",
-                witness_name="Saksi",
-                handed_at=leave,
-            )
+            hand_over(world, [case], receiver_kind="family", handed_at=leave)
         elif fate < 0.75:
             stay_discharge(actor=world.head, stay=stay, reason="referred_hospital", at=leave)
     return world
